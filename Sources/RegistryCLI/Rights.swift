@@ -1,0 +1,1 @@
+@main struct Rights { static func main() {} }

@@ -1,0 +1,277 @@
+extension Registrar {
+    /// 首次登记 of any kind of right.
+    func register(_ application: RightApplication) async throws -> any RegistryEvent {
+        switch application.subject {
+        case .contractLand(let contract, let parcels):
+            return try await registerContractLand(contract, parcels: parcels, application: application)
+        case .homestead(let household, let unit, let homestead):
+            return try await registerHomestead(unit, of: household, homestead, origin: application.origin)
+        case .collectiveShare(let collective, let holder, let holding):
+            return try await registerShares(holding, in: collective, for: holder, origin: application.origin)
+        case .landManagement(let parent, let holder, let parcels, let method, let use, let filing, let consents):
+            guard let term = application.term else { throw RegistryError.invalid("term", "a 土地经营权 needs its term") }
+            return try await registerLandManagement(
+                from: parent, to: holder, term: term, parcels: parcels, method: method, use: use, filing: filing,
+                consents: consents)
+        }
+    }
+
+    /// The last day of the public notice for an application made today (实施细则 art. 17), or
+    /// none for imported 确权 data, which was published when it was confirmed.
+    func noticeEnds(for origin: RightOrigin) -> Day? {
+        origin == .imported ? nil : policy.calendar.adding(workingDays: policy.publicNoticeWorkingDays, to: today)
+    }
+
+    func registerContractLand(_ contract: ContractCode, parcels: [Parcel], application: RightApplication)
+        async throws -> any RegistryEvent
+    {
+        let household = try await household(contract.household)
+        let id = RightID.contractLand(contract)
+        guard try await reads.right(id) == nil else {
+            throw RegistryError.conflict("right", "contract \(contract) is already registered")
+        }
+        guard let term = application.term else { throw RegistryError.invalid("term", "contract land needs its term") }
+        guard !parcels.isEmpty else { throw RegistryError.invalid("parcels", "a contract has at least one parcel") }
+        var seen: Set<ParcelCode> = []
+        for (position, parcel) in parcels.enumerated() {
+            let field = "parcels[\(position)].code"
+            guard seen.insert(parcel.code).inserted else {
+                throw RegistryError.invalid(field, "parcel \(parcel.code) is listed twice")
+            }
+            // L-3: family contracting is of the household's own collective's land.
+            guard parcel.code.collective == household.collective else {
+                throw RegistryError.rule(
+                    "L-3", "parcel \(parcel.code) belongs to 发包方 \(parcel.code.collective), not to the household's \(household.collective)",
+                    field: field)
+            }
+            if let claim = try await reads.claim(on: parcel.code) {
+                throw RegistryError.conflict("parcel", "parcel \(parcel.code) is already registered in \(claim.right)")
+            }
+        }
+        try checkContractTerm(term, parcels: parcels)
+        return RightRegistered(
+            id: id, holder: .household(household.code), collective: household.collective, term: term,
+            detail: .contractLand(ContractLand(parcels: parcels)), origin: application.origin,
+            noticeEnds: noticeEnds(for: application.origin))
+    }
+
+    /// L-4: 耕地 is contracted for 30 years, 草地 for 30–50, 林地 for 30–70; a contract mixing
+    /// uses must satisfy each of them.
+    func checkContractTerm(_ term: Term, parcels: [Parcel]) throws {
+        let ranges = Set(parcels.map(\.landUse)).map(\.allowedTermYears)
+        let lower = ranges.map(\.lowerBound).max()!
+        let upper = ranges.map(\.upperBound).min()!
+        let years = term.years
+        let exact = term.start.adding(years: years).adding(days: -1) == term.end
+        guard exact, (lower...upper).contains(years) else {
+            let allowed = lower == upper ? "\(lower) years" : "\(lower)–\(upper) whole years"
+            throw RegistryError.rule(
+                "L-4", "contract term \(term) is not \(allowed) for land used for \(Set(parcels.map(\.landUse.rawValue)).sorted().joined(separator: ","))",
+                field: "term")
+        }
+    }
+
+    func registerHomestead(_ unit: UnitCode, of code: HouseholdCode, _ homestead: Homestead, origin: RightOrigin)
+        async throws -> any RegistryEvent
+    {
+        let household = try await household(code)
+        let id = RightID.homestead(unit)
+        guard try await reads.right(id) == nil else {
+            throw RegistryError.conflict("right", "unit \(unit) is already registered")
+        }
+        guard unit.county == household.collective.region.county else {
+            throw RegistryError.invalid(
+                "unit_code", "unit is in county \(unit.county), the household's collective in \(household.collective.region.county)")
+        }
+        guard unit.ownershipType == "J", unit.parcelType == "C" else {
+            throw RegistryError.invalid(
+                "unit_code", "a homestead's unit code has J (collective land) at 13 and C (宅基地使用权) at 14")
+        }
+        // T-3 一户一宅.
+        let existing = try await reads.rights(
+            RightQuery(holder: .household(code), kind: .homestead, statuses: RightQuery.live, limit: 1))
+        if let other = existing.first {
+            throw RegistryError.rule("T-3", "household \(code) already holds homestead \(other.id): one household, one homestead")
+        }
+        var homestead = homestead
+        let cap = policy.homesteadAreaStandard.cap(for: homestead.landCategory)
+        if homestead.plotArea > cap {
+            // H-2 binds new approvals; confirmed historic plots are registered as they are, marked.
+            guard origin == .imported else {
+                throw RegistryError.rule(
+                    "H-2", "plot of \(homestead.plotArea) m² exceeds the \(cap) m² standard for \(homestead.landCategory.rawValue) land",
+                    field: "plot_area_m2")
+            }
+            homestead.exceedsAreaStandard = true
+        }
+        if origin != .imported, let disposal = household.disposedDwelling {
+            throw RegistryError.rule(
+                "T-6", "household \(code) disposed of its dwelling (\(disposal.how), \(disposal.on)) and is not approved for a new homestead")
+        }
+        return RightRegistered(
+            id: id, holder: .household(code), collective: household.collective, term: nil,
+            detail: .homestead(homestead), origin: origin, noticeEnds: noticeEnds(for: origin))
+    }
+
+    func registerShares(_ holding: ShareHolding, in code: CollectiveCode, for holder: Holder, origin: RightOrigin)
+        async throws -> any RegistryEvent
+    {
+        let collective = try await collective(code)
+        guard holding.shares > 0 else { throw RegistryError.invalid("shares", "must be a positive number of shares") }
+        guard !holding.shareClass.isEmpty else { throw RegistryError.invalid("class", "name the share class") }
+        try await requireShareHolderAllowed(holder, in: collective, field: "holder")
+        try await requireWithinHoldingCap(holder, adding: holding.shares, in: collective)
+        return RightRegistered(
+            id: .share(collective: code, entry: nextIndex), holder: holder, collective: code, term: nil,
+            detail: .collectiveShare(holding), origin: origin, noticeEnds: nil)
+    }
+
+    /// S-14: shares are quantified to members; non-members hold them only where the charter says
+    /// so (临安, rule book §3.3).
+    func requireShareHolderAllowed(_ holder: Holder, in collective: Collective, field: String) async throws {
+        guard try await isMember(holder, of: collective.code) || collective.charter.nonMemberHolders else {
+            throw RegistryError.rule(
+                "S-14", "\(holder.masked) is not a member of \(collective.code) and its charter admits no other holders",
+                field: field)
+        }
+        try await requireKnown(holder, field: field)
+    }
+
+    /// The charter's cap on one holder's shares (rule book §3.2, §3.4).
+    func requireWithinHoldingCap(_ holder: Holder, adding shares: Int, in collective: Collective) async throws {
+        guard let cap = collective.charter.holdingCap else { return }
+        let held = try await reads.rights(
+            RightQuery(holder: holder, kind: .collectiveShare, statuses: [.current], collective: collective.code)
+        ).reduce(0) { total, right in
+            if case .collectiveShare(let holding) = right.detail { return total + holding.shares }
+            return total
+        }
+        guard held + shares <= cap else {
+            throw RegistryError.rule(
+                "S-CAP", "holder would hold \(held + shares) shares; the charter of \(collective.code) caps a holding at \(cap)",
+                field: "shares")
+        }
+    }
+
+    /// 土地经营权 from a contract-land right (流转, L-16/L-17/L-20) or from another 土地经营权
+    /// (再流转, L-23).
+    func registerLandManagement(
+        from parentID: RightID, to holder: Holder, term: Term, parcels requested: [ParcelCode]?, method: TransferMethod,
+        use: String?, filing: Filing?, consents: [Consent]
+    ) async throws -> any RegistryEvent {
+        let parent = try await right(parentID)
+        guard parent.status == .current else {
+            throw RegistryError.conflict("right", "\(parentID) is \(parent.status.rawValue), not current")
+        }
+        let root: Right
+        switch parent.detail {
+        case .contractLand: root = parent
+        case .landManagement(let lease): root = try await right(lease.contractRight)
+        case .homestead, .collectiveShare:
+            throw RegistryError.invalid("parent", "a 土地经营权 is carved out of contract land or another 土地经营权")
+        }
+        try await requireDisposable(parent, to: holder)
+        guard holder != parent.holder else {
+            throw RegistryError.invalid("holder", "the holder of \(parentID) cannot take a 土地经营权 from itself")
+        }
+        try await requireKnown(holder, field: "holder")
+        // L-17(3): the term may not outlast what remains of the parent's term.
+        if let parentTerm = parent.term, term.end > parentTerm.end {
+            throw RegistryError.rule(
+                "L-17", "term ends \(term.end), after the remaining term of \(parentID) (ends \(parentTerm.end))",
+                field: "term.end")
+        }
+        // L-20: 土地经营权 of five years or more is registrable.
+        guard term.start.adding(years: policy.minimumRegistrableLeaseYears).adding(days: -1) <= term.end else {
+            throw RegistryError.rule(
+                "L-20", "a 土地经营权 is registrable for a term of \(policy.minimumRegistrableLeaseYears) years or more; \(term) is shorter",
+                field: "term")
+        }
+        let available: [ParcelCode]
+        switch parent.detail {
+        case .contractLand(let land): available = land.parcels.map(\.code)
+        case .landManagement(let lease): available = lease.parcels
+        default: available = []
+        }
+        let parcels = requested ?? available
+        guard !parcels.isEmpty, Set(parcels).isSubset(of: available) else {
+            throw RegistryError.invalid("parcels", "parcels must be parcels of \(parentID)")
+        }
+        if parent.kind == .contractLand {
+            // L-16: the 承包方 decides and files the 流转 with the 发包方.
+            guard let filing, !filing.filedWith.isEmpty else {
+                throw RegistryError.rule("L-16", "a 流转 of 土地经营权 must be filed (备案) with the 发包方", field: "filing")
+            }
+        } else {
+            // L-23: 再流转 needs the contract holder's written consent and a filing with the collective.
+            guard consents.contains(where: { $0.party == .contractHolder }) else {
+                throw RegistryError.rule(
+                    "L-23", "再流转 needs the written consent of the contract holder of \(root.id)", field: "consents")
+            }
+            guard filing != nil else {
+                throw RegistryError.rule("L-23", "再流转 must be filed (备案) with the collective", field: "filing")
+            }
+        }
+        // One 土地经营权 per parcel at a time: a parcel already passed on for an overlapping term is taken.
+        let siblings = try await reads.rights(RightQuery(kind: .landManagement, statuses: RightQuery.live, parent: parentID))
+        for sibling in siblings {
+            guard case .landManagement(let lease) = sibling.detail, let siblingTerm = sibling.term else { continue }
+            let shared = Set(lease.parcels).intersection(parcels)
+            if !shared.isEmpty, siblingTerm.start <= term.end, term.start <= siblingTerm.end {
+                throw RegistryError.conflict(
+                    "parcel", "parcel \(shared.sorted().first!) is already under 土地经营权 \(sibling.id) until \(siblingTerm.end)")
+            }
+        }
+        guard case .contractLand(let rootLand) = root.detail else { preconditionFailure("root is contract land") }
+        let area = rootLand.parcels.filter { parcels.contains($0.code) }.reduce(SquareMetres.zero) { $0 + $1.area }
+        return RightRegistered(
+            id: .landManagement(parent: parentID, entry: nextIndex), holder: holder, collective: parent.collective,
+            term: term,
+            detail: .landManagement(
+                LandManagement(
+                    parent: parentID, contractRight: root.id, parcels: parcels.sorted(), area: area, method: method,
+                    use: use)),
+            origin: .transfer, noticeEnds: nil, filing: filing, consents: consents.isEmpty ? nil : consents)
+    }
+
+    /// 登簿 after the public notice, unless someone objected (R-12: an unresolved dispute).
+    func complete(_ id: RightID) async throws -> any RegistryEvent {
+        let right = try await right(id)
+        guard right.status == .announced, let ends = right.noticeEnds else {
+            throw RegistryError.conflict("right", "\(id) is \(right.status.rawValue), not in its public notice")
+        }
+        guard today > ends else {
+            throw RegistryError.rule(
+                "IR-17", "the public notice of \(id) runs for \(policy.publicNoticeWorkingDays) working days, to \(ends)")
+        }
+        if let objection = try await activeEncumbrances(on: id).first(where: { $0.kind == .objection }) {
+            throw RegistryError.rule(
+                "R-12", "objection \(objection.id) by \(objection.holder) is unresolved; ownership is in dispute")
+        }
+        return RegistrationCompleted(right: id)
+    }
+
+    func activeEncumbrances(on id: RightID) async throws -> [Encumbrance] {
+        try await reads.encumbrances(on: id).filter { $0.isActive(on: today) }
+    }
+
+    /// A right cannot be disposed of while seized, objected to or promised by an advance notice to
+    /// someone else (物权编解释（一） art. 15; C-5; C-6).
+    func requireDisposable(_ right: Right, to receiver: Holder?) async throws {
+        for encumbrance in try await activeEncumbrances(on: right.id) {
+            switch encumbrance.kind {
+            case .seizure:
+                throw RegistryError.rule(
+                    "SPC-15", "\(right.id) is seized (查封) by \(encumbrance.holder), case \(encumbrance.reference)")
+            case .objection:
+                throw RegistryError.rule(
+                    "C-5", "an objection (异议) by \(encumbrance.holder) against \(right.id) runs until \(encumbrance.lapsesAfter.map(String.init(describing:)) ?? "its release")")
+            case .advanceNotice where encumbrance.beneficiary != receiver:
+                throw RegistryError.rule(
+                    "C-6", "\(right.id) is promised by advance notice \(encumbrance.id) until \(encumbrance.lapsesAfter.map(String.init(describing:)) ?? "its release"); a disposal to anyone else has no effect")
+            case .advanceNotice, .mortgage:
+                continue
+            }
+        }
+    }
+}

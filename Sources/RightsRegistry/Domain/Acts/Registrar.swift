@@ -1,0 +1,177 @@
+import Crypto
+
+/// Decides registry acts: checks an act against the rule book and the current register and
+/// either returns the event to log or refuses with the rule that forbids it. It writes nothing;
+/// a refused act therefore changes nothing.
+public struct Registrar: Sendable {
+    let reads: any RegistryReads
+    let policy: RegistryPolicy
+    /// Today in the registry's zone, from the injected clock.
+    let today: Day
+    /// The index the decided entry will get; IDs derived from it (shares, leases, encumbrances)
+    /// are therefore the same when the log is replayed.
+    let nextIndex: UInt64
+
+    public init(reads: any RegistryReads, policy: RegistryPolicy, today: Day, nextIndex: UInt64) {
+        self.reads = reads
+        self.policy = policy
+        self.today = today
+        self.nextIndex = nextIndex
+    }
+
+    public func decide(_ act: RegistryAct) async throws -> any RegistryEvent {
+        switch act {
+        case .registerCollective(let application): return try await registerCollective(application)
+        case .registerHousehold(let application): return try await registerHousehold(application)
+        case .registerOrganisation(let organisation): return try await registerOrganisation(organisation)
+        case .addMember(let household, let member): return try await addMember(member, to: household)
+        case .recordTownMove(let household, let move): return try await recordTownMove(move, of: household)
+        case .fileRoster(let collective, let filedWith): return try await fileRoster(of: collective, with: filedWith)
+        case .fileCharter(let collective, let charter): return try await fileCharter(charter, of: collective)
+        case .registerRight(let application): return try await register(application)
+        case .completeRegistration(let id): return try await complete(id)
+        case .onRight(let id, let act): return try await perform(act, on: id)
+        case .setPolicy(let policy): return PolicySet(policy: policy)
+        }
+    }
+
+    // MARK: Parties
+
+    func registerCollective(_ application: CollectiveApplication) async throws -> any RegistryEvent {
+        guard try await reads.collective(application.code) == nil else {
+            throw RegistryError.conflict("collective", "collective \(application.code) is already registered")
+        }
+        guard application.region == application.code.region else {
+            throw RegistryError.invalid(
+                "region", "\(application.region) is not the village code in 发包方 code \(application.code)")
+        }
+        guard application.creditCode.isCollectiveEconomicOrganisation else {
+            throw RegistryError.invalid(
+                "uscc", "a collective economic organisation's credit code starts with N1, N2 or N3 (GB 32100)")
+        }
+        try validate(application.charter, field: "charter")
+        return CollectiveRegistered(
+            code: application.code, name: application.name, creditCode: application.creditCode,
+            charter: application.charter)
+    }
+
+    func registerHousehold(_ application: HouseholdApplication) async throws -> any RegistryEvent {
+        guard try await reads.household(application.code) == nil else {
+            throw RegistryError.conflict("household", "household \(application.code) is already registered")
+        }
+        // L-3: a contracting household belongs to the collective its code names.
+        guard try await reads.collective(application.code.collective) != nil else {
+            throw RegistryError.notFound("collective", application.code.collective.rawValue)
+        }
+        let people = [application.head] + application.members.map(\.person)
+        var seen: Set<CitizenID> = []
+        for (position, person) in people.enumerated() {
+            let field = position == 0 ? "head.id_number" : "members[\(position - 1)].id_number"
+            guard seen.insert(person.idNumber).inserted else {
+                throw RegistryError.invalid(field, "\(person.idNumber.masked) appears twice in the household")
+            }
+            try await requireNoHousehold(person, field: field)
+        }
+        return HouseholdRegistered(
+            code: application.code, head: application.head, members: application.members, origin: application.origin)
+    }
+
+    func registerOrganisation(_ organisation: Organisation) async throws -> any RegistryEvent {
+        guard try await reads.organisation(organisation.creditCode) == nil else {
+            throw RegistryError.conflict("organisation", "organisation \(organisation.creditCode) is already registered")
+        }
+        return OrganisationRegistered(creditCode: organisation.creditCode, name: organisation.name)
+    }
+
+    func addMember(_ member: HouseholdMember, to code: HouseholdCode) async throws -> any RegistryEvent {
+        _ = try await household(code)
+        try await requireNoHousehold(member.person, field: "id_number")
+        return MemberAdded(household: code, member: member)
+    }
+
+    /// A person belongs to one household only.
+    func requireNoHousehold(_ person: Person, field: String) async throws {
+        if let existing = try await reads.memberships(of: person.idNumber).first(where: { $0.household != nil }) {
+            throw RegistryError.invalid(
+                field, "\(person.idNumber.masked) is already a member of household \(existing.household!)")
+        }
+    }
+
+    /// L-8, T-10: moving to town is recorded and nothing else; no right is touched and no later
+    /// act is conditioned on it.
+    func recordTownMove(_ move: TownMove, of code: HouseholdCode) async throws -> any RegistryEvent {
+        _ = try await household(code)
+        return TownMoveRecorded(household: code, move: move)
+    }
+
+    /// S-4: the roster is filed with the township and the county; the filing records how many
+    /// members and a digest of exactly who, so a later roster can be compared with it.
+    func fileRoster(of code: CollectiveCode, with body: String) async throws -> any RegistryEvent {
+        _ = try await collective(code)
+        guard !body.isEmpty else { throw RegistryError.invalid("filed_with", "name the body the roster is filed with") }
+        let roster = try await reads.roster(of: code)
+        let ids = roster.map(\.person.idNumber.rawValue).sorted().joined(separator: "\n")
+        let digest = SHA256.hash(data: Array(ids.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        return RosterFiled(collective: code, filedWith: body, members: roster.count, digest: digest)
+    }
+
+    func fileCharter(_ charter: ShareCharter, of code: CollectiveCode) async throws -> any RegistryEvent {
+        _ = try await collective(code)
+        try validate(charter, field: "charter")
+        return CharterFiled(collective: code, charter: charter)
+    }
+
+    func validate(_ charter: ShareCharter?, field: String) throws {
+        guard let charter else { return }
+        if let cap = charter.holdingCap, cap <= 0 {
+            throw RegistryError.invalid("\(field).holding_cap", "must be a positive number of shares")
+        }
+        if let cap = charter.annualRedemptionCapBasisPoints, !(0...10_000).contains(cap) {
+            throw RegistryError.invalid("\(field).annual_redemption_cap_bp", "must be 0–10000 (hundredths of a percent)")
+        }
+    }
+
+    // MARK: Lookups that must succeed
+
+    func collective(_ code: CollectiveCode) async throws -> Collective {
+        guard let collective = try await reads.collective(code) else {
+            throw RegistryError.notFound("collective", code.rawValue)
+        }
+        return collective
+    }
+
+    func household(_ code: HouseholdCode) async throws -> Household {
+        guard let household = try await reads.household(code) else {
+            throw RegistryError.notFound("household", code.rawValue)
+        }
+        return household
+    }
+
+    func right(_ id: RightID) async throws -> Right {
+        guard let right = try await reads.right(id) else { throw RegistryError.notFound("right", id.rawValue) }
+        return right
+    }
+
+    /// Whether `holder` is a member of `collective`: a household of it, or a person on its roster.
+    func isMember(_ holder: Holder, of collective: CollectiveCode) async throws -> Bool {
+        switch holder {
+        case .household(let code):
+            guard code.collective == collective else { return false }
+            return try await reads.household(code) != nil
+        case .person(let id): return try await reads.membership(id, in: collective) != nil
+        case .organisation, .collective: return false
+        }
+    }
+
+    /// Whether a holder exists on the register at all.
+    func requireKnown(_ holder: Holder, field: String) async throws {
+        let known: Bool
+        switch holder {
+        case .household(let code): known = try await reads.household(code) != nil
+        case .person(let id): known = !(try await reads.memberships(of: id)).isEmpty
+        case .organisation(let code): known = try await reads.organisation(code) != nil
+        case .collective(let code): known = try await reads.collective(code) != nil
+        }
+        guard known else { throw RegistryError.invalid(field, "\(holder.masked) is not on the register") }
+    }
+}

@@ -1,0 +1,395 @@
+extension ProjectionState {
+    /// Loads a right, lets `change` edit it, records the entry in its history and stores it.
+    mutating func updateRight(_ id: RightID, entry: EntryContext, changesCertificate: Bool = true, _ change: (inout Right) throws -> Void) throws {
+        var right = try require(Right.self, id.rawValue)
+        try change(&right)
+        if right.history.last != entry.index { right.history.append(entry.index) }
+        if changesCertificate { right.updatedAt = entry.index }
+        put(right)
+    }
+}
+
+/// First registration of a right (首次登记), kind `registration`. On application the right is
+/// `announced` until its public notice ends; imported 确权 data is `current` at once.
+public struct RightRegistered: RegistryEvent {
+    public static let kind = "registration"
+    public static let version = 1
+
+    public var id: RightID
+    public var holder: Holder
+    public var collective: CollectiveCode
+    public var term: Term?
+    public var detail: RightDetail
+    public var origin: RightOrigin
+    public var noticeEnds: Day?
+    /// The filing (备案) the registration rests on, e.g. a 流转 filed with the 发包方 (L-16).
+    public var filing: Filing?
+    /// Written consents it rests on, e.g. the contract holder's to 再流转 (L-23).
+    public var consents: [Consent]?
+
+    public init(
+        id: RightID, holder: Holder, collective: CollectiveCode, term: Term?, detail: RightDetail, origin: RightOrigin,
+        noticeEnds: Day?, filing: Filing? = nil, consents: [Consent]? = nil
+    ) {
+        self.id = id
+        self.holder = holder
+        self.collective = collective
+        self.term = term
+        self.detail = detail
+        self.origin = origin
+        self.noticeEnds = noticeEnds
+        self.filing = filing
+        self.consents = consents
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, holder, collective, term, detail, origin, filing, consents
+        case noticeEnds = "notice_ends"
+    }
+
+    var parcels: [ParcelCode] {
+        if case .contractLand(let land) = detail { return land.parcels.map(\.code) }
+        return []
+    }
+
+    public func touches() -> [EntityKey] {
+        [Right.key(id.rawValue)] + parcels.map { ParcelClaim.key($0.rawValue) }
+    }
+
+    public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
+        state.put(
+            Right(
+                id: id, kind: detail.kind, status: noticeEnds == nil ? .current : .announced, holder: holder,
+                collective: collective, term: term, detail: detail, origin: origin, noticeEnds: noticeEnds,
+                filings: filing.map { filing in
+                    var filed = filing
+                    filed.entry = entry.index
+                    return [filed]
+                } ?? [],
+                registeredAt: entry.index, updatedAt: entry.index))
+        for parcel in parcels { state.put(ParcelClaim(parcel: parcel, right: id)) }
+    }
+}
+
+/// The end of a first registration's public notice: the right is entered in the register (登簿),
+/// kind `completion`.
+public struct RegistrationCompleted: RegistryEvent {
+    public static let kind = "completion"
+    public static let version = 1
+
+    public var right: RightID
+
+    public init(right: RightID) { self.right = right }
+
+    public func touches() -> [EntityKey] { [Right.key(right.rawValue)] }
+
+    public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
+        try state.updateRight(right, entry: entry) { right in
+            right.status = .current
+            right.noticeEnds = nil
+        }
+    }
+}
+
+/// Transfer registration (转移登记), kind `transfer`: all or part of a right passes to another
+/// holder. Contract-land parcels join the receiving household's contract (L-14); part of a share
+/// holding joins the receiver's holding of the same class.
+public struct RightTransferred: RegistryEvent {
+    public static let kind = "transfer"
+    public static let version = 1
+
+    public var right: RightID
+    public var from: Holder
+    public var to: Holder
+    /// The right that receives: the same right when it passes whole to a new holder.
+    public var target: RightID
+    /// Contract land: the parcels that pass.
+    public var parcels: [ParcelCode]?
+    /// Shares: how many pass.
+    public var shares: Int?
+    public var consents: [Consent]
+    /// For a homestead: how the dwelling was disposed of (sale, gift …), which bars the old
+    /// household from a new homestead (T-6).
+    public var disposal: String?
+    /// The filing the transfer rests on (再流转 with the collective, L-23).
+    public var filing: Filing?
+
+    public init(
+        right: RightID, from: Holder, to: Holder, target: RightID, parcels: [ParcelCode]? = nil, shares: Int? = nil,
+        consents: [Consent], disposal: String? = nil, filing: Filing? = nil
+    ) {
+        self.right = right
+        self.from = from
+        self.to = to
+        self.target = target
+        self.parcels = parcels
+        self.shares = shares
+        self.consents = consents
+        self.disposal = disposal
+        self.filing = filing
+    }
+
+    public func touches() -> [EntityKey] {
+        var keys = [Right.key(right.rawValue), Right.key(target.rawValue)]
+        keys += (parcels ?? []).map { ParcelClaim.key($0.rawValue) }
+        if disposal != nil, case .household(let household) = from { keys.append(Household.key(household.rawValue)) }
+        return keys
+    }
+
+    public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
+        let source = try state.require(Right.self, right.rawValue)
+        switch source.detail {
+        case .contractLand(let land):
+            let moving = Set(parcels ?? [])
+            let moved = land.parcels.filter { moving.contains($0.code) }
+            try state.updateRight(right, entry: entry) { right in
+                let kept = land.parcels.filter { !moving.contains($0.code) }
+                right.detail = .contractLand(ContractLand(parcels: kept))
+                if kept.isEmpty { right.status = .cancelled }
+            }
+            if var receiving = try state.get(Right.self, target.rawValue), case .contractLand(let existing) = receiving.detail {
+                receiving.detail = .contractLand(
+                    ContractLand(parcels: (existing.parcels + moved).sorted { $0.code < $1.code }))
+                receiving.status = .current
+                receiving.updatedAt = entry.index
+                receiving.history.append(entry.index)
+                state.put(receiving)
+            } else {
+                state.put(
+                    Right(
+                        id: target, kind: .contractLand, status: .current, holder: to, collective: source.collective,
+                        term: source.term, detail: .contractLand(ContractLand(parcels: moved)), origin: .transfer,
+                        registeredAt: entry.index, updatedAt: entry.index))
+            }
+            for parcel in moved { state.put(ParcelClaim(parcel: parcel.code, right: target)) }
+
+        case .collectiveShare(let holding) where target != right:
+            let moving = shares ?? holding.shares
+            try state.updateRight(right, entry: entry) { right in
+                right.detail = .collectiveShare(ShareHolding(shares: holding.shares - moving, shareClass: holding.shareClass))
+                if holding.shares == moving { right.status = .cancelled }
+            }
+            if var receiving = try state.get(Right.self, target.rawValue), case .collectiveShare(let existing) = receiving.detail {
+                receiving.detail = .collectiveShare(
+                    ShareHolding(shares: existing.shares + moving, shareClass: existing.shareClass))
+                receiving.updatedAt = entry.index
+                receiving.history.append(entry.index)
+                state.put(receiving)
+            } else {
+                state.put(
+                    Right(
+                        id: target, kind: .collectiveShare, status: .current, holder: to, collective: source.collective,
+                        term: nil, detail: .collectiveShare(ShareHolding(shares: moving, shareClass: holding.shareClass)),
+                        origin: .transfer, registeredAt: entry.index, updatedAt: entry.index))
+            }
+
+        case .homestead, .landManagement, .collectiveShare:
+            try state.updateRight(right, entry: entry) { right in
+                right.holder = to
+                if var filing {
+                    filing.entry = entry.index
+                    right.filings.append(filing)
+                }
+            }
+            if let disposal, case .household(let household) = from {
+                var record = try state.require(Household.self, household.rawValue)
+                record.disposedDwelling = DwellingDisposal(on: entry.day, how: disposal, right: right)
+                state.put(record)
+            }
+        }
+    }
+}
+
+/// Change registration (变更登记), kind `change`: the facts of a right changed — the term extended
+/// by 30 years at its end (延包, L-4), a parcel's bounds or area after a survey, a house rebuilt.
+public struct RightChanged: RegistryEvent {
+    public static let kind = "change"
+    public static let version = 1
+
+    public var right: RightID
+    public var term: Term?
+    public var detail: RightDetail?
+    public var reason: String
+
+    public init(right: RightID, term: Term?, detail: RightDetail?, reason: String) {
+        self.right = right
+        self.term = term
+        self.detail = detail
+        self.reason = reason
+    }
+
+    public func touches() -> [EntityKey] { [Right.key(right.rawValue)] }
+
+    public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
+        try state.updateRight(right, entry: entry) { right in
+            if let term { right.term = term }
+            if let detail { right.detail = detail }
+        }
+    }
+}
+
+/// Correction registration (更正登记, C-5), kind `correction`: the register was wrong and is put
+/// right, on the holder's written consent or on proof of the error.
+public struct RightCorrected: RegistryEvent {
+    public static let kind = "correction"
+    public static let version = 1
+
+    public var right: RightID
+    public var term: Term?
+    public var detail: RightDetail?
+    public var basis: CorrectionBasis
+    public var document: String
+
+    public init(right: RightID, term: Term?, detail: RightDetail?, basis: CorrectionBasis, document: String) {
+        self.right = right
+        self.term = term
+        self.detail = detail
+        self.basis = basis
+        self.document = document
+    }
+
+    public func touches() -> [EntityKey] { [Right.key(right.rawValue)] }
+
+    public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
+        try state.updateRight(right, entry: entry) { right in
+            if let term { right.term = term }
+            if let detail { right.detail = detail }
+        }
+    }
+}
+
+/// What a correction rests on (C-5).
+public enum CorrectionBasis: String, Sendable, Codable, CaseIterable {
+    case holderConsent = "holder-consent"
+    case proofOfError = "proof-of-error"
+}
+
+/// Cancellation registration (注销登记), kind `cancellation`. Contract-land parcels are freed.
+public struct RightCancelled: RegistryEvent {
+    public static let kind = "cancellation"
+    public static let version = 1
+
+    public var right: RightID
+    public var reason: String
+    public var parcels: [ParcelCode]
+
+    public init(right: RightID, reason: String, parcels: [ParcelCode]) {
+        self.right = right
+        self.reason = reason
+        self.parcels = parcels
+    }
+
+    public func touches() -> [EntityKey] {
+        [Right.key(right.rawValue)] + parcels.map { ParcelClaim.key($0.rawValue) }
+    }
+
+    public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
+        try state.updateRight(right, entry: entry) { right in right.status = .cancelled }
+        for parcel in parcels { state.delete(ParcelClaim.self, parcel.rawValue) }
+    }
+}
+
+/// A filing (备案) recorded against a right, kind `filing`.
+public struct RightFiled: RegistryEvent {
+    public static let kind = "filing"
+    public static let version = 1
+
+    public var right: RightID
+    public var filing: Filing
+
+    public init(right: RightID, filing: Filing) {
+        self.right = right
+        self.filing = filing
+    }
+
+    public func touches() -> [EntityKey] { [Right.key(right.rawValue)] }
+
+    public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
+        var filing = filing
+        filing.entry = entry.index
+        try state.updateRight(right, entry: entry, changesCertificate: false) { right in right.filings.append(filing) }
+    }
+}
+
+/// An encumbrance registered against a right — objection, advance notice, seizure, mortgage —
+/// kind `encumbrance`. Its ID is `E` and this entry's index.
+public struct EncumbranceRegistered: RegistryEvent {
+    public static let kind = "encumbrance"
+    public static let version = 1
+
+    public var right: RightID
+    public var encumbrance: EncumbranceKind
+    public var holder: String
+    public var reference: String
+    public var lapsesAfter: Day?
+    public var amount: Fen?
+    public var beneficiary: Holder?
+
+    public init(
+        right: RightID, encumbrance: EncumbranceKind, holder: String, reference: String, lapsesAfter: Day?,
+        amount: Fen? = nil, beneficiary: Holder? = nil
+    ) {
+        self.right = right
+        self.encumbrance = encumbrance
+        self.holder = holder
+        self.reference = reference
+        self.lapsesAfter = lapsesAfter
+        self.amount = amount
+        self.beneficiary = beneficiary
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case right, encumbrance, holder, reference, amount, beneficiary
+        case lapsesAfter = "lapses_after"
+    }
+
+    /// The ID the encumbrance gets when this event is entry `index`.
+    public static func id(at index: UInt64) -> EncumbranceID { EncumbranceID(entry: index) }
+
+    public func touches() -> [EntityKey] { [Right.key(right.rawValue)] }
+
+    public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
+        let id = Self.id(at: entry.index)
+        state.put(
+            Encumbrance(
+                id: id, right: right, kind: encumbrance, holder: holder, reference: reference, registeredOn: entry.day,
+                lapsesAfter: lapsesAfter, registeredAt: entry.index, amount: amount, beneficiary: beneficiary))
+        try state.updateRight(right, entry: entry, changesCertificate: false) { _ in }
+    }
+}
+
+/// An encumbrance ended by act (a court releases its seizure, a bank discharges its mortgage),
+/// kind `release`.
+public struct EncumbranceReleased: RegistryEvent {
+    public static let kind = "release"
+    public static let version = 1
+
+    public var encumbrance: EncumbranceID
+    public var right: RightID
+    public var by: String
+
+    public init(encumbrance: EncumbranceID, right: RightID, by: String) {
+        self.encumbrance = encumbrance
+        self.right = right
+        self.by = by
+    }
+
+    public func touches() -> [EntityKey] { [Encumbrance.key(encumbrance.rawValue), Right.key(right.rawValue)] }
+
+    public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
+        var record = try state.require(Encumbrance.self, encumbrance.rawValue)
+        record.released = Release(on: entry.day, by: by, entry: entry.index)
+        state.put(record)
+        try state.updateRight(right, entry: entry, changesCertificate: false) { _ in }
+    }
+}
+
+extension EventCatalog {
+    /// Every event the registry writes.
+    public static let registry = EventCatalog([
+        CollectiveRegistered.self, HouseholdRegistered.self, MemberAdded.self, TownMoveRecorded.self,
+        RosterFiled.self, CharterFiled.self, OrganisationRegistered.self, PolicySet.self, RightRegistered.self,
+        RegistrationCompleted.self, RightTransferred.self, RightChanged.self, RightCorrected.self,
+        RightCancelled.self, RightFiled.self, EncumbranceRegistered.self, EncumbranceReleased.self,
+    ])
+}

@@ -1,0 +1,18 @@
+/// 发包方代码 — the 14-digit code of a contracting party (the collective), GB/T 35958:
+/// village division code (12) + group (2, `00` when the village itself contracts).
+/// It is also the code of the collective economic organisation in this register.
+public struct CollectiveCode: Identifier {
+    public let rawValue: String
+
+    public init(_ text: String) throws(InvalidValue) {
+        try Digits.require(text, count: 14, name: "发包方 code")
+        do {
+            _ = try RegionCode(String(text.prefix(12)))
+        } catch {
+            throw InvalidValue("发包方 code: \(error.reason)")
+        }
+        rawValue = text
+    }
+
+    public var region: RegionCode { try! RegionCode(String(rawValue.prefix(12))) }
+}

@@ -1,0 +1,14 @@
+/// 地块代码 — the 19-digit code of a contracted parcel, GB/T 35958: 发包方 code (14) +
+/// parcel sequence (5, from 00001).
+public struct ParcelCode: Identifier {
+    public let rawValue: String
+
+    public init(_ text: String) throws(InvalidValue) {
+        try Digits.require(text, count: 19, name: "地块 code")
+        _ = try CollectiveCode(String(text.prefix(14)))
+        guard Digits.value(text.utf8.suffix(5)) > 0 else { throw InvalidValue("地块 code sequence 00000 is not used") }
+        rawValue = text
+    }
+
+    public var collective: CollectiveCode { try! CollectiveCode(String(rawValue.prefix(14))) }
+}

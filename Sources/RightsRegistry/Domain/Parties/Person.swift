@@ -1,0 +1,44 @@
+/// A natural person as the register knows them: name and citizen ID number.
+public struct Person: Hashable, Sendable, Codable {
+    public var name: String
+    public var idNumber: CitizenID
+
+    public init(name: String, idNumber: CitizenID) {
+        self.name = name
+        self.idNumber = idNumber
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name
+        case idNumber = "id_number"
+    }
+}
+
+/// A member of a household other than its head (承包方代表), with the relation to the head as the
+/// household register states it (配偶, 子女 …). All members hold the household's rights (L-3, L-7).
+public struct HouseholdMember: Hashable, Sendable, Codable {
+    public var person: Person
+    public var relation: String
+
+    public init(person: Person, relation: String) {
+        self.person = person
+        self.relation = relation
+    }
+
+    enum CodingKeys: String, CodingKey { case name, idNumber = "id_number", relation }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        person = Person(
+            name: try container.decode(String.self, forKey: .name),
+            idNumber: try container.decode(CitizenID.self, forKey: .idNumber))
+        relation = try container.decode(String.self, forKey: .relation)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(person.name, forKey: .name)
+        try container.encode(person.idNumber, forKey: .idNumber)
+        try container.encode(relation, forKey: .relation)
+    }
+}

@@ -1,0 +1,93 @@
+/// The registry's configurable law: periods, area standards, pilot areas, working calendar.
+///
+/// The numbers the rule book gives as national law are the defaults; what a province or county
+/// sets (H-2 area standards, H-10 pilots) is configured and logged as a `policy` entry, so the
+/// register always shows which policy an act was decided under.
+public struct RegistryPolicy: Hashable, Sendable, Codable {
+    /// Public notice before a first registration completes: 15 working days (实施细则 art. 17).
+    public var publicNoticeWorkingDays: Int
+    /// An objection lapses when no suit is filed within 15 days (C-5).
+    public var objectionDays: Int
+    /// An advance notice lapses after 90 days (C-6).
+    public var advanceNoticeDays: Int
+    /// A 土地经营权 is registrable from 5 years' term (L-20).
+    public var minimumRegistrableLeaseYears: Int
+    /// Homestead area standards (H-2; Zhejiang: 125 / 140 / 160 m²).
+    public var homesteadAreaStandard: HomesteadAreaStandard
+    /// Regions (code prefixes) where 农房 mortgage is a pilot (H-10, H-11).
+    public var homesteadMortgagePilots: [RegionCode]
+    /// Regions where homestead use rights may pass to non-members (H-12).
+    public var homesteadTransferPilots: [RegionCode]
+    /// The working-day calendar: official holidays and the weekend days worked instead (调休).
+    public var holidays: [Day]
+    public var workingWeekendDays: [Day]
+
+    public init(
+        publicNoticeWorkingDays: Int = 15, objectionDays: Int = 15, advanceNoticeDays: Int = 90,
+        minimumRegistrableLeaseYears: Int = 5, homesteadAreaStandard: HomesteadAreaStandard = .zhejiang,
+        homesteadMortgagePilots: [RegionCode] = [], homesteadTransferPilots: [RegionCode] = [],
+        holidays: [Day] = [], workingWeekendDays: [Day] = []
+    ) {
+        self.publicNoticeWorkingDays = publicNoticeWorkingDays
+        self.objectionDays = objectionDays
+        self.advanceNoticeDays = advanceNoticeDays
+        self.minimumRegistrableLeaseYears = minimumRegistrableLeaseYears
+        self.homesteadAreaStandard = homesteadAreaStandard
+        self.homesteadMortgagePilots = homesteadMortgagePilots
+        self.homesteadTransferPilots = homesteadTransferPilots
+        self.holidays = holidays
+        self.workingWeekendDays = workingWeekendDays
+    }
+
+    public static let `default` = RegistryPolicy()
+
+    public var calendar: WorkingDayCalendar {
+        WorkingDayCalendar(holidays: Set(holidays), workingWeekendDays: Set(workingWeekendDays))
+    }
+
+    public func isHomesteadMortgagePilot(_ region: RegionCode) -> Bool {
+        homesteadMortgagePilots.contains { $0.contains(region) }
+    }
+
+    public func isHomesteadTransferPilot(_ region: RegionCode) -> Bool {
+        homesteadTransferPilots.contains { $0.contains(region) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case holidays
+        case publicNoticeWorkingDays = "public_notice_working_days"
+        case objectionDays = "objection_days"
+        case advanceNoticeDays = "advance_notice_days"
+        case minimumRegistrableLeaseYears = "minimum_registrable_lease_years"
+        case homesteadAreaStandard = "homestead_area_standard_m2"
+        case homesteadMortgagePilots = "homestead_mortgage_pilots"
+        case homesteadTransferPilots = "homestead_transfer_pilots"
+        case workingWeekendDays = "working_weekend_days"
+    }
+}
+
+/// The largest homestead plot allowed, by the land it is on (H-2).
+public struct HomesteadAreaStandard: Hashable, Sendable, Codable {
+    public var cultivated: SquareMetres
+    public var other: SquareMetres
+    public var mountain: SquareMetres
+
+    public init(cultivated: SquareMetres, other: SquareMetres, mountain: SquareMetres) {
+        self.cultivated = cultivated
+        self.other = other
+        self.mountain = mountain
+    }
+
+    /// 浙江省土地管理条例 art. 55.
+    public static let zhejiang = HomesteadAreaStandard(
+        cultivated: SquareMetres(hundredths: 12_500), other: SquareMetres(hundredths: 14_000),
+        mountain: SquareMetres(hundredths: 16_000))
+
+    public func cap(for category: HomesteadLandCategory) -> SquareMetres {
+        switch category {
+        case .cultivated: cultivated
+        case .other: other
+        case .mountain: mountain
+        }
+    }
+}

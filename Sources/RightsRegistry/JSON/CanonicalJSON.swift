@@ -1,0 +1,118 @@
+/// RFC 8785 JSON Canonicalization Scheme (JCS): the byte form every log entry is hashed in.
+///
+/// - object members sorted by their names' UTF-16 code units (§3.2.3);
+/// - strings with only `"`, `\` and control characters escaped, as ES6 `JSON.stringify` does (§3.2.2.2);
+/// - numbers in ES6 `Number.prototype.toString` form (§3.2.2.3);
+/// - no whitespace.
+public enum CanonicalJSON {
+    public static func bytes(_ value: JSONValue) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        write(value, into: &output)
+        return output
+    }
+
+    public static func string(_ value: JSONValue) -> String {
+        String(decoding: bytes(value), as: UTF8.self)
+    }
+
+    public static func write(_ value: JSONValue, into output: inout [UInt8]) {
+        switch value {
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .number(let number): output.append(contentsOf: format(number).utf8)
+        case .string(let text): writeString(text, into: &output)
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            for (position, element) in elements.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                write(element, into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            for (position, name) in sortedNames(members.keys).enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                writeString(name, into: &output)
+                output.append(UInt8(ascii: ":"))
+                write(members[name]!, into: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Names sorted by UTF-16 code units. For names without characters outside the BMP — all the
+    /// register writes itself — UTF-8 byte order is the same order and cheaper to compare.
+    static func sortedNames(_ names: Dictionary<String, JSONValue>.Keys) -> [String] {
+        if names.allSatisfy({ name in name.utf8.allSatisfy { $0 < 0xF0 } }) {
+            return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        }
+        return names.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+    }
+
+    static func writeString(_ text: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
+            case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// ES6 Number.prototype.toString (ECMA-262 §7.1.12.1) from the shortest round-trip digits,
+    /// which Swift's `description` already produces. Non-finite values are not JSON; the encoder
+    /// refuses them before they get here.
+    public static func format(_ value: Double) -> String {
+        precondition(value.isFinite, "JSON has no representation for \(value)")
+        if value == 0 { return "0" }
+        if value < 0 { return "-" + format(-value) }
+        if value < 1e15, value == value.rounded(.towardZero) { return String(UInt64(value)) }
+
+        // Split Swift's description ("1.2345e+21", "0.001", "5e-324", "123.5") into the digit
+        // string s and the exponent n of ECMA-262: value = 0.s × 10^n.
+        let description = value.description
+        var mantissa = Substring(description)
+        var exponent = 0
+        if let e = description.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            mantissa = description[..<e]
+            exponent = Int(description[description.index(after: e)...])!
+        }
+        var digits = ""
+        var pointPosition = mantissa.count
+        if let dot = mantissa.firstIndex(of: ".") {
+            pointPosition = mantissa.distance(from: mantissa.startIndex, to: dot)
+            digits = String(mantissa[..<dot]) + String(mantissa[mantissa.index(after: dot)...])
+        } else {
+            digits = String(mantissa)
+        }
+        var n = pointPosition + exponent
+        while digits.first == "0" {
+            digits.removeFirst()
+            n -= 1
+        }
+        while digits.last == "0" { digits.removeLast() }
+        let k = digits.count
+
+        if k <= n, n <= 21 { return digits + String(repeating: "0", count: n - k) }
+        if 0 < n, n <= 21 {
+            let split = digits.index(digits.startIndex, offsetBy: n)
+            return digits[..<split] + "." + digits[split...]
+        }
+        if -6 < n, n <= 0 { return "0." + String(repeating: "0", count: -n) + digits }
+        let sign = n - 1 >= 0 ? "+" : "-"
+        let first = digits.prefix(1)
+        let rest = digits.dropFirst()
+        return (rest.isEmpty ? String(first) : first + "." + rest) + "e" + sign + String(abs(n - 1))
+    }
+}

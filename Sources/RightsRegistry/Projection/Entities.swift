@@ -1,0 +1,67 @@
+// How the registry's domain types are kept as projection rows. The domain types stay plain
+// values; their tables, keys and index columns are declared here, at the storage edge.
+
+extension Collective: Entity {
+    public static let table = EntityTable(name: "collectives", columns: ["region"])
+    public var key: String { code.rawValue }
+    public var columnValues: [String?] { [region.rawValue] }
+}
+
+extension Household: Entity {
+    public static let table = EntityTable(name: "households", columns: ["collective"])
+    public var key: String { code.rawValue }
+    public var columnValues: [String?] { [collective.rawValue] }
+}
+
+extension Membership: Entity {
+    public static let table = EntityTable(name: "members", columns: ["collective", "id_number", "household"])
+    public static func key(collective: CollectiveCode, person: CitizenID) -> String {
+        "\(collective.rawValue)/\(person.rawValue)"
+    }
+    public var key: String { Self.key(collective: collective, person: person.idNumber) }
+    public var columnValues: [String?] { [collective.rawValue, person.idNumber.rawValue, household?.rawValue] }
+}
+
+extension Organisation: Entity {
+    public static let table = EntityTable(name: "organisations", columns: [])
+    public var key: String { creditCode.rawValue }
+    public var columnValues: [String?] { [] }
+}
+
+extension Right: Entity {
+    public static let table = EntityTable(
+        name: "rights", columns: ["kind", "status", "holder", "collective", "region", "parent"])
+    public var key: String { id.rawValue }
+    public var columnValues: [String?] {
+        var parent: String?
+        if case .landManagement(let lease) = detail { parent = lease.parent.rawValue }
+        return [kind.rawValue, status.rawValue, holder.rawValue, collective.rawValue, region.rawValue, parent]
+    }
+}
+
+extension ParcelClaim: Entity {
+    public static let table = EntityTable(name: "parcels", columns: ["right_id"])
+    public var key: String { parcel.rawValue }
+    public var columnValues: [String?] { [right.rawValue] }
+}
+
+extension Encumbrance: Entity {
+    public static let table = EntityTable(name: "encumbrances", columns: ["right_id", "kind"])
+    public var key: String { id.rawValue }
+    public var columnValues: [String?] { [right.rawValue, kind.rawValue] }
+}
+
+extension PolicyRecord: Entity {
+    public static let table = EntityTable(name: "settings", columns: [])
+    public static let singletonKey = "policy"
+    public var key: String { Self.singletonKey }
+    public var columnValues: [String?] { [] }
+}
+
+/// The registry's projection tables, in the order audit compares them.
+public enum RegistryTables {
+    public static let all: [EntityTable] = [
+        Collective.table, Household.table, Membership.table, Organisation.table, Right.table, ParcelClaim.table,
+        Encumbrance.table, PolicyRecord.table,
+    ]
+}

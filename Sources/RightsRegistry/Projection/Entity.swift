@@ -1,0 +1,56 @@
+/// A row of the register's current state (a projection of the log): stored under a key in its
+/// table as a canonical JSON document, with a few index columns for queries.
+///
+/// Stores know nothing of the types: they store (table, key, columns, document). That keeps one
+/// generic storage path for SQLite and PostgreSQL and lets the exchange add its own entities.
+public protocol Entity: Codable, Sendable {
+    static var table: EntityTable { get }
+    var key: String { get }
+    /// Values of `table.columns`, in order; nil is SQL NULL.
+    var columnValues: [String?] { get }
+}
+
+/// A projection table: its name and its index columns (besides `key` and `doc`).
+public struct EntityTable: Hashable, Sendable {
+    public let name: String
+    public let columns: [String]
+
+    public init(name: String, columns: [String]) {
+        self.name = name
+        self.columns = columns
+    }
+}
+
+/// Which entity: table and key.
+public struct EntityKey: Hashable, Sendable, CustomStringConvertible {
+    public let table: EntityTable
+    public let key: String
+
+    public init(table: EntityTable, key: String) {
+        self.table = table
+        self.key = key
+    }
+
+    public var description: String { "\(table.name)/\(key)" }
+}
+
+extension Entity {
+    public static func key(_ key: String) -> EntityKey { EntityKey(table: table, key: key) }
+    public var entityKey: EntityKey { EntityKey(table: Self.table, key: key) }
+}
+
+/// A change to one projection row, as a store writes it.
+public struct EntityWrite: Sendable {
+    public let key: EntityKey
+    /// The canonical JSON document; nil deletes the row.
+    public let document: [UInt8]?
+    public let columns: [String?]
+}
+
+/// A condition on an index column, for queries.
+public enum ColumnFilter: Sendable, Hashable {
+    case equals(String, String)
+    /// The column's value starts with the prefix (region scopes: "330424101").
+    case hasPrefix(String, String)
+    case isIn(String, [String])
+}

@@ -1,0 +1,291 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// The embedded store: one SQLite file through GRDB, in WAL mode with `synchronous=FULL` so an
+/// acknowledged act survives power loss. One writer at a time (SQLite's own lock, taken with
+/// `BEGIN IMMEDIATE`, so separate processes are serialised too); readers run beside it.
+public final class SQLiteRegistryStore: RegistryStore {
+    let writer: any DatabaseWriter
+    /// The right edge of the tree after the last append this process made; checked against the
+    /// log's size inside every write transaction, so another process's appends are noticed.
+    private let frontier = Mutex<CompactRange?>(nil)
+
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    public convenience init(path: String, migrations: [StoreMigration] = SQLiteSchema.registry) throws {
+        var configuration = Self.configuration()
+        configuration.busyMode = .timeout(30)
+        try self.init(writer: DatabasePool(path: path, configuration: configuration), migrations: migrations)
+    }
+
+    /// A private in-memory database: the scratch store of audits and tests.
+    public convenience init(inMemory migrations: [StoreMigration] = SQLiteSchema.registry) throws {
+        try self.init(writer: DatabaseQueue(configuration: Self.configuration()), migrations: migrations)
+    }
+
+    init(writer: any DatabaseWriter, migrations: [StoreMigration]) throws {
+        self.writer = writer
+        var migrator = DatabaseMigrator()
+        for migration in migrations {
+            migrator.registerMigration(migration.name) { db in try db.execute(sql: migration.sql) }
+        }
+        try migrator.migrate(writer)
+    }
+
+    static func configuration() -> Configuration {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // An acknowledged act must survive power loss (DESIGN §6).
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return configuration
+    }
+
+    /// The database path, for messages.
+    public var path: String { writer.path }
+
+    // MARK: Log
+
+    public func size() async throws -> UInt64 {
+        try await writer.read { db in try Self.size(db) }
+    }
+
+    static func size(_ db: Database) throws -> UInt64 {
+        let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(idx) FROM log_entries"))
+        return last.map { UInt64($0) + 1 } ?? 0
+    }
+
+    public func entries(_ range: Range<UInt64>) async throws -> [LogEntry] {
+        guard !range.isEmpty else { return [] }
+        return try await writer.read { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT idx, body FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx"),
+                arguments: [Int64(range.lowerBound), Int64(range.upperBound)])
+            return try rows.map { row in
+                let entry = try LogEntry(bytes: Array(row["body"] as Data))
+                guard entry.index == UInt64(row["idx"] as Int64) else {
+                    throw RegistryError(
+                        code: "integrity.entry", message: "row \(row["idx"] as Int64) holds entry \(entry.index)")
+                }
+                return entry
+            }
+        }
+    }
+
+    public func hashes(of subtrees: [Subtree]) async throws -> [Subtree: TreeHash] {
+        try await writer.read { db in try Self.hashes(of: subtrees, db) }
+    }
+
+    static func hashes(of subtrees: [Subtree], _ db: Database) throws -> [Subtree: TreeHash] {
+        var result: [Subtree: TreeHash] = [:]
+        let statement = try db.cachedStatement(sql: "SELECT leaf_hash, subtree_hashes FROM log_entries WHERE idx = ?")
+        for subtree in subtrees {
+            guard let row = try Row.fetchOne(statement, arguments: [Int64(subtree.lastLeaf)]) else {
+                throw RegistryError(code: "integrity.tree", message: "no entry \(subtree.lastLeaf) for subtree \(subtree)")
+            }
+            let bytes: Data = subtree.level == 0 ? row["leaf_hash"] : row["subtree_hashes"]
+            let offset = subtree.level == 0 ? 0 : (subtree.level - 1) * 32
+            guard bytes.count >= offset + 32, let hash = TreeHash(bytes: bytes.dropFirst(offset).prefix(32)) else {
+                throw RegistryError(
+                    code: "integrity.tree", message: "entry \(subtree.lastLeaf) lacks the hash of subtree \(subtree)")
+            }
+            result[subtree] = hash
+        }
+        return result
+    }
+
+    public func append(_ drafts: [EntryDraft], expectedSize: UInt64?) async throws -> AppendResult {
+        try await writer.writeWithoutTransaction { db in
+            var result: AppendResult?
+            do {
+                try db.inTransaction(.immediate) {
+                    result = try self.append(drafts, expectedSize: expectedSize, db)
+                    return .commit
+                }
+            } catch {
+                // The transaction rolled back; the cached frontier may be ahead of the log.
+                self.frontier.withLock { $0 = nil }
+                throw error
+            }
+            return result!
+        }
+    }
+
+    private func append(_ drafts: [EntryDraft], expectedSize: UInt64?, _ db: Database) throws -> AppendResult {
+        let size = try Self.size(db)
+        if let expectedSize, expectedSize != size { throw StoreError.sizeChanged(expected: expectedSize, actual: size) }
+        var range = try frontier.withLock { cached in
+            if let cached, cached.size == size { return cached }
+            let subtrees = CompactRange.subtrees(size: size)
+            let hashes = try Self.hashes(of: subtrees, db)
+            return CompactRange(size: size, hashes: subtrees.map { hashes[$0]! })
+        }
+        var batch: [(LogEntry, any RegistryEvent)] = []
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO log_entries (idx, leaf_hash, subtree_hashes, body) VALUES (?, ?, ?, ?)")
+        for (offset, draft) in drafts.enumerated() {
+            let entry = try draft.entry(at: size + UInt64(offset))
+            let leaf = entry.leafHash
+            let completed = range.append(leaf)
+            try insert.execute(arguments: [
+                Int64(entry.index), Data(leaf.bytes), Data(completed.flatMap(\.bytes)), Data(entry.bytes),
+            ])
+            batch.append((entry, draft.event))
+        }
+        try project(batch, db)
+        let appended = range
+        frontier.withLock { $0 = appended }
+        return AppendResult(entries: batch.map(\.0), size: range.size, root: range.root)
+    }
+
+    /// Loads what the events touch, applies them, writes the changed rows.
+    private func project(_ batch: [(LogEntry, any RegistryEvent)], _ db: Database) throws {
+        var state = ProjectionState()
+        for key in Projector.touchedKeys(batch.map(\.1)) {
+            state.load(key, document: try Self.document(key, db))
+        }
+        for write in try Projector.apply(batch, to: &state) { try Self.write(write, db) }
+    }
+
+    public func applyLogged(_ entries: [(LogEntry, any RegistryEvent)]) async throws {
+        try await writer.write { db in try self.project(entries, db) }
+    }
+
+    public func clearProjections(_ tables: [EntityTable]) async throws {
+        try await writer.write { db in
+            for table in tables { try db.execute(sql: "DELETE FROM \(table.name)") }
+        }
+    }
+
+    // MARK: Projection rows
+
+    static func document(_ key: EntityKey, _ db: Database) throws -> JSONValue? {
+        let statement = try db.cachedStatement(sql: "SELECT doc FROM \(key.table.name) WHERE key = ?")
+        guard let text = try String.fetchOne(statement, arguments: [key.key]) else { return nil }
+        return try JSONParser.parse(text)
+    }
+
+    static func write(_ write: EntityWrite, _ db: Database) throws {
+        let table = write.key.table
+        guard let document = write.document else {
+            try db.cachedStatement(sql: "DELETE FROM \(table.name) WHERE key = ?").execute(arguments: [write.key.key])
+            return
+        }
+        let columns = ["key"] + table.columns + ["doc"]
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let updates = (table.columns + ["doc"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO \(table.name) (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) "
+                + "ON CONFLICT(key) DO UPDATE SET \(updates)")
+        var arguments: [(any DatabaseValueConvertible)?] = [write.key.key]
+        arguments += write.columns.map { $0 }
+        arguments.append(String(decoding: document, as: UTF8.self))
+        try statement.execute(arguments: StatementArguments(arguments))
+    }
+
+    public func document(_ key: EntityKey) async throws -> JSONValue? {
+        try await writer.read { db in try Self.document(key, db) }
+    }
+
+    public func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?)
+        async throws -> [JSONValue]
+    {
+        let (clause, arguments) = try Self.whereClause(table, filters, after: key)
+        let sql =
+            "SELECT doc FROM \(table.name)\(clause) ORDER BY key" + (limit.map { " LIMIT \($0)" } ?? "")
+        return try await writer.read { db in
+            try String.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { try JSONParser.parse($0) }
+        }
+    }
+
+    public func count(_ table: EntityTable, where filters: [ColumnFilter]) async throws -> Int {
+        let (clause, arguments) = try Self.whereClause(table, filters, after: nil)
+        return try await writer.read { db in
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM \(table.name)\(clause)"), arguments: arguments)
+                ?? 0
+        }
+    }
+
+    public func existingKeys(_ table: EntityTable, among keys: [String]) async throws -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        return try await writer.read { db in
+            var found: Set<String> = []
+            for chunk in stride(from: 0, to: keys.count, by: 500).map({ keys[$0..<min($0 + 500, keys.count)] }) {
+                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let statement = try db.cachedStatement(
+                    sql: "SELECT key FROM \(table.name) WHERE key IN (\(placeholders))")
+                found.formUnion(try String.fetchAll(statement, arguments: StatementArguments(Array(chunk))))
+            }
+            return found
+        }
+    }
+
+    public func rows(_ table: EntityTable, after key: String?, limit: Int) async throws -> [(key: String, document: [UInt8])] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT key, doc FROM \(table.name) WHERE key > ? ORDER BY key LIMIT ?"),
+                arguments: [key ?? "", limit])
+            return rows.map { (key: $0["key"], document: Array(($0["doc"] as String).utf8)) }
+        }
+    }
+
+    /// SQL for a filter over a table's declared index columns (never user-supplied names).
+    static func whereClause(_ table: EntityTable, _ filters: [ColumnFilter], after key: String?) throws
+        -> (String, StatementArguments)
+    {
+        var conditions: [String] = []
+        var arguments: [String] = []
+        func column(_ name: String) throws -> String {
+            guard table.columns.contains(name) else { preconditionFailure("\(table.name) has no column \(name)") }
+            return name
+        }
+        for filter in filters {
+            switch filter {
+            case .equals(let name, let value):
+                conditions.append("\(try column(name)) = ?")
+                arguments.append(value)
+            case .hasPrefix(let name, let prefix):
+                // A range, so the index is used: "330424101" ≤ value < "330424101\u{FFFF}".
+                conditions.append("\(try column(name)) >= ? AND \(try column(name)) < ?")
+                arguments += [prefix, prefix + "\u{FFFF}"]
+            case .isIn(let name, let values):
+                guard !values.isEmpty else {
+                    conditions.append("0")
+                    continue
+                }
+                conditions.append("\(try column(name)) IN (\(Array(repeating: "?", count: values.count).joined(separator: ",")))")
+                arguments += values
+            }
+        }
+        if let key {
+            conditions.append("key > ?")
+            arguments.append(key)
+        }
+        let clause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return (clause, StatementArguments(arguments))
+    }
+
+    // MARK: Settings and maintenance
+
+    public func setting(_ name: String) async throws -> String? {
+        try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM registry_settings WHERE name = ?", arguments: [name])
+        }
+    }
+
+    public func setSetting(_ name: String, _ value: String) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO registry_settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                arguments: [name, value])
+        }
+    }
+
+    /// A consistent copy of the whole database, taken while it stays in use (SQLite's online
+    /// backup runs inside one read transaction).
+    public func backup(to path: String) async throws {
+        let destination = try DatabaseQueue(path: path)
+        try writer.backup(to: destination)
+        try destination.close()
+    }
+}

@@ -1,0 +1,109 @@
+/// Where the register lives: the log (entries with their stored subtree hashes) and the current
+/// state projected from it. SQLite and PostgreSQL implement it; both pass one conformance suite.
+///
+/// The store knows nothing of rights or households. It appends entries and applies their
+/// events to the entities they name — in one transaction — and answers keyed and filtered reads
+/// of projection documents.
+public protocol RegistryStore: SubtreeReader {
+    /// Number of entries in the log.
+    func size() async throws -> UInt64
+    /// Entries `range`, in order.
+    func entries(_ range: Range<UInt64>) async throws -> [LogEntry]
+
+    /// Appends the drafts as entries `expectedSize…` and applies their events, atomically.
+    /// If the log no longer has `expectedSize` entries (another writer was first) it throws
+    /// `StoreError.sizeChanged` and writes nothing; nil skips the check.
+    func append(_ drafts: [EntryDraft], expectedSize: UInt64?) async throws -> AppendResult
+
+    /// Projection reads.
+    func document(_ key: EntityKey) async throws -> JSONValue?
+    func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?) async throws
+        -> [JSONValue]
+    func count(_ table: EntityTable, where filters: [ColumnFilter]) async throws -> Int
+    /// Which of `keys` have a row in `table`.
+    func existingKeys(_ table: EntityTable, among keys: [String]) async throws -> Set<String>
+    /// Every row of a table as (key, canonical document), in key order, for the audit.
+    func rows(_ table: EntityTable, after key: String?, limit: Int) async throws -> [(key: String, document: [UInt8])]
+
+    /// Rebuilding: empties the projection tables, then applies already-logged entries (without
+    /// appending them) in batches.
+    func clearProjections(_ tables: [EntityTable]) async throws
+    func applyLogged(_ entries: [(LogEntry, any RegistryEvent)]) async throws
+
+    /// Registry settings kept beside the log (origin name, time zone).
+    func setting(_ name: String) async throws -> String?
+    func setSetting(_ name: String, _ value: String) async throws
+}
+
+/// An entry about to be appended: its event and who and when.
+public struct EntryDraft: Sendable {
+    public let event: any RegistryEvent
+    public let time: String
+    public let actor: String
+
+    public init(event: any RegistryEvent, time: String, actor: String) {
+        self.event = event
+        self.time = time
+        self.actor = actor
+    }
+
+    func entry(at index: UInt64) throws -> LogEntry {
+        LogEntry(
+            index: index, kind: type(of: event).kind, version: type(of: event).version, time: time, actor: actor,
+            payload: try JSONValueEncoder().encode(event))
+    }
+}
+
+public struct AppendResult: Sendable {
+    public let entries: [LogEntry]
+    public let size: UInt64
+    public let root: TreeHash
+}
+
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Another writer appended first; decide again against the new state.
+    case sizeChanged(expected: UInt64, actual: UInt64)
+    /// The database is not at the schema this program expects.
+    case schema(String)
+
+    public var description: String {
+        switch self {
+        case .sizeChanged(let expected, let actual): "the log has \(actual) entries, expected \(expected)"
+        case .schema(let message): message
+        }
+    }
+}
+
+/// A named, append-only schema change. Once released a migration is never edited; changes are
+/// new migrations.
+public struct StoreMigration: Sendable {
+    public let name: String
+    public let sql: String
+
+    public init(_ name: String, _ sql: String) {
+        self.name = name
+        self.sql = sql
+    }
+}
+
+/// The projection step shared by every store: load what the events touch, apply them in order,
+/// return the rows to write.
+public enum Projector {
+    public static func touchedKeys(_ events: [any RegistryEvent]) -> [EntityKey] {
+        var seen: Set<EntityKey> = []
+        var keys: [EntityKey] = []
+        for event in events {
+            for key in event.touches() where seen.insert(key).inserted { keys.append(key) }
+        }
+        return keys
+    }
+
+    public static func apply(_ batch: [(LogEntry, any RegistryEvent)], to state: inout ProjectionState) throws
+        -> [EntityWrite]
+    {
+        for (entry, event) in batch {
+            try event.apply(to: &state, entry: EntryContext(index: entry.index, day: entry.day, actor: entry.actor))
+        }
+        return try state.takeWrites()
+    }
+}

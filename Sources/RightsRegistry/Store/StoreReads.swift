@@ -1,0 +1,74 @@
+/// `RegistryReads` answered from a store's projection tables.
+public struct StoreReads: RegistryReads {
+    public let store: any RegistryStore
+
+    public init(store: any RegistryStore) { self.store = store }
+
+    func load<E: Entity>(_ type: E.Type, _ key: String) async throws -> E? {
+        guard let document = try await store.document(E.key(key)) else { return nil }
+        return try JSONValueDecoder().decode(E.self, from: document)
+    }
+
+    func query<E: Entity>(_ type: E.Type, _ filters: [ColumnFilter], after: String? = nil, limit: Int? = nil)
+        async throws -> [E]
+    {
+        try await store.documents(E.table, where: filters, after: after, limit: limit).map {
+            try JSONValueDecoder().decode(E.self, from: $0)
+        }
+    }
+
+    public func collective(_ code: CollectiveCode) async throws -> Collective? {
+        try await load(Collective.self, code.rawValue)
+    }
+
+    public func household(_ code: HouseholdCode) async throws -> Household? {
+        try await load(Household.self, code.rawValue)
+    }
+
+    public func organisation(_ code: CreditCode) async throws -> Organisation? {
+        try await load(Organisation.self, code.rawValue)
+    }
+
+    public func membership(_ person: CitizenID, in collective: CollectiveCode) async throws -> Membership? {
+        try await load(Membership.self, Membership.key(collective: collective, person: person))
+    }
+
+    public func memberships(of person: CitizenID) async throws -> [Membership] {
+        try await query(Membership.self, [.equals("id_number", person.rawValue)])
+    }
+
+    public func roster(of collective: CollectiveCode) async throws -> [Membership] {
+        try await query(Membership.self, [.equals("collective", collective.rawValue)])
+    }
+
+    public func right(_ id: RightID) async throws -> Right? { try await load(Right.self, id.rawValue) }
+
+    public func rights(_ query: RightQuery) async throws -> [Right] {
+        var filters: [ColumnFilter] = []
+        if let holder = query.holder { filters.append(.equals("holder", holder.rawValue)) }
+        if let kind = query.kind { filters.append(.equals("kind", kind.rawValue)) }
+        if !query.statuses.isEmpty { filters.append(.isIn("status", query.statuses.map(\.rawValue))) }
+        if let collective = query.collective { filters.append(.equals("collective", collective.rawValue)) }
+        if let region = query.region { filters.append(.hasPrefix("region", region)) }
+        if let parent = query.parent { filters.append(.equals("parent", parent.rawValue)) }
+        return try await self.query(Right.self, filters, after: query.after?.rawValue, limit: query.limit)
+    }
+
+    public func claim(on parcel: ParcelCode) async throws -> ParcelClaim? {
+        try await load(ParcelClaim.self, parcel.rawValue)
+    }
+
+    public func encumbrances(on right: RightID) async throws -> [Encumbrance] {
+        try await query(Encumbrance.self, [.equals("right_id", right.rawValue)]).sorted {
+            $0.registeredAt < $1.registeredAt
+        }
+    }
+
+    public func encumbrance(_ id: EncumbranceID) async throws -> Encumbrance? {
+        try await load(Encumbrance.self, id.rawValue)
+    }
+
+    public func policy() async throws -> RegistryPolicy {
+        try await load(PolicyRecord.self, PolicyRecord.singletonKey)?.policy ?? .default
+    }
+}
