@@ -124,18 +124,19 @@ extension MerkleTree {
     }
 
     /// RFC 9162 §2.1.4.2, with the edge cases of transparency-dev/merkle: size 0 is an error,
-    /// equal sizes need an empty proof and equal roots, every hash must be 32 bytes.
+    /// equal sizes need an empty proof and equal roots (compared as plain bytes), otherwise every
+    /// hash must be 32 bytes.
     public static func verifyConsistency(
         oldSize: UInt64, newSize: UInt64, oldRoot: [UInt8], newRoot: [UInt8], proof: [[UInt8]]
     ) throws(ProofError) {
-        guard oldRoot.count == 32, newRoot.count == 32, proof.allSatisfy({ $0.count == 32 }) else {
-            throw .invalidHashSize
-        }
         guard oldSize > 0, oldSize <= newSize else { throw .invalidSizes }
         if oldSize == newSize {
             guard proof.isEmpty else { throw .wrongProofSize }
             guard oldRoot == newRoot else { throw .rootMismatch }
             return
+        }
+        guard oldRoot.count == 32, newRoot.count == 32, proof.allSatisfy({ $0.count == 32 }) else {
+            throw .invalidHashSize
         }
         guard !proof.isEmpty else { throw .wrongProofSize }
         var path = proof.map { TreeHash(bytes: $0)! }
