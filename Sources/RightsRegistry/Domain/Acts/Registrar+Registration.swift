@@ -25,105 +25,57 @@ extension Registrar {
     func registerContractLand(_ contract: ContractCode, parcels: [Parcel], application: RightApplication)
         async throws -> any RegistryEvent
     {
-        let household = try await household(contract.household)
-        let id = RightID.contractLand(contract)
-        guard try await reads.right(id) == nil else {
+        _ = try await household(contract.household)
+        guard try await reads.right(.contractLand(contract)) == nil else {
             throw RegistryError.conflict("right", "contract \(contract) is already registered")
         }
         guard let term = application.term else { throw RegistryError.invalid("term", "contract land needs its term") }
-        guard !parcels.isEmpty else { throw RegistryError.invalid("parcels", "a contract has at least one parcel") }
-        var seen: Set<ParcelCode> = []
-        for (position, parcel) in parcels.enumerated() {
-            let field = "parcels[\(position)].code"
-            guard seen.insert(parcel.code).inserted else {
-                throw RegistryError.invalid(field, "parcel \(parcel.code) is listed twice")
-            }
-            // L-3: family contracting is of the household's own collective's land.
-            guard parcel.code.collective == household.collective else {
-                throw RegistryError.rule(
-                    "L-3", "parcel \(parcel.code) belongs to 发包方 \(parcel.code.collective), not to the household's \(household.collective)",
-                    field: field)
-            }
+        try Rules.checkParcels(parcels, of: contract.household)
+        for parcel in parcels {
             if let claim = try await reads.claim(on: parcel.code) {
                 throw RegistryError.conflict("parcel", "parcel \(parcel.code) is already registered in \(claim.right)")
             }
         }
-        try checkContractTerm(term, parcels: parcels)
-        return RightRegistered(
-            id: id, holder: .household(household.code), collective: household.collective, term: term,
-            detail: .contractLand(ContractLand(parcels: parcels)), origin: application.origin,
+        try Rules.checkContractTerm(term, parcels: parcels)
+        return RightRegistered.contractLand(
+            contract, term: term, parcels: parcels, origin: application.origin,
             noticeEnds: noticeEnds(for: application.origin))
-    }
-
-    /// L-4: 耕地 is contracted for 30 years, 草地 for 30–50, 林地 for 30–70; a contract mixing
-    /// uses must satisfy each of them.
-    func checkContractTerm(_ term: Term, parcels: [Parcel]) throws {
-        let ranges = Set(parcels.map(\.landUse)).map(\.allowedTermYears)
-        let lower = ranges.map(\.lowerBound).max()!
-        let upper = ranges.map(\.upperBound).min()!
-        let years = term.years
-        let exact = term.start.adding(years: years).adding(days: -1) == term.end
-        guard exact, (lower...upper).contains(years) else {
-            let allowed = lower == upper ? "\(lower) years" : "\(lower)–\(upper) whole years"
-            throw RegistryError.rule(
-                "L-4", "contract term \(term) is not \(allowed) for land used for \(Set(parcels.map(\.landUse.rawValue)).sorted().joined(separator: ","))",
-                field: "term")
-        }
     }
 
     func registerHomestead(_ unit: UnitCode, of code: HouseholdCode, _ homestead: Homestead, origin: RightOrigin)
         async throws -> any RegistryEvent
     {
         let household = try await household(code)
-        let id = RightID.homestead(unit)
-        guard try await reads.right(id) == nil else {
+        guard try await reads.right(.homestead(unit)) == nil else {
             throw RegistryError.conflict("right", "unit \(unit) is already registered")
         }
-        guard unit.county == household.collective.region.county else {
-            throw RegistryError.invalid(
-                "unit_code", "unit is in county \(unit.county), the household's collective in \(household.collective.region.county)")
-        }
-        guard unit.ownershipType == "J", unit.parcelType == "C" else {
-            throw RegistryError.invalid(
-                "unit_code", "a homestead's unit code has J (collective land) at 13 and C (宅基地使用权) at 14")
-        }
+        try Rules.checkHomesteadUnit(unit, of: code)
         // T-3 一户一宅.
         let existing = try await reads.rights(
             RightQuery(holder: .household(code), kind: .homestead, statuses: RightQuery.live, limit: 1))
         if let other = existing.first {
-            throw RegistryError.rule("T-3", "household \(code) already holds homestead \(other.id): one household, one homestead")
+            throw RegistryError.rule(
+                "T-3", "household \(code) already holds homestead \(other.id): one household, one homestead")
         }
-        var homestead = homestead
-        let cap = policy.homesteadAreaStandard.cap(for: homestead.landCategory)
-        if homestead.plotArea > cap {
-            // H-2 binds new approvals; confirmed historic plots are registered as they are, marked.
-            guard origin == .imported else {
-                throw RegistryError.rule(
-                    "H-2", "plot of \(homestead.plotArea) m² exceeds the \(cap) m² standard for \(homestead.landCategory.rawValue) land",
-                    field: "plot_area_m2")
-            }
-            homestead.exceedsAreaStandard = true
-        }
+        let homestead = try Rules.applyAreaStandard(homestead, policy: policy, origin: origin)
+        // T-6 binds approvals of new homesteads, not the confirmation of existing ones.
         if origin != .imported, let disposal = household.disposedDwelling {
             throw RegistryError.rule(
-                "T-6", "household \(code) disposed of its dwelling (\(disposal.how), \(disposal.on)) and is not approved for a new homestead")
+                "T-6",
+                "household \(code) disposed of its dwelling (\(disposal.how), \(disposal.on)) and is not approved for a new homestead"
+            )
         }
-        return RightRegistered(
-            id: id, holder: .household(code), collective: household.collective, term: nil,
-            detail: .homestead(homestead), origin: origin, noticeEnds: noticeEnds(for: origin))
+        return RightRegistered.homestead(unit, of: code, homestead, origin: origin, noticeEnds: noticeEnds(for: origin))
     }
 
     func registerShares(_ holding: ShareHolding, in code: CollectiveCode, for holder: Holder, origin: RightOrigin)
         async throws -> any RegistryEvent
     {
         let collective = try await collective(code)
-        guard holding.shares > 0 else { throw RegistryError.invalid("shares", "must be a positive number of shares") }
-        guard !holding.shareClass.isEmpty else { throw RegistryError.invalid("class", "name the share class") }
+        try Rules.checkHolding(holding)
         try await requireShareHolderAllowed(holder, in: collective, field: "holder")
         try await requireWithinHoldingCap(holder, adding: holding.shares, in: collective)
-        return RightRegistered(
-            id: .share(collective: code, entry: nextIndex), holder: holder, collective: code, term: nil,
-            detail: .collectiveShare(holding), origin: origin, noticeEnds: nil)
+        return RightRegistered.shares(holding, in: code, for: holder, origin: origin, entry: nextIndex)
     }
 
     /// S-14: shares are quantified to members; non-members hold them only where the charter says

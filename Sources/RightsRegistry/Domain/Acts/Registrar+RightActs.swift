@@ -192,11 +192,11 @@ extension Registrar {
             }
             let start = current.end.adding(days: 1)
             let extended = try Term(start: start, end: start.adding(years: years).adding(days: -1))
-            try checkContractTerm(extended, parcels: land.parcels)
+            try Rules.checkContractTerm(extended, parcels: land.parcels)
             newTerm = extended
         case .replace(let replacement):
             newTerm = replacement
-            if case .contractLand(let land) = right.detail { try checkContractTerm(replacement, parcels: land.parcels) }
+            if case .contractLand(let land) = right.detail { try Rules.checkContractTerm(replacement, parcels: land.parcels) }
         case nil:
             break
         }

@@ -41,15 +41,7 @@ public struct Registrar: Sendable {
         guard try await reads.collective(application.code) == nil else {
             throw RegistryError.conflict("collective", "collective \(application.code) is already registered")
         }
-        guard application.region == application.code.region else {
-            throw RegistryError.invalid(
-                "region", "\(application.region) is not the village code in 发包方 code \(application.code)")
-        }
-        guard application.creditCode.isCollectiveEconomicOrganisation else {
-            throw RegistryError.invalid(
-                "uscc", "a collective economic organisation's credit code starts with N1, N2 or N3 (GB 32100)")
-        }
-        try validate(application.charter, field: "charter")
+        try Rules.checkCollective(application)
         return CollectiveRegistered(
             code: application.code, name: application.name, creditCode: application.creditCode,
             charter: application.charter)
@@ -117,18 +109,8 @@ public struct Registrar: Sendable {
 
     func fileCharter(_ charter: ShareCharter, of code: CollectiveCode) async throws -> any RegistryEvent {
         _ = try await collective(code)
-        try validate(charter, field: "charter")
+        try Rules.checkCharter(charter)
         return CharterFiled(collective: code, charter: charter)
-    }
-
-    func validate(_ charter: ShareCharter?, field: String) throws {
-        guard let charter else { return }
-        if let cap = charter.holdingCap, cap <= 0 {
-            throw RegistryError.invalid("\(field).holding_cap", "must be a positive number of shares")
-        }
-        if let cap = charter.annualRedemptionCapBasisPoints, !(0...10_000).contains(cap) {
-            throw RegistryError.invalid("\(field).annual_redemption_cap_bp", "must be 0–10000 (hundredths of a percent)")
-        }
     }
 
     // MARK: Lookups that must succeed

@@ -36,6 +36,16 @@ public struct CitizenID: Identifier {
         rawValue = normalised
     }
 
+    /// The valid number for 17 leading digits (address, birth date, sequence): appends the
+    /// MOD 11-2 check character. For demo data and generated test counties.
+    public static func completing(_ first17: String) throws(InvalidValue) -> CitizenID {
+        let digits = Array(first17.utf8)
+        guard digits.count == 17 else { throw InvalidValue("need 17 digits") }
+        var sum = 0
+        for position in 0..<17 { sum += Int(digits[position] &- 0x30) * weights[position] }
+        return try CitizenID(first17 + String(UnicodeScalar(checkCharacters[sum % 11])))
+    }
+
     public var birthDate: Day { Day(String(rawValue.utf8.dropFirst(6).prefix(8))!)! }
 
     /// The form shown to banks, agents and the public: `330424********1234`.

@@ -35,6 +35,18 @@ public struct CreditCode: Identifier {
         rawValue = normalised
     }
 
+    /// The valid code for 17 leading characters: appends the MOD 31 check character.
+    public static func completing(_ first17: String) throws(InvalidValue) -> CreditCode {
+        let bytes = Array(first17.uppercased().utf8)
+        guard bytes.count == 17 else { throw InvalidValue("need 17 characters") }
+        var sum = 0
+        for position in 0..<17 {
+            guard let value = alphabet.firstIndex(of: bytes[position]) else { throw InvalidValue("not a GB 32100 character") }
+            sum += value * weights[position]
+        }
+        return try CreditCode(first17.uppercased() + String(UnicodeScalar(alphabet[(31 - sum % 31) % 31])))
+    }
+
     /// Registered by agriculture as a collective economic organisation (N1 组级, N2 村级, N3 乡镇级).
     public var isCollectiveEconomicOrganisation: Bool {
         rawValue.hasPrefix("N1") || rawValue.hasPrefix("N2") || rawValue.hasPrefix("N3")

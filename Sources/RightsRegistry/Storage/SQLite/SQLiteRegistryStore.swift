@@ -236,7 +236,9 @@ public final class SQLiteRegistryStore: RegistryStore {
         var conditions: [String] = []
         var arguments: [String] = []
         func column(_ name: String) throws -> String {
-            guard table.columns.contains(name) else { preconditionFailure("\(table.name) has no column \(name)") }
+            guard name == "key" || table.columns.contains(name) else {
+                preconditionFailure("\(table.name) has no column \(name)")
+            }
             return name
         }
         for filter in filters {

@@ -1,0 +1,126 @@
+extension ApplicationParser {
+    /// The body of `POST /v1/rights/{id}/acts` (and of `rights act ID --body`): a `kind` and the
+    /// fields of that act.
+    public static func rightAct(_ reader: inout FieldReader) -> RegistryActOnRight? {
+        guard let kind = reader.string("kind") else { return nil }
+        let act: RegistryActOnRight?
+        switch kind {
+        case "completion":
+            act = .completion
+        case "transfer":
+            let to = holder(&reader, "to")
+            let parcels = reader.strings("parcels", required: false, ParcelCode.init)
+            let shares = reader.integer("shares", required: false, in: 1...Int64(Int32.max))
+            let consents = consents(&reader)
+            let disposal = reader.string("disposal", required: false)
+            var filing: Filing?
+            if var nested = reader.object("filing", required: false) { filing = self.filing(&nested) }
+            act = to.flatMap { to in
+                consents.map {
+                    .act(
+                        .transfer(
+                            Transfer(
+                                to: to, parcels: parcels, shares: shares.map(Int.init), consents: $0, disposal: disposal,
+                                filing: filing)))
+                }
+            }
+        case "change":
+            let termChange = self.termChange(&reader)
+            let detail = self.detail(&reader)
+            let reason = reader.string("reason")
+            act = reason.map { .act(.change(term: termChange, detail: detail, reason: $0)) }
+        case "correction":
+            let term = self.term(&reader, "term", required: false)
+            let detail = self.detail(&reader)
+            let basis = reader.value("basis") { text throws(InvalidValue) in
+                guard let basis = CorrectionBasis(rawValue: text) else { throw InvalidValue("holder-consent or proof-of-error") }
+                return basis
+            }
+            let document = reader.string("document")
+            act = basis.flatMap { basis in
+                document.map { .act(.correction(term: term, detail: detail, basis: basis, document: $0)) }
+            }
+        case "cancellation":
+            act = reader.string("reason").map { .act(.cancellation(reason: $0)) }
+        case "objection":
+            let applicant = reader.string("applicant")
+            let grounds = reader.string("grounds")
+            act = applicant.flatMap { applicant in grounds.map { .act(.objection(applicant: applicant, grounds: $0)) } }
+        case "advance-notice":
+            let beneficiary = holder(&reader, "beneficiary")
+            let reference = reader.string("reference")
+            act = beneficiary.flatMap { beneficiary in
+                reference.map { .act(.advanceNotice(beneficiary: beneficiary, reference: $0)) }
+            }
+        case "seizure":
+            let court = reader.string("court")
+            let caseNumber = reader.string("case_number")
+            act = court.flatMap { court in caseNumber.map { .act(.seizure(court: court, caseNumber: $0)) } }
+        case "seizure-release":
+            let court = reader.string("court")
+            let seizure = reader.value("seizure", required: false, EncumbranceID.init)
+            act = court.map { .act(.seizureRelease(court: $0, seizure: seizure)) }
+        case "filing":
+            act = filing(&reader).map { .act(.filing($0)) }
+        default:
+            reader.problem(
+                "kind",
+                "unknown act; one of completion, transfer, change, correction, cancellation, objection, advance-notice, seizure, seizure-release, filing"
+            )
+            return nil
+        }
+        reader.skip("kind")
+        reader.rejectUnknownFields()
+        return act
+    }
+
+    /// `{"extend_years": 30}` (延包) or `{"start": …, "end": …}`.
+    static func termChange(_ reader: inout FieldReader) -> TermChange? {
+        guard reader.has("term") else {
+            _ = reader.object("term", required: false)
+            return nil
+        }
+        if case .object(let members) = reader.object["term"], members["extend_years"] != nil {
+            guard var nested = reader.object("term") else { return nil }
+            let years = nested.integer("extend_years", in: 1...70)
+            nested.rejectUnknownFields()
+            return years.map { .extend(years: Int($0)) }
+        }
+        return term(&reader, "term").map(TermChange.replace)
+    }
+
+    /// New particulars for a change or correction, recognised by their fields: `parcels` for
+    /// contract land, `plot_area_m2` for a homestead, `shares` + `class` for a share holding.
+    static func detail(_ reader: inout FieldReader) -> RightDetail? {
+        if reader.has("parcels") {
+            guard let parcels = reader.objects("parcels")?.map({ element -> Parcel? in
+                var element = element
+                return parcel(&element)
+            }), parcels.allSatisfy({ $0 != nil }) else { return nil }
+            return .contractLand(ContractLand(parcels: parcels.map { $0! }))
+        }
+        if reader.has("plot_area_m2") {
+            return homestead(&reader).map(RightDetail.homestead)
+        }
+        if reader.has("shares") {
+            let shares = reader.integer("shares", in: 1...Int64(Int32.max))
+            let shareClass = reader.string("class")
+            guard let shares, let shareClass else { return nil }
+            return .collectiveShare(ShareHolding(shares: Int(shares), shareClass: shareClass))
+        }
+        return nil
+    }
+}
+
+/// What an acts body asks for: completing a first registration, or one of the registry acts.
+public enum RegistryActOnRight: Sendable, Hashable {
+    case completion
+    case act(RightAct)
+
+    public func registryAct(on id: RightID) -> RegistryAct {
+        switch self {
+        case .completion: .completeRegistration(id)
+        case .act(let act): .onRight(id, act)
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+
+/// Reads a JSON object field by field, collecting every problem (field path + reason) instead of
+/// stopping at the first, so an import line or an HTTP body is answered with all that is wrong.
+public struct FieldReader {
+    final class Problems {
+        var list: [FieldProblem] = []
+    }
+
+    let object: [String: JSONValue]
+    let path: String
+    let problems: Problems
+    private var read: Set<String> = []
+
+    public init(_ value: JSONValue) {
+        self.init(value, path: "", problems: Problems())
+    }
+
+    init(_ value: JSONValue, path: String, problems: Problems) {
+        self.path = path
+        self.problems = problems
+        if case .object(let members) = value {
+            object = members
+        } else {
+            object = [:]
+            problems.list.append(FieldProblem(field: path.isEmpty ? "(body)" : path, reason: "expected an object, found \(value.typeName)"))
+        }
+    }
+
+    public var allProblems: [FieldProblem] { problems.list }
+
+    func field(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+
+    public mutating func problem(_ name: String, _ reason: String) {
+        problems.list.append(FieldProblem(field: field(name), reason: reason))
+    }
+
+    public func has(_ name: String) -> Bool { object[name] != nil && object[name] != .null }
+
+    mutating func raw(_ name: String, required: Bool) -> JSONValue? {
+        read.insert(name)
+        guard let value = object[name], value != .null else {
+            if required { problem(name, "required") }
+            return nil
+        }
+        return value
+    }
+
+    public mutating func string(_ name: String, required: Bool = true) -> String? {
+        guard let value = raw(name, required: required) else { return nil }
+        guard case .string(let text) = value else {
+            problem(name, "expected a string, found \(value.typeName)")
+            return nil
+        }
+        if required, text.trimmingCharacters(in: .whitespaces).isEmpty {
+            problem(name, "must not be empty")
+            return nil
+        }
+        return text
+    }
+
+    /// A string field made into a validating value (an identifier, a date, an area).
+    public mutating func value<T>(_ name: String, required: Bool = true, _ make: (String) throws(InvalidValue) -> T) -> T? {
+        guard let text = string(name, required: required) else { return nil }
+        do {
+            return try make(text)
+        } catch {
+            problem(name, error.reason)
+            return nil
+        }
+    }
+
+    public mutating func day(_ name: String, required: Bool = true) -> Day? {
+        value(name, required: required) { text throws(InvalidValue) in
+            guard let day = Day(text) else { throw InvalidValue("not a real date in YYYY-MM-DD form") }
+            return day
+        }
+    }
+
+    public mutating func bool(_ name: String, required: Bool = true) -> Bool? {
+        guard let value = raw(name, required: required) else { return nil }
+        guard case .bool(let flag) = value else {
+            problem(name, "expected true or false, found \(value.typeName)")
+            return nil
+        }
+        return flag
+    }
+
+    public mutating func integer(_ name: String, required: Bool = true, in range: ClosedRange<Int64>? = nil) -> Int64? {
+        guard let value = raw(name, required: required) else { return nil }
+        guard let integer = value.integerValue else {
+            problem(name, "expected an integer, found \(value.typeName == "number" ? "a fraction" : value.typeName)")
+            return nil
+        }
+        if let range, !range.contains(integer) {
+            problem(name, "must be \(range.lowerBound)–\(range.upperBound)")
+            return nil
+        }
+        return integer
+    }
+
+    public mutating func object(_ name: String, required: Bool = true) -> FieldReader? {
+        guard let value = raw(name, required: required) else { return nil }
+        return FieldReader(value, path: field(name), problems: problems)
+    }
+
+    public mutating func objects(_ name: String, required: Bool = true) -> [FieldReader]? {
+        guard let value = raw(name, required: required) else { return nil }
+        guard case .array(let elements) = value else {
+            problem(name, "expected an array, found \(value.typeName)")
+            return nil
+        }
+        return elements.enumerated().map { FieldReader($1, path: "\(field(name))[\($0)]", problems: problems) }
+    }
+
+    public mutating func strings<T>(_ name: String, required: Bool = true, _ make: (String) throws(InvalidValue) -> T) -> [T]? {
+        guard let value = raw(name, required: required) else { return nil }
+        guard case .array(let elements) = value else {
+            problem(name, "expected an array, found \(value.typeName)")
+            return nil
+        }
+        var result: [T] = []
+        for (position, element) in elements.enumerated() {
+            guard case .string(let text) = element else {
+                problems.list.append(FieldProblem(field: "\(field(name))[\(position)]", reason: "expected a string"))
+                continue
+            }
+            do {
+                result.append(try make(text))
+            } catch {
+                problems.list.append(FieldProblem(field: "\(field(name))[\(position)]", reason: error.reason))
+            }
+        }
+        return result.count == elements.count ? result : nil
+    }
+
+    /// Marks a field as understood without reading it (e.g. the `type` of an import line).
+    public mutating func skip(_ name: String) { read.insert(name) }
+
+    /// Reports every field that was not read: a misspelt name must not be silently ignored.
+    public mutating func rejectUnknownFields() {
+        for name in object.keys.sorted() where !read.contains(name) { problem(name, "unknown field") }
+    }
+
+    /// Throws all collected problems as one validation error.
+    public func finish() throws(RegistryError) {
+        if !problems.list.isEmpty { throw RegistryError.invalid(problems.list) }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import RightsRegistry
+
+/// A clock the test sets.
+final class TestClock: RegistryClock {
+    private let instant: Mutex<Date>
+
+    init(_ day: String, hour: Int = 10) {
+        instant = Mutex(TestClock.date(day, hour: hour))
+    }
+
+    static func date(_ day: String, hour: Int = 10) -> Date {
+        // Registry time is Asia/Shanghai, UTC+8.
+        Date(timeIntervalSince1970: TimeInterval(Day(day)!.ordinal * 86_400 + (hour - 8) * 3600))
+    }
+
+    func now() -> Date { instant.withLock { $0 } }
+    func set(_ day: String, hour: Int = 10) { instant.withLock { $0 = TestClock.date(day, hour: hour) } }
+    func advance(days: Int) { instant.withLock { $0 = $0.addingTimeInterval(TimeInterval(days * 86_400)) } }
+}
+
+/// A registry on an in-memory SQLite store, seeded with a small synthetic village by the importer.
+struct TestRegistry {
+    let registry: Registry
+    let clock: TestClock
+    let county: SyntheticCounty
+
+    var store: any RegistryStore { registry.store }
+    var reads: StoreReads { registry.reads }
+
+    init(today: String = "2026-11-20", county: SyntheticCounty? = SyntheticCounty(householdsPerVillage: 4), store: (any RegistryStore)? = nil) async throws {
+        clock = TestClock(today)
+        registry = Registry(store: try store ?? SQLiteRegistryStore(inMemory: SQLiteSchema.registry), clock: clock)
+        self.county = county ?? SyntheticCounty(householdsPerVillage: 4)
+        if county != nil {
+            let file = try TemporaryFile(lines: self.county)
+            let summary = try await Importer(registry: registry, actor: "import:test").run(file.path)
+            #expect(summary.problems.isEmpty, "\(summary.problems)")
+        }
+    }
+
+    // Codes of the seeded county: villages v = 0, 1; households h = 1…4.
+    func collective(_ v: Int = 0) -> CollectiveCode { try! CollectiveCode(county.villages()[v] + "00") }
+    func household(_ v: Int, _ h: Int) -> HouseholdCode { try! HouseholdCode(collective(v).rawValue + String(h).leftPadded(to: 4)) }
+    func contract(_ v: Int, _ h: Int) -> RightID { .contractLand(ContractCode(household: household(v, h))) }
+    func homestead(_ v: Int, _ h: Int) -> RightID {
+        try! RightID(county.villages()[v] + "JC" + String(h).leftPadded(to: 5) + "F0001" + String(h).leftPadded(to: 4))
+    }
+    func parcel(_ v: Int, _ n: Int) -> ParcelCode { try! ParcelCode(collective(v).rawValue + String(n).leftPadded(to: 5)) }
+    /// The head of household h of village v (people are numbered in file order, three per household).
+    func head(_ v: Int, _ h: Int) -> CitizenID { county.citizenID((v * county.householdsPerVillage + h - 1) * 3) }
+
+    @discardableResult
+    func perform(_ act: RegistryAct, as actor: String = "clerk:test") async throws -> LogEntry {
+        try await registry.perform(act, actor: actor)
+    }
+
+    func act(_ id: RightID, _ act: RightAct) async throws -> LogEntry {
+        try await perform(.onRight(id, act))
+    }
+
+    func right(_ id: RightID) async throws -> Right { try #require(try await reads.right(id)) }
+
+    /// Asserts that `body` is refused with `code` and that nothing was written.
+    func expectRefusal(_ code: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void)
+        async throws
+    {
+        let size = try await store.size()
+        let before = try await snapshot()
+        do {
+            try await body()
+            Issue.record("expected refusal \(code), but the act was accepted", sourceLocation: sourceLocation)
+        } catch let error as RegistryError {
+            #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+        }
+        #expect(try await store.size() == size, "a refused act must not append", sourceLocation: sourceLocation)
+        #expect(try await snapshot() == before, "a refused act must not change the projections", sourceLocation: sourceLocation)
+    }
+
+    /// Every projection row, for before/after comparisons.
+    func snapshot() async throws -> [String: [String]] {
+        var rows: [String: [String]] = [:]
+        for table in RegistryTables.all {
+            rows[table.name] = try await store.rows(table, after: nil, limit: 1_000_000).map {
+                $0.key + "=" + String(decoding: $0.document, as: UTF8.self)
+            }
+        }
+        return rows
+    }
+
+    static func consent(_ party: ConsentParty, _ by: String = "村股份经济合作社") -> Consent {
+        Consent(party: party, by: by, document: "同意书-\(party.rawValue)", on: Day("2026-11-01")!)
+    }
+
+    static func filing(_ with: String = "发包方", matter: String = "流转") -> Filing {
+        Filing(matter: matter, filedWith: with, document: "备案-001", on: Day("2026-11-10")!)
+    }
+}
+
+/// A file in the temporary directory, removed when the value goes away.
+final class TemporaryFile {
+    let path: String
+
+    init(contents: String, suffix: String = ".jsonl") throws {
+        path = NSTemporaryDirectory() + "rights-\(UUID().uuidString)\(suffix)"
+        try contents.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    convenience init(lines county: SyntheticCounty) throws {
+        var text = ""
+        county.lines { text += $0 + "\n" }
+        try self.init(contents: text)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
