@@ -52,7 +52,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RightsRegistryTests",
-            dependencies: ["RightsRegistry"],
+            dependencies: ["RightsRegistry", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/RightsRegistryTests",
             swiftSettings: strict
         ),

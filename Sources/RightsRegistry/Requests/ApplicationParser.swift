@@ -49,7 +49,9 @@ public enum ApplicationParser {
 
     public static func household(_ reader: inout FieldReader, origin: RightOrigin) -> HouseholdApplication? {
         let code = reader.value("code", HouseholdCode.init)
-        if let collective = reader.value("collective", CollectiveCode.init), let code, code.collective != collective {
+        if let collective = reader.value("collective", required: false, CollectiveCode.init), let code,
+            code.collective != collective
+        {
             reader.problem("code", "household code \(code) is not under 发包方 \(collective)")
         }
         var head: Person?

@@ -9,6 +9,8 @@ public protocol RegistryStore: SubtreeReader {
     func size() async throws -> UInt64
     /// Entries `range`, in order.
     func entries(_ range: Range<UInt64>) async throws -> [LogEntry]
+    /// The stored rows of entries `range` as they are, hashes included, for the audit.
+    func logRows(_ range: Range<UInt64>) async throws -> [StoredLogRow]
 
     /// Appends the drafts as entries `expectedSize…` and applies their events, atomically.
     /// If the log no longer has `expectedSize` entries (another writer was first) it throws
@@ -33,6 +35,22 @@ public protocol RegistryStore: SubtreeReader {
     /// Registry settings kept beside the log (origin name, time zone).
     func setting(_ name: String) async throws -> String?
     func setSetting(_ name: String, _ value: String) async throws
+}
+
+/// A log row exactly as stored.
+public struct StoredLogRow: Sendable {
+    public let index: UInt64
+    public let leafHash: [UInt8]
+    /// Hashes of the subtrees this leaf completes, level 1 upwards, 32 bytes each.
+    public let subtreeHashes: [UInt8]
+    public let body: [UInt8]
+
+    public init(index: UInt64, leafHash: [UInt8], subtreeHashes: [UInt8], body: [UInt8]) {
+        self.index = index
+        self.leafHash = leafHash
+        self.subtreeHashes = subtreeHashes
+        self.body = body
+    }
 }
 
 /// An entry about to be appended: its event and who and when.

@@ -12,15 +12,18 @@ public final class SQLiteRegistryStore: RegistryStore {
     private let frontier = Mutex<CompactRange?>(nil)
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
-    public convenience init(path: String, migrations: [StoreMigration] = SQLiteSchema.registry) throws {
-        var configuration = Self.configuration()
+    /// A `scratch` database (the audit's replay target) skips durable syncing: it is thrown away.
+    public convenience init(path: String, migrations: [StoreMigration] = SQLiteSchema.registry, scratch: Bool = false)
+        throws
+    {
+        var configuration = Self.configuration(durable: !scratch)
         configuration.busyMode = .timeout(30)
         try self.init(writer: DatabasePool(path: path, configuration: configuration), migrations: migrations)
     }
 
     /// A private in-memory database: the scratch store of audits and tests.
     public convenience init(inMemory migrations: [StoreMigration] = SQLiteSchema.registry) throws {
-        try self.init(writer: DatabaseQueue(configuration: Self.configuration()), migrations: migrations)
+        try self.init(writer: DatabaseQueue(configuration: Self.configuration(durable: false)), migrations: migrations)
     }
 
     init(writer: any DatabaseWriter, migrations: [StoreMigration]) throws {
@@ -32,11 +35,11 @@ public final class SQLiteRegistryStore: RegistryStore {
         try migrator.migrate(writer)
     }
 
-    static func configuration() -> Configuration {
+    static func configuration(durable: Bool) -> Configuration {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // An acknowledged act must survive power loss (DESIGN §6).
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
         }
         return configuration
     }
@@ -56,18 +59,26 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     public func entries(_ range: Range<UInt64>) async throws -> [LogEntry] {
+        try await logRows(range).map { row in
+            let entry = try LogEntry(bytes: row.body)
+            guard entry.index == row.index else {
+                throw RegistryError(code: "integrity.entry", message: "row \(row.index) holds entry \(entry.index)")
+            }
+            return entry
+        }
+    }
+
+    public func logRows(_ range: Range<UInt64>) async throws -> [StoredLogRow] {
         guard !range.isEmpty else { return [] }
         return try await writer.read { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT idx, body FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx"),
-                arguments: [Int64(range.lowerBound), Int64(range.upperBound)])
-            return try rows.map { row in
-                let entry = try LogEntry(bytes: Array(row["body"] as Data))
-                guard entry.index == UInt64(row["idx"] as Int64) else {
-                    throw RegistryError(
-                        code: "integrity.entry", message: "row \(row["idx"] as Int64) holds entry \(entry.index)")
-                }
-                return entry
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT idx, leaf_hash, subtree_hashes, body FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx"),
+                arguments: [Int64(range.lowerBound), Int64(range.upperBound)]
+            ).map { row in
+                StoredLogRow(
+                    index: UInt64(row["idx"] as Int64), leafHash: Array(row["leaf_hash"] as Data),
+                    subtreeHashes: Array(row["subtree_hashes"] as Data), body: Array(row["body"] as Data))
             }
         }
     }

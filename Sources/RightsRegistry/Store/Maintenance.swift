@@ -1,0 +1,178 @@
+import Foundation
+
+/// `rights audit` and `rights rebuild`: the register checked against its own log, and the
+/// current state rebuilt from it.
+public struct Maintenance: Sendable {
+    public let store: any RegistryStore
+    public let catalog: EventCatalog
+    public let tables: [EntityTable]
+    /// Entries read and replayed per step.
+    public let chunk: UInt64
+
+    public init(store: any RegistryStore, catalog: EventCatalog, tables: [EntityTable] = RegistryTables.all, chunk: UInt64 = 5_000) {
+        self.store = store
+        self.catalog = catalog
+        self.tables = tables
+        self.chunk = chunk
+    }
+
+    /// Empties the projections and applies every entry again. If interrupted, run it again.
+    public func rebuild(progress: (UInt64, UInt64) -> Void = { _, _ in }) async throws {
+        let size = try await store.size()
+        try await store.clearProjections(tables)
+        try await replay(from: store, into: store, size: size, progress: progress)
+    }
+
+    func replay(from source: any RegistryStore, into target: any RegistryStore, size: UInt64, progress: (UInt64, UInt64) -> Void)
+        async throws
+    {
+        var next: UInt64 = 0
+        while next < size {
+            let entries = try await source.entries(next..<min(size, next + chunk))
+            try await target.applyLogged(try entries.map { ($0, try catalog.event(of: $0)) })
+            next += UInt64(entries.count)
+            progress(next, size)
+        }
+    }
+
+    /// Re-derives every leaf hash and every stored subtree hash from the stored entries, then
+    /// replays the entries into a scratch store and compares every projection row with the live
+    /// one. Stops at the first mismatch and names it.
+    public func audit(scratchPath: String, migrations: [StoreMigration], progress: (String, UInt64, UInt64) -> Void = { _, _, _ in })
+        async throws -> AuditResult
+    {
+        let size = try await store.size()
+        var range = CompactRange()
+        var next: UInt64 = 0
+        while next < size {
+            let rows = try await store.logRows(next..<min(size, next + chunk))
+            for row in rows {
+                guard row.index == next else {
+                    return AuditResult(size: size, root: nil, finding: .entryMissing(index: next))
+                }
+                let entry: LogEntry
+                do {
+                    entry = try LogEntry(bytes: row.body)
+                } catch {
+                    return AuditResult(size: size, root: nil, finding: .entryMalformed(index: row.index, reason: error.message))
+                }
+                guard entry.index == row.index else {
+                    return AuditResult(size: size, root: nil, finding: .entryMisplaced(row: row.index, entry: entry.index))
+                }
+                guard entry.leafHash.bytes == row.leafHash else {
+                    return AuditResult(size: size, root: nil, finding: .leafHashMismatch(index: row.index))
+                }
+                let completed = range.append(entry.leafHash)
+                guard completed.flatMap(\.bytes) == row.subtreeHashes else {
+                    return AuditResult(size: size, root: nil, finding: .subtreeHashMismatch(index: row.index))
+                }
+                next += 1
+            }
+            if rows.isEmpty { return AuditResult(size: size, root: nil, finding: .entryMissing(index: next)) }
+            progress("log", next, size)
+        }
+
+        try? FileManager.default.removeItem(atPath: scratchPath)
+        defer {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: scratchPath + suffix) }
+        }
+        let scratch = try SQLiteRegistryStore(path: scratchPath, migrations: migrations, scratch: true)
+        do {
+            try await replay(from: store, into: scratch, size: size) { done, total in progress("replay", done, total) }
+        } catch {
+            return AuditResult(size: size, root: range.root, finding: .replayFailed(reason: "\(error)"))
+        }
+        for table in tables {
+            if let finding = try await compare(table, live: store, replayed: scratch) {
+                return AuditResult(size: size, root: range.root, finding: finding)
+            }
+        }
+        return AuditResult(size: size, root: range.root, finding: nil)
+    }
+
+    /// Walks both tables in key order, a page at a time.
+    func compare(_ table: EntityTable, live: any RegistryStore, replayed: any RegistryStore) async throws -> AuditFinding? {
+        var liveRows = RowCursor(store: live, table: table)
+        var replayedRows = RowCursor(store: replayed, table: table)
+        while true {
+            switch (try await liveRows.current(), try await replayedRows.current()) {
+            case (nil, nil):
+                return nil
+            case (let row?, nil):
+                return .unexpectedRow(table: table.name, key: row.key)
+            case (nil, let row?):
+                return .missingRow(table: table.name, key: row.key)
+            case (let l?, let r?):
+                if l.key < r.key { return .unexpectedRow(table: table.name, key: l.key) }
+                if r.key < l.key { return .missingRow(table: table.name, key: r.key) }
+                if l.document != r.document { return .rowDiffers(table: table.name, key: l.key) }
+                liveRows.advance()
+                replayedRows.advance()
+            }
+        }
+    }
+}
+
+/// Reads a projection table in key order, one page at a time.
+struct RowCursor {
+    let store: any RegistryStore
+    let table: EntityTable
+    private var page: [(key: String, document: [UInt8])] = []
+    private var position = 0
+    private var lastKey: String?
+    private var exhausted = false
+
+    init(store: any RegistryStore, table: EntityTable) {
+        self.store = store
+        self.table = table
+    }
+
+    mutating func current() async throws -> (key: String, document: [UInt8])? {
+        if position == page.count, !exhausted {
+            page = try await store.rows(table, after: lastKey, limit: 2_000)
+            position = 0
+            exhausted = page.isEmpty
+            lastKey = page.last?.key ?? lastKey
+        }
+        return position < page.count ? page[position] : nil
+    }
+
+    mutating func advance() { position += 1 }
+}
+
+/// What an audit found.
+public struct AuditResult: Sendable {
+    public let size: UInt64
+    /// The root re-derived from the entries (nil if the log itself failed).
+    public let root: TreeHash?
+    /// The first mismatch, or nil when everything matches.
+    public let finding: AuditFinding?
+}
+
+public enum AuditFinding: Sendable, Equatable, CustomStringConvertible {
+    case entryMissing(index: UInt64)
+    case entryMalformed(index: UInt64, reason: String)
+    case entryMisplaced(row: UInt64, entry: UInt64)
+    case leafHashMismatch(index: UInt64)
+    case subtreeHashMismatch(index: UInt64)
+    case replayFailed(reason: String)
+    case rowDiffers(table: String, key: String)
+    case missingRow(table: String, key: String)
+    case unexpectedRow(table: String, key: String)
+    case checkpoint(reason: String)
+
+    public var description: String {
+        switch self {
+        case .entryMissing(let index): "entry \(index): missing from the log"
+        case .entryMalformed(let index, let reason): "entry \(index): \(reason)"
+        case .entryMisplaced(let row, let entry): "entry \(row): the row holds entry \(entry) (entries moved)"
+        case .leafHashMismatch(let index): "entry \(index): stored leaf hash does not match the entry's bytes"
+        case .subtreeHashMismatch(let index): "entry \(index): stored subtree hashes do not match the log"
+        case .replayFailed(let reason): "replaying the log failed: \(reason)"
+        case .rowDiffers(let table, let key): "table \(table), key \(key): row differs from the one the log produces"
+        case .missingRow(let table, let key): "table \(table), key \(key): row the log produces is missing"
+        case .unexpectedRow(let table, let key): "table \(table), key \(key): row that no log entry produces"
+        case .checkpoint(let reason): "checkpoint: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+@testable import RightsRegistry
+
+@Suite("Import")
+struct ImportTests {
+    func countyLines(_ county: SyntheticCounty) -> [String] {
+        var lines: [String] = []
+        county.lines { lines.append($0) }
+        return lines
+    }
+
+    @Test("a county file registers every record as one log entry, confirmed")
+    func validFile() async throws {
+        let county = SyntheticCounty(townships: 2, villagesPerTownship: 2, householdsPerVillage: 5)
+        let t = try await TestRegistry(county: nil)
+        let file = try TemporaryFile(lines: county)
+        let summary = try await Importer(registry: t.registry, actor: "import:county.jsonl", batchSize: 7).run(file.path)
+        #expect(summary.problems.isEmpty)
+        #expect(summary.registered == ["collective": 4, "household": 20, "contract-land": 20, "homestead": 20, "share": 20])
+        #expect(summary.entries == 84)
+        #expect(try await t.store.size() == 84)
+        #expect(try await t.store.count(ParcelClaim.table, where: []) == 60)
+        #expect(try await t.store.count(Membership.table, where: []) == 60)
+        let current = try await t.reads.rights(RightQuery(statuses: [.current]))
+        #expect(current.count == 60)
+        #expect(current.allSatisfy { $0.origin == .imported })
+    }
+
+    @Test("every bad line is reported with its number, field and reason, and nothing is written")
+    func badLines() async throws {
+        let t = try await TestRegistry(county: nil)
+        var lines = countyLines(SyntheticCounty(householdsPerVillage: 3))
+        let household = lines[1]
+        lines[1] = household.replacingOccurrences(of: #""id_number":""#, with: #""id_number":"1"#)  // 19 characters
+        lines[2] = lines[2].replacingOccurrences(of: #""area_m2":""#, with: #""area_m2":"9.999"#)
+        lines.append(#"{"type":"homestead","household":"330424100200000099","unit_code":"330424100200JC00099F00010099","location":"x","plot_area_m2":"100"}"#)
+        lines.append(#"{"type":"share","collective":"33042410020000","holder":{"id_number":"110105194912310021"},"shares":0,"class":""}"#)
+        lines.append(#"{"type":"farm"}"#)
+        lines.append("{not json")
+        lines.append(lines[7])  // the homestead of household 2 again
+        lines.append(#"{"type":"collective","code":"33042410020000","name":"x","uscc":"91350100M000100Y43","region":"330424100201"}"#)
+        lines.append(#"{"type":"collective","code":"33042410020100","name":"x","uscc":"91350100M000100Y43","region":"330424100201","extra":1}"#)
+        let file = try TemporaryFile(contents: lines.joined(separator: "\n") + "\n")
+
+        let summary = try await Importer(registry: t.registry, actor: "import:test").check(file.path)
+        let byLine = Dictionary(grouping: summary.problems, by: \.line)
+        let n = lines.count
+        #expect(byLine[2]?.contains { $0.field == "head.id_number" && $0.reason.contains("18 characters") } == true)
+        #expect(byLine[3]?.contains { $0.field == "parcels[0].area_m2" && $0.reason.contains("two decimals") } == true)
+        #expect(byLine[n - 6]?.contains { $0.field == "household" && $0.reason.contains("neither on an earlier line") } == true)
+        #expect(byLine[n - 5]?.contains { $0.field == "holder.id_number" } == true)
+        #expect(byLine[n - 5]?.contains { $0.field == "shares" } == true)
+        #expect(byLine[n - 5]?.contains { $0.field == "class" } == true)
+        #expect(byLine[n - 4]?.first?.field == "type")
+        #expect(byLine[n - 3]?.first?.reason.contains("invalid JSON") == true)
+        #expect(byLine[n - 2]?.contains { $0.field == "unit_code" && $0.reason.contains("already defined on line 8") } == true)
+        #expect(byLine[n - 1]?.first?.field == "code")  // collective 33042410020000 is already on line 1
+        #expect(byLine[n]?.contains { $0.field == "extra" && $0.reason == "unknown field" } == true)
+        // Lines that depend on a refused household are reported too (the household was not registered).
+        #expect(byLine[4]?.first?.reason.contains("neither on an earlier line") == true)
+        #expect(summary.problems.first?.description.hasPrefix("line 2: head.id_number: ") == true)
+
+        let run = try await Importer(registry: t.registry, actor: "import:test").run(file.path)
+        #expect(run.problems == summary.problems)
+        #expect(try await t.store.size() == 0)
+    }
+
+    @Test("--check writes nothing even for a valid file")
+    func checkOnly() async throws {
+        let t = try await TestRegistry(county: nil)
+        let file = try TemporaryFile(lines: SyntheticCounty(householdsPerVillage: 2))
+        let summary = try await Importer(registry: t.registry, actor: "import:test").check(file.path)
+        #expect(summary.problems.isEmpty)
+        #expect(summary.registeredCount == 2 * (1 + 4 * 2))
+        #expect(try await t.store.size() == 0)
+    }
+
+    @Test("a run interrupted after some batches is completed by running it again, without duplicates")
+    func resume() async throws {
+        let county = SyntheticCounty(householdsPerVillage: 6)
+        let lines = countyLines(county)
+        let t = try await TestRegistry(county: nil)
+        // The first run stopped after 13 lines had been committed.
+        let partial = try TemporaryFile(contents: lines.prefix(13).joined(separator: "\n"))
+        _ = try await Importer(registry: t.registry, actor: "import:test", batchSize: 5).run(partial.path)
+        #expect(try await t.store.size() == 13)
+
+        let full = try TemporaryFile(contents: lines.joined(separator: "\n"))
+        let check = try await Importer(registry: t.registry, actor: "import:test").check(full.path)
+        #expect(check.problems.isEmpty)
+        #expect(check.skippedCount == 13)
+        let summary = try await Importer(registry: t.registry, actor: "import:test", batchSize: 5).run(full.path)
+        #expect(summary.skippedCount == 13)
+        #expect(summary.registeredCount == lines.count - 13)
+        #expect(try await t.store.size() == UInt64(lines.count))
+        // A third run changes nothing.
+        let again = try await Importer(registry: t.registry, actor: "import:test").run(full.path)
+        #expect(again.registeredCount == 0)
+        #expect(try await t.store.size() == UInt64(lines.count))
+        #expect(try await t.store.count(Right.table, where: [.equals("kind", "collective-share")]) == 12)
+
+        let audit = try await Maintenance(store: t.store, catalog: .registry).audit(
+            scratchPath: NSTemporaryDirectory() + "audit-\(UUID().uuidString).sqlite", migrations: SQLiteSchema.registry)
+        #expect(audit.finding == nil)
+    }
+
+    @Test("a file may refer to codes already on the register, and may not redefine a parcel there")
+    func referencesToRegister() async throws {
+        let t = try await TestRegistry()
+        let collective = t.collective(0).rawValue
+        let head = t.county.citizenID(5_000)
+        let household = collective + "0077"
+        let file = try TemporaryFile(
+            contents: [
+                #"{"type":"household","code":"\#(household)","head":{"name":"甲","id_number":"\#(head)"}}"#,
+                #"{"type":"contract-land","household":"\#(household)","contract_no":"\#(household)J","term":{"start":"2028-01-01","end":"2057-12-31"},"parcels":[{"code":"\#(t.parcel(0, 1))","location":"x","bounds":{"east":"a","south":"b","west":"c","north":"d"},"area_m2":"10","land_use":"1","basic_farmland":false}]}"#,
+                #"{"type":"share","collective":"\#(collective)","holder":{"id_number":"\#(head)"},"shares":1,"class":"农龄股"}"#,
+                #"{"type":"share","collective":"\#(collective)","holder":{"id_number":"\#(t.head(1, 1))"},"shares":1,"class":"农龄股"}"#,
+            ].joined(separator: "\n"))
+        let summary = try await Importer(registry: t.registry, actor: "import:test").check(file.path)
+        #expect(summary.problems.map(\.line) == [2, 4])
+        #expect(summary.problems[0].reason.contains("already registered in \(t.contract(0, 1))"))
+        #expect(summary.problems[1].reason.hasPrefix("S-14"))
+    }
+}
