@@ -50,6 +50,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "ImportBenchmark",
+            dependencies: ["RightsRegistry", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/ImportBenchmark",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "RightsRegistryTests",
             dependencies: ["RightsRegistry", .product(name: "GRDB", package: "GRDB.swift")],

@@ -52,7 +52,7 @@ public final class Registry: Sendable {
                 let events = try await decide(registrar)
                 let time = timeZone.timestamp(of: now)
                 do {
-                    let drafts = events.map { EntryDraft(event: $0, time: time, actor: actor) }
+                    let drafts = try events.map { try EntryDraft(event: $0, time: time, actor: actor) }
                     return try await store.append(drafts, expectedSize: size).entries
                 } catch StoreError.sizeChanged where attempts < 10 {
                     attempts += 1
@@ -66,7 +66,8 @@ public final class Registry: Sendable {
     public func append(_ events: [any RegistryEvent], actor: String) async throws -> AppendResult {
         try await writeLock.withLock {
             let time = timeZone.timestamp(of: clock.now())
-            return try await store.append(events.map { EntryDraft(event: $0, time: time, actor: actor) }, expectedSize: nil)
+            return try await store.append(
+                try events.map { try EntryDraft(event: $0, time: time, actor: actor) }, expectedSize: nil)
         }
     }
 }

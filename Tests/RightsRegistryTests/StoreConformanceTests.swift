@@ -29,7 +29,7 @@ struct StoreConformanceTests {
             var policy = RegistryPolicy.default
             policy.objectionDays = 15 + round
             _ = try await store.append(
-                [EntryDraft(event: PolicySet(policy: policy), time: "2026-11-20T10:00:00+08:00", actor: "test")],
+                [try EntryDraft(event: PolicySet(policy: policy), time: "2026-11-20T10:00:00+08:00", actor: "test")],
                 expectedSize: UInt64(round))
         }
     }
@@ -60,7 +60,7 @@ struct StoreConformanceTests {
         try await fill(store, count: 3)
         await #expect(throws: StoreError.sizeChanged(expected: 2, actual: 3)) {
             try await store.append(
-                [EntryDraft(event: PolicySet(policy: .default), time: "2026-11-20T10:00:00+08:00", actor: "t")], expectedSize: 2)
+                [try EntryDraft(event: PolicySet(policy: .default), time: "2026-11-20T10:00:00+08:00", actor: "t")], expectedSize: 2)
         }
         #expect(try await store.size() == 3)
         #expect(try await store.document(PolicyRecord.key(PolicyRecord.singletonKey))?["set_at"] == 2)
@@ -110,7 +110,7 @@ struct StoreConformanceTests {
         for round in 0..<10 {
             let store: any RegistryStore = round % 3 == 0 ? second : first
             _ = try await store.append(
-                [EntryDraft(event: PolicySet(policy: .default), time: "2026-11-20T10:00:00+08:00", actor: "w\(round)")],
+                [try EntryDraft(event: PolicySet(policy: .default), time: "2026-11-20T10:00:00+08:00", actor: "w\(round)")],
                 expectedSize: nil)
         }
         let entries = try await first.entries(0..<10)

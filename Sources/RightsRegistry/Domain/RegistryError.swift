@@ -5,17 +5,26 @@
 /// Two errors are equal when their codes are, so tests assert the exact rule.
 public struct RegistryError: Error, Sendable, CustomStringConvertible {
     public let code: String
-    public let message: String
+    /// Why, without the rule id or field (those are `rule` and `field`).
+    public let reason: String
     /// The input field concerned, when there is one ("head.id_number", "parcels[2].area_m2").
     public let field: String?
     /// Every field problem when input was refused for several reasons at once.
     public let problems: [FieldProblem]
 
-    public init(code: String, message: String, field: String? = nil, problems: [FieldProblem] = []) {
+    public init(code: String, message reason: String, field: String? = nil, problems: [FieldProblem] = []) {
         self.code = code
-        self.message = message
+        self.reason = reason
         self.field = field
         self.problems = problems
+    }
+
+    /// The reason with the rule it rests on, e.g. "L-17 term exceeds the remaining contract term";
+    /// for several field problems, all of them.
+    public var message: String {
+        if let rule { return "\(rule) \(reason)" }
+        if problems.count > 1 { return problems.map(\.description).joined(separator: "; ") }
+        return reason
     }
 
     public enum Category: String, Sendable {
@@ -37,17 +46,18 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
         category == .rule ? String(code.dropFirst("rule.".count)) : nil
     }
 
-    /// One line naming the field and the rule, as the CLI prints it.
+    /// One line naming the rule (in the code) and the field, as the CLI prints it:
+    /// `rule.L-14 [consents]: transfer of contract land needs the 发包方's written consent`.
     public var description: String {
         var text = code
         if let field { text += " [\(field)]" }
-        return text + ": " + message
+        return text + ": " + (problems.count > 1 ? message : reason)
     }
 
     /// A refusal by a rule of the rule book (shared/reference/domain-rules.md), e.g.
     /// `.rule("L-14", "transfer of contract land needs the 发包方's written consent")`.
     public static func rule(_ id: String, _ message: String, field: String? = nil) -> RegistryError {
-        RegistryError(code: "rule.\(id)", message: "\(id) \(message)", field: field)
+        RegistryError(code: "rule.\(id)", message: message, field: field)
     }
 
     /// Input that is not valid, named by its field; the code uses the field's last name
@@ -60,9 +70,7 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
         precondition(!problems.isEmpty)
         let first = problems[0]
         return RegistryError(
-            code: "validation.\(first.codeName)",
-            message: problems.map { "\($0.field): \($0.reason)" }.joined(separator: "; "),
-            field: first.field, problems: problems)
+            code: "validation.\(first.codeName)", message: first.reason, field: first.field, problems: problems)
     }
 
     public static func notFound(_ what: String, _ key: String) -> RegistryError {
@@ -93,7 +101,7 @@ public struct FieldProblem: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// "head.id_number" → "id_number"; "parcels[2].area_m2" → "area_m2".
-    var codeName: String {
+    public var codeName: String {
         let last = field.split(separator: ".").last.map(String.init) ?? field
         return String(last.prefix { $0 != "[" })
     }

@@ -29,36 +29,43 @@ public struct Importer: Sendable {
         summary.lines = checked.lines
         let reader = try LineReader(path: path)
         let policy = try await registry.reads.policy()
-        var expectedSize = startSize
+        let store = registry.store
+        let time = registry.timeZone.timestamp(of: registry.clock.now())
+        // While one batch is written, the next is read, checked against the register and encoded:
+        // the write transaction runs on the store's queue, this loop on the caller's thread.
+        var writing: Task<AppendResult, any Error>?
+        var nextIndex = startSize
         while let chunk = try readChunk(reader) {
-            let facts = expectedSize == 0 ? .empty : try await RegisterFacts.load(for: chunk.map(\.1), from: registry.store)
-            var events: [any RegistryEvent] = []
+            let facts = startSize == 0 ? .empty : try await RegisterFacts.load(for: chunk.map(\.1), from: store)
+            var drafts: [EntryDraft] = []
             for (_, record) in chunk {
-                guard
-                    let event = try event(
-                        for: record, facts: facts, policy: policy, entry: expectedSize + UInt64(events.count))
+                guard let event = try event(for: record, facts: facts, policy: policy, entry: nextIndex + UInt64(drafts.count))
                 else {
                     summary.skipped[record.typeName, default: 0] += 1
                     continue
                 }
                 summary.registered[record.typeName, default: 0] += 1
-                events.append(event)
+                drafts.append(try EntryDraft(event: event, time: time, actor: actor))
             }
-            if !events.isEmpty {
-                let time = registry.timeZone.timestamp(of: registry.clock.now())
-                do {
-                    let result = try await registry.store.append(
-                        events.map { EntryDraft(event: $0, time: time, actor: actor) }, expectedSize: expectedSize)
-                    expectedSize = result.size
-                    summary.entries += result.entries.count
-                } catch StoreError.sizeChanged {
-                    throw RegistryError.conflict(
-                        "import", "the register changed while importing (another writer); run the import again to continue")
-                }
-            }
+            if let previous = writing { summary.entries += try await finish(previous) }
+            let expected = nextIndex
+            nextIndex += UInt64(drafts.count)
+            writing = drafts.isEmpty ? nil : Task { try await store.append(drafts, expectedSize: expected) }
             progress(ImportProgress(phase: .writing, lines: reader.lineNumber, bytes: reader.bytesRead, totalBytes: reader.totalBytes))
         }
+        if let last = writing { summary.entries += try await finish(last) }
         return summary
+    }
+
+    /// Waits for a batch's transaction; a lost race with another writer stops the import (the
+    /// batches before it stay committed and a re-run continues after them).
+    func finish(_ batch: Task<AppendResult, any Error>) async throws -> Int {
+        do {
+            return try await batch.value.entries.count
+        } catch StoreError.sizeChanged {
+            throw RegistryError.conflict(
+                "import", "the register changed while importing (another writer); run the import again to continue")
+        }
     }
 
     /// Reads up to `batchSize` records; lines that do not parse cannot occur here (pass 1 passed).

@@ -41,17 +41,20 @@ public enum CanonicalJSON {
         }
     }
 
-    /// Names sorted by UTF-16 code units. For names without characters outside the BMP — all the
-    /// register writes itself — UTF-8 byte order is the same order and cheaper to compare.
+    /// Names sorted by UTF-16 code units. For ASCII names — all the register writes itself —
+    /// String's own ordering is that order and cheaper to compute.
     static func sortedNames(_ names: Dictionary<String, JSONValue>.Keys) -> [String] {
-        if names.allSatisfy({ name in name.utf8.allSatisfy { $0 < 0xF0 } }) {
-            return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        }
+        if names.allSatisfy({ name in name.utf8.allSatisfy { $0 < 0x80 } }) { return names.sorted() }
         return names.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
     }
 
     static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            output.append(contentsOf: text.utf8)
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])

@@ -148,10 +148,7 @@ private struct Cursor {
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                guard let text = String(validating: slice, as: UTF8.self) else {
-                    throw JSONParseError(offset: start, reason: "string is not valid UTF-8")
-                }
-                return text
+                return try text(slice, at: start)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string") }
@@ -164,10 +161,10 @@ private struct Cursor {
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                guard let text = String(validating: buffer, as: UTF8.self) else {
-                    throw JSONParseError(offset: start, reason: "string is not valid UTF-8")
+                let result = buffer.withUnsafeBufferPointer { bytes in
+                    Result { () throws(JSONParseError) in try text(bytes, at: start) }
                 }
-                return text
+                return try result.get()
             case UInt8(ascii: "\\"):
                 index += 1
                 try escape(into: &buffer)
@@ -179,6 +176,16 @@ private struct Cursor {
             }
         }
         throw error("unterminated string")
+    }
+
+    /// The string of `bytes`, which must be valid UTF-8. ASCII (most codes and names of fields)
+    /// needs no validation; `String(decoding:)` is the fast copy.
+    func text(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw JSONParseError(offset: offset, reason: "string is not valid UTF-8")
+        }
+        return text
     }
 
     mutating func escape(into buffer: inout [UInt8]) throws(JSONParseError) {

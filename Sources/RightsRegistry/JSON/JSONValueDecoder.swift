@@ -1,11 +1,12 @@
 /// Decodes `Decodable` values from `JSONValue`. Errors carry the path of the offending field
-/// ("parcels[2].area_m2"), including errors thrown by a type's own validation.
+/// ("parcels[2].area_m2"), including errors thrown by a type's own validation. The path is only
+/// assembled when there is an error to report.
 public struct JSONValueDecoder: Sendable {
     public init() {}
 
     public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws(JSONDecodingError) -> T {
         do {
-            return try T(from: TreeDecoder(value: value, codingPath: []))
+            return try TreeDecoder.decode(type, from: value, parent: nil, key: nil)
         } catch let error as JSONDecodingError {
             throw error
         } catch {
@@ -25,13 +26,39 @@ public struct JSONDecodingError: Error, Sendable, Equatable, CustomStringConvert
     public var description: String { "\(path): \(reason)" }
 }
 
+/// Where a value sits: its parent and key, to name the path in an error.
+private final class PathNode {
+    let parent: PathNode?
+    let key: any CodingKey
+
+    init(parent: PathNode?, key: any CodingKey) {
+        self.parent = parent
+        self.key = key
+    }
+
+    static func path(_ node: PathNode?) -> [any CodingKey] {
+        var path: [any CodingKey] = []
+        var current = node
+        while let node = current {
+            path.insert(node.key, at: 0)
+            current = node.parent
+        }
+        return path
+    }
+}
+
 private struct TreeDecoder: Decoder {
     let value: JSONValue
-    let codingPath: [any CodingKey]
+    let node: PathNode?
+    var codingPath: [any CodingKey] { PathNode.path(node) }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    func fail(_ reason: String, at path: [any CodingKey]? = nil) -> JSONDecodingError {
-        JSONDecodingError(path: pathString(path ?? codingPath), reason: reason)
+    func fail(_ reason: String) -> JSONDecodingError {
+        JSONDecodingError(path: pathString(codingPath), reason: reason)
+    }
+
+    func child(_ value: JSONValue, _ key: any CodingKey) -> TreeDecoder {
+        TreeDecoder(value: value, node: PathNode(parent: node, key: key))
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -47,43 +74,50 @@ private struct TreeDecoder: Decoder {
     func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleContainer(decoder: self) }
 
     /// Decodes a child, attaching the child's path to any error its own initialiser throws.
-    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, path: [any CodingKey]) throws -> T {
-        let child = TreeDecoder(value: value, codingPath: path)
-        if let primitive = try child.primitive(type) { return primitive }
+    static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, parent: PathNode?, key: (any CodingKey)?)
+        throws -> T
+    {
+        let decoder = TreeDecoder(value: value, node: key.map { PathNode(parent: parent, key: $0) } ?? parent)
+        if let primitive = try decoder.primitive(type) { return primitive }
         do {
-            return try T(from: child)
+            return try T(from: decoder)
         } catch let error as JSONDecodingError {
             throw error
         } catch {
-            throw JSONDecodingError(path: pathString(path), reason: String(describing: error))
+            throw decoder.fail(String(describing: error))
         }
     }
 
+    /// JSON primitives, recognised by metatype.
     func primitive<T>(_ type: T.Type) throws -> T? {
-        switch type {
-        case is String.Type:
+        if T.self == String.self {
             guard case .string(let text) = value else { throw fail("expected a string, found \(value.typeName)") }
-            return (text as! T)
-        case is Bool.Type:
-            guard case .bool(let flag) = value else { throw fail("expected a boolean, found \(value.typeName)") }
-            return (flag as! T)
-        case is Double.Type:
-            guard case .number(let number) = value else { throw fail("expected a number, found \(value.typeName)") }
-            return (number as! T)
-        case is Int.Type: return (Int(try integer()) as! T)
-        case is Int64.Type: return (try integer() as! T)
-        case is Int32.Type:
-            guard let narrow = Int32(exactly: try integer()) else { throw fail("integer out of range") }
-            return (narrow as! T)
-        case is UInt64.Type:
-            guard let unsigned = UInt64(exactly: try integer()) else { throw fail("expected a non-negative integer") }
-            return (unsigned as! T)
-        case is UInt32.Type:
-            guard let unsigned = UInt32(exactly: try integer()) else { throw fail("expected a non-negative integer") }
-            return (unsigned as! T)
-        case is JSONValue.Type: return (value as! T)
-        default: return nil
+            return unsafeBitCast(text, to: T.self)
         }
+        if T.self == Bool.self {
+            guard case .bool(let flag) = value else { throw fail("expected a boolean, found \(value.typeName)") }
+            return unsafeBitCast(flag, to: T.self)
+        }
+        if T.self == Int.self { return unsafeBitCast(Int(try integer()), to: T.self) }
+        if T.self == Int64.self { return unsafeBitCast(try integer(), to: T.self) }
+        if T.self == UInt64.self {
+            guard let unsigned = UInt64(exactly: try integer()) else { throw fail("expected a non-negative integer") }
+            return unsafeBitCast(unsigned, to: T.self)
+        }
+        if T.self == Int32.self {
+            guard let narrow = Int32(exactly: try integer()) else { throw fail("integer out of range") }
+            return unsafeBitCast(narrow, to: T.self)
+        }
+        if T.self == UInt32.self {
+            guard let unsigned = UInt32(exactly: try integer()) else { throw fail("expected a non-negative integer") }
+            return unsafeBitCast(unsigned, to: T.self)
+        }
+        if T.self == Double.self {
+            guard case .number(let number) = value else { throw fail("expected a number, found \(value.typeName)") }
+            return unsafeBitCast(number, to: T.self)
+        }
+        if T.self == JSONValue.self { return (value as! T) }
+        return nil
     }
 
     func integer() throws -> Int64 {
@@ -103,7 +137,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func member(_ key: Key) throws -> JSONValue {
         guard let value = members[key.stringValue] else {
-            throw decoder.fail("missing", at: codingPath + [key])
+            throw JSONDecodingError(path: pathString(codingPath + [key]), reason: "missing")
         }
         return value
     }
@@ -111,28 +145,26 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decodeNil(forKey key: Key) throws -> Bool { members[key.stringValue].map { $0 == .null } ?? true }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try TreeDecoder.decode(type, from: try member(key), path: codingPath + [key])
+        try TreeDecoder.decode(type, from: try member(key), parent: decoder.node, key: key)
     }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let value = members[key.stringValue], value != .null else { return nil }
-        return try TreeDecoder.decode(type, from: value, path: codingPath + [key])
+        return try TreeDecoder.decode(type, from: value, parent: decoder.node, key: key)
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
         -> KeyedDecodingContainer<NestedKey>
     {
-        try TreeDecoder(value: try member(key), codingPath: codingPath + [key]).container(keyedBy: type)
+        try decoder.child(try member(key), key).container(keyedBy: type)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        try TreeDecoder(value: try member(key), codingPath: codingPath + [key]).unkeyedContainer()
+        try decoder.child(try member(key), key).unkeyedContainer()
     }
 
     func superDecoder() throws -> any Decoder { decoder }
-    func superDecoder(forKey key: Key) throws -> any Decoder {
-        TreeDecoder(value: members[key.stringValue] ?? .null, codingPath: codingPath + [key])
-    }
+    func superDecoder(forKey key: Key) throws -> any Decoder { decoder.child(members[key.stringValue] ?? .null, key) }
 }
 
 private struct ElementKey: CodingKey {
@@ -159,11 +191,11 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
         self.elements = elements
     }
 
-    mutating func next() throws -> (JSONValue, [any CodingKey]) {
-        let path = codingPath + [ElementKey(currentIndex)]
-        guard !isAtEnd else { throw decoder.fail("missing element", at: path) }
+    mutating func next() throws -> (JSONValue, ElementKey) {
+        let key = ElementKey(currentIndex)
+        guard !isAtEnd else { throw JSONDecodingError(path: pathString(codingPath + [key]), reason: "missing element") }
         defer { currentIndex += 1 }
-        return (elements[currentIndex], path)
+        return (elements[currentIndex], key)
     }
 
     mutating func decodeNil() throws -> Bool {
@@ -173,25 +205,25 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
     }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let (value, path) = try next()
-        return try TreeDecoder.decode(type, from: value, path: path)
+        let (value, key) = try next()
+        return try TreeDecoder.decode(type, from: value, parent: decoder.node, key: key)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
         -> KeyedDecodingContainer<NestedKey>
     {
-        let (value, path) = try next()
-        return try TreeDecoder(value: value, codingPath: path).container(keyedBy: type)
+        let (value, key) = try next()
+        return try decoder.child(value, key).container(keyedBy: type)
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        let (value, path) = try next()
-        return try TreeDecoder(value: value, codingPath: path).unkeyedContainer()
+        let (value, key) = try next()
+        return try decoder.child(value, key).unkeyedContainer()
     }
 
     mutating func superDecoder() throws -> any Decoder {
-        let (value, path) = try next()
-        return TreeDecoder(value: value, codingPath: path)
+        let (value, key) = try next()
+        return decoder.child(value, key)
     }
 }
 

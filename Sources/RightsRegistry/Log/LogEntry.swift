@@ -8,21 +8,43 @@ public struct LogEntry: Sendable, Equatable {
     public let time: String
     /// Who performed the act ("clerk:王芳", "import:county.jsonl").
     public let actor: String
-    public let payload: JSONValue
     /// The canonical bytes that are hashed and stored.
     public let bytes: [UInt8]
+    /// Where the payload lies within `bytes`.
+    private let payloadRange: Range<Int>
 
-    public init(index: UInt64, kind: String, version: Int, time: String, actor: String, payload: JSONValue) {
+    /// An entry around a payload already in canonical form: the entry's bytes are the payload's
+    /// bytes with the other five fields around them (`actor, index, kind` sort before `payload`,
+    /// `time, version` after), so the payload is encoded once.
+    public init(index: UInt64, kind: String, version: Int, time: String, actor: String, payloadBytes: [UInt8]) {
         self.index = index
         self.kind = kind
         self.version = version
         self.time = time
         self.actor = actor
-        self.payload = payload
-        bytes = CanonicalJSON.bytes([
-            "index": .number(Double(index)), "kind": .string(kind), "version": .number(Double(version)),
-            "time": .string(time), "actor": .string(actor), "payload": payload,
-        ])
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(payloadBytes.count + 128)
+        bytes.append(contentsOf: #"{"actor":"#.utf8)
+        CanonicalJSON.writeString(actor, into: &bytes)
+        bytes.append(contentsOf: #","index":"#.utf8)
+        bytes.append(contentsOf: String(index).utf8)
+        bytes.append(contentsOf: #","kind":"#.utf8)
+        CanonicalJSON.writeString(kind, into: &bytes)
+        bytes.append(contentsOf: #","payload":"#.utf8)
+        let start = bytes.count
+        bytes.append(contentsOf: payloadBytes)
+        payloadRange = start..<bytes.count
+        bytes.append(contentsOf: #","time":"#.utf8)
+        CanonicalJSON.writeString(time, into: &bytes)
+        bytes.append(contentsOf: #","version":"#.utf8)
+        bytes.append(contentsOf: String(version).utf8)
+        bytes.append(UInt8(ascii: "}"))
+        self.bytes = bytes
+    }
+
+    public init(index: UInt64, kind: String, version: Int, time: String, actor: String, payload: JSONValue) {
+        self.init(
+            index: index, kind: kind, version: version, time: time, actor: actor, payloadBytes: CanonicalJSON.bytes(payload))
     }
 
     /// Reads stored bytes back; refuses anything that is not a well-formed canonical entry, so a
@@ -44,6 +66,13 @@ public struct LogEntry: Sendable, Equatable {
             throw RegistryError(code: "integrity.entry", message: "entry \(index) is not in canonical form")
         }
     }
+
+    /// The payload, parsed from the entry's bytes.
+    public var payload: JSONValue {
+        try! JSONParser.parse(bytes[payloadRange])
+    }
+
+    public static func == (lhs: LogEntry, rhs: LogEntry) -> Bool { lhs.bytes == rhs.bytes }
 
     public var leafHash: TreeHash { .leaf(bytes) }
 

@@ -10,7 +10,8 @@ public protocol Entity: Codable, Sendable {
     var columnValues: [String?] { get }
 }
 
-/// A projection table: its name and its index columns (besides `key` and `doc`).
+/// A projection table: its name and its index columns (besides `key` and `doc`). Tables are
+/// identified by name.
 public struct EntityTable: Hashable, Sendable {
     public let name: String
     public let columns: [String]
@@ -19,6 +20,9 @@ public struct EntityTable: Hashable, Sendable {
         self.name = name
         self.columns = columns
     }
+
+    public static func == (lhs: EntityTable, rhs: EntityTable) -> Bool { lhs.name == rhs.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 }
 
 /// Which entity: table and key.

@@ -55,10 +55,9 @@ public struct ProjectionState: Sendable {
         let encoder = JSONValueEncoder()
         for (key, slot) in slots where slot.dirty {
             if let entity = slot.entity {
-                let document = try encoder.encode(entity)
                 writes.append(
-                    EntityWrite(key: key, document: CanonicalJSON.bytes(document), columns: entity.columnValues))
-                slots[key] = Slot(document: document, entity: entity, dirty: false)
+                    EntityWrite(key: key, document: try encoder.canonicalBytes(entity), columns: entity.columnValues))
+                slots[key] = Slot(document: nil, entity: entity, dirty: false)
             } else {
                 writes.append(EntityWrite(key: key, document: nil, columns: []))
                 slots[key] = Slot(document: nil, entity: nil, dirty: false)

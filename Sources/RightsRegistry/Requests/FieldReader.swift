@@ -1,5 +1,3 @@
-import Foundation
-
 /// Reads a JSON object field by field, collecting every problem (field path + reason) instead of
 /// stopping at the first, so an import line or an HTTP body is answered with all that is wrong.
 public struct FieldReader {
@@ -52,7 +50,7 @@ public struct FieldReader {
             problem(name, "expected a string, found \(value.typeName)")
             return nil
         }
-        if required, text.trimmingCharacters(in: .whitespaces).isEmpty {
+        if required, text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
             problem(name, "must not be empty")
             return nil
         }

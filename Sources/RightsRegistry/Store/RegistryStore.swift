@@ -53,22 +53,26 @@ public struct StoredLogRow: Sendable {
     }
 }
 
-/// An entry about to be appended: its event and who and when.
+/// An entry about to be appended: its event, who and when. The payload is encoded when the
+/// draft is made, so that work happens before (and, for the importer, beside) the write
+/// transaction rather than inside it.
 public struct EntryDraft: Sendable {
     public let event: any RegistryEvent
     public let time: String
     public let actor: String
+    let payload: [UInt8]
 
-    public init(event: any RegistryEvent, time: String, actor: String) {
+    public init(event: any RegistryEvent, time: String, actor: String) throws {
         self.event = event
         self.time = time
         self.actor = actor
+        payload = try JSONValueEncoder().canonicalBytes(event)
     }
 
-    func entry(at index: UInt64) throws -> LogEntry {
+    func entry(at index: UInt64) -> LogEntry {
         LogEntry(
             index: index, kind: type(of: event).kind, version: type(of: event).version, time: time, actor: actor,
-            payload: try JSONValueEncoder().encode(event))
+            payloadBytes: payload)
     }
 }
 

@@ -3,7 +3,7 @@
 ///
 /// Written as `kind:code` ("household:330424101201000001") so that the four kinds of 18-character
 /// codes cannot be confused.
-public enum Holder: Hashable, Sendable {
+public enum Holder: Hashable, Sendable, CustomStringConvertible {
     case household(HouseholdCode)
     case person(CitizenID)
     case organisation(CreditCode)
@@ -17,6 +17,8 @@ public enum Holder: Hashable, Sendable {
         case .collective(let code): "collective:\(code)"
         }
     }
+
+    public var description: String { rawValue }
 
     public init(_ text: String) throws(InvalidValue) {
         guard let colon = text.firstIndex(of: ":") else {

@@ -135,7 +135,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         let insert = try db.cachedStatement(
             sql: "INSERT INTO log_entries (idx, leaf_hash, subtree_hashes, body) VALUES (?, ?, ?, ?)")
         for (offset, draft) in drafts.enumerated() {
-            let entry = try draft.entry(at: size + UInt64(offset))
+            let entry = draft.entry(at: size + UInt64(offset))
             let leaf = entry.leafHash
             let completed = range.append(leaf)
             try insert.execute(arguments: [

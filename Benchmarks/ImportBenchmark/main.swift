@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import RightsRegistry
+
+// Import benchmark (issue 2): a synthetic county in the import format, imported by the release
+// `rights` binary, against the raw SQLite insert rate of the same lines measured in the same run.
+//
+// usage: ImportBenchmark RIGHTS_BINARY WORKDIR [HOUSEHOLDS]
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3 else {
+    FileHandle.standardError.write(Data("usage: ImportBenchmark RIGHTS_BINARY WORKDIR [HOUSEHOLDS]\n".utf8))
+    exit(64)
+}
+let rights = arguments[1]
+let workdir = arguments[2]
+let households = arguments.count > 3 ? Int(arguments[3])! : 200_000
+try? FileManager.default.createDirectory(atPath: workdir, withIntermediateDirectories: true)
+let file = workdir + "/county.jsonl"
+
+func seconds(_ start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+func rate(_ count: Int, _ seconds: Double) -> String { String(format: "%.0f", Double(count) / seconds) }
+
+// 1. The county file, streamed to disk.
+let county = SyntheticCounty.benchmark(households: households)
+var lines = 0
+var parcels = 0
+do {
+    let start = DispatchTime.now()
+    FileManager.default.createFile(atPath: file, contents: nil)
+    let handle = FileHandle(forWritingAtPath: file)!
+    var buffer = ""
+    county.lines { line in
+        buffer += line
+        buffer += "\n"
+        lines += 1
+        if buffer.utf8.count > 1 << 20 {
+            handle.write(Data(buffer.utf8))
+            buffer = ""
+        }
+    }
+    handle.write(Data(buffer.utf8))
+    try handle.close()
+    parcels = county.households * county.parcelsPerHousehold
+    let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as! NSNumber).intValue
+    print("county: \(county.households) households, \(parcels) parcels, \(county.households) homesteads, \(county.households) share holdings")
+    print("file:   \(lines) lines, \(size / 1_000_000) MB, generated in \(String(format: "%.1f", seconds(start))) s")
+}
+
+// 2. Baseline: the same lines, one row each, into SQLite with the registry's settings (WAL,
+//    synchronous=FULL, one transaction per 4096 rows, a cached prepared statement).
+let baselineRate: Double
+do {
+    let path = workdir + "/baseline.sqlite"
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    var configuration = Configuration()
+    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+    let pool = try DatabasePool(path: path, configuration: configuration)
+    try pool.write { db in try db.execute(sql: "CREATE TABLE records (id INTEGER PRIMARY KEY, line TEXT NOT NULL)") }
+    let reader = try LineReader(path: file)
+    let start = DispatchTime.now()
+    var done = false
+    var count = 0
+    while !done {
+        try pool.write { db in
+            let insert = try db.cachedStatement(sql: "INSERT INTO records (line) VALUES (?)")
+            for _ in 0..<4096 {
+                guard let line = try reader.nextLine({ String(decoding: $0, as: UTF8.self) }) else {
+                    done = true
+                    return
+                }
+                try insert.execute(arguments: [line])
+                count += 1
+            }
+        }
+    }
+    let elapsed = seconds(start)
+    baselineRate = Double(count) / elapsed
+    print("baseline raw SQLite insert: \(count) rows in \(String(format: "%.1f", elapsed)) s = \(rate(count, elapsed)) records/s")
+}
+
+// 3. The registry import, as a separate process so its peak RSS is its own.
+do {
+    let directory = workdir + "/registry"
+    try? FileManager.default.removeItem(atPath: directory)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    func run(_ arguments: [String]) throws -> (status: Int32, maxRSSKilobytes: Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: rights)
+        process.arguments = arguments + ["--db", directory + "/registry.sqlite"]
+        process.standardOutput = FileHandle.standardOutput
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var status: Int32 = 0
+        var usage = rusage()
+        wait4(process.processIdentifier, &status, 0, &usage)
+        return (status, usage.ru_maxrss)
+    }
+    _ = try run(["init"])
+    let start = DispatchTime.now()
+    let result = try run(["import", file])
+    let elapsed = seconds(start)
+    guard result.status == 0 else { print("import failed with status \(result.status)"); exit(1) }
+    let importRate = Double(lines) / elapsed
+    print("registry import (check + write, log + projections): \(lines) records in \(String(format: "%.1f", elapsed)) s = \(rate(lines, elapsed)) records/s")
+    print(String(format: "ratio import/baseline: %.3f (target ≥ 0.25)", importRate / baselineRate))
+    print("peak RSS of the import: \(result.maxRSSKilobytes / 1024) MB (target < 300 MB)")
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import RightsRegistry
+
+/// Options every command takes (INTERFACE.md): where the registry is, where its keys are, and
+/// whether to answer in JSON.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Database: a SQLite path or postgres://… URL (env RIGHTS_DB, default ./registry.sqlite).")
+    var db: String?
+
+    @Option(name: .long, help: "Key directory (env RIGHTS_KEYS, default ./keys).")
+    var keys: String?
+
+    @Flag(name: .long, help: "Machine-readable JSON on standard output.")
+    var json = false
+
+    @Option(name: .long, help: "Who performs the act, as logged (env RIGHTS_ACTOR, default clerk:$USER).")
+    var actor: String?
+
+    var databasePath: String {
+        db ?? ProcessInfo.processInfo.environment["RIGHTS_DB"] ?? "./registry.sqlite"
+    }
+
+    var keyDirectory: String {
+        keys ?? ProcessInfo.processInfo.environment["RIGHTS_KEYS"] ?? "./keys"
+    }
+
+    var actorName: String {
+        actor ?? ProcessInfo.processInfo.environment["RIGHTS_ACTOR"]
+            ?? "clerk:\(ProcessInfo.processInfo.environment["USER"] ?? "cli")"
+    }
+
+    /// Opens the registry, which must have been created with `rights init`.
+    func openRegistry(clock: any RegistryClock = SystemClock()) async throws -> Registry {
+        let store = try openStore(creating: false)
+        let zone = try RegistryTimeZone(try await store.setting(RegistrySettings.timeZone) ?? "Asia/Shanghai")
+        return Registry(store: store, clock: clock, timeZone: zone)
+    }
+
+    func openStore(creating: Bool) throws -> any RegistryStore {
+        let path = databasePath
+        if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
+            throw RegistryError.unavailable("PostgreSQL is not available in this build yet")
+        }
+        if !creating, !FileManager.default.fileExists(atPath: path) {
+            throw RegistryError.unavailable("no registry at \(path): create one with `rights init`")
+        }
+        do {
+            return try SQLiteRegistryStore(path: path)
+        } catch {
+            throw RegistryError.unavailable("cannot open \(path): \(error)")
+        }
+    }
+}
+
+/// Names of the registry's settings kept beside the log.
+enum RegistrySettings {
+    static let origin = "origin"
+    static let timeZone = "time_zone"
+}

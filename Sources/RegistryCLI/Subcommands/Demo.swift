@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import RightsRegistry
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Register a small demo county and perform a few acts on it, then print the register.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await runReporting {
+            let store = try global.openStore(creating: true)
+            if try await store.setting(RegistrySettings.origin) == nil {
+                try await store.setSetting(RegistrySettings.origin, "registry.example/330424")
+            }
+            let registry = Registry(store: store)
+            let summary = try await DemoCounty.register(in: registry)
+            let console = Console.current
+            console.out("Demo county registered in \(global.databasePath): \(summary.entries) log entries.")
+            for right in try await registry.reads.rights(RightQuery(limit: 12)) { console.out(RightText.line(right)) }
+            console.out("…  (rights right list --region 330424 for all; rights right show ID for one)")
+        }
+    }
+}

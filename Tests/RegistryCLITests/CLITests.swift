@@ -1,0 +1,137 @@
+import Foundation
+import RightsRegistry
+import Testing
+
+@testable import RegistryCLI
+
+@Suite("rights CLI")
+struct CLITests {
+    let county = SyntheticCounty(householdsPerVillage: 3)
+
+    func initialised() async throws -> CLI {
+        let cli = try CLI()
+        let created = await cli("init", "--name", "registry.test/330424")
+        #expect(created.exitCode == 0, "\(created.stderr)")
+        return cli
+    }
+
+    @Test("init, import, list and show: the register is readable, in text and JSON")
+    func importAndRead() async throws {
+        let cli = try await initialised()
+        let file = try cli.write("county.jsonl", countyFile(county))
+        let imported = await cli("import", file, "--json")
+        #expect(imported.exitCode == 0, "\(imported.stderr)")
+        #expect(try imported.json()["registered"]?["contract-land"] == 6)
+
+        let list = await cli("right", "list", "--collective", "33042410020000", "--kind", "homestead", "--json")
+        #expect(list.exitCode == 0)
+        #expect(try list.json().arrayValue?.count == 3)
+
+        let show = await cli("right", "show", "330424100200000002J", "--json")
+        let right = try show.json()
+        #expect(right["status"] == "current")
+        #expect(right["area_m2"] != nil)
+        #expect(right["household_members"]?.arrayValue?.count == 3)
+        // Clerks (the CLI) see ID numbers in full.
+        #expect(right["household_members"]?.arrayValue?.first?["id_number"]?.stringValue?.contains("*") == false)
+
+        let text = await cli("right", "show", "330424100200000002J")
+        #expect(text.stdout.contains("土地承包经营权  330424100200000002J"))
+        #expect(text.stdout.contains("flags:       none"))
+
+        let history = await cli("right", "history", "330424100200000002J")
+        #expect(history.out.count == 1)
+        #expect(history.stdout.contains("registration  by import:county.jsonl"))
+    }
+
+    @Test("exit codes: 65 invalid input, 1 refused by a rule, 69 no database, 64 usage")
+    func exitCodes() async throws {
+        let cli = try await initialised()
+        _ = await cli("import", try cli.write("county.jsonl", countyFile(county)))
+
+        let badID = await cli("right", "list", "--holder", "household:123")
+        #expect(badID.exitCode == 65)
+        #expect(badID.stderr.hasPrefix("error: validation.holder [holder]: "))
+
+        let seized = await cli("seize", "330424100200000001J", "--court", "海盐县人民法院", "--case-number", "(2026)浙0424执5号")
+        #expect(seized.exitCode == 0)
+        let refused = await cli(
+            "transfer", "330424100200000001J", "--to", "household:330424100200000002",
+            "--consent", "contracting-party:东港村股份经济合作社:同意书1:2026-11-01")
+        #expect(refused.exitCode == 1)
+        #expect(refused.err == ["error: rule.SPC-15: 330424100200000001J is seized (查封) by 海盐县人民法院, case (2026)浙0424执5号"])
+
+        let unknown = await cli("right", "show", "330424100200000099J")
+        #expect(unknown.exitCode == 65)
+
+        let missing = try CLI()
+        let noDatabase = await missing("right", "list")
+        #expect(noDatabase.exitCode == 69)
+        #expect(noDatabase.stderr.contains("rights init"))
+
+        let usage = await cli("transfer", "330424100200000001J")
+        #expect(usage.exitCode == 64)
+    }
+
+    @Test("an import with bad lines reports every one with its line and writes nothing")
+    func badImport() async throws {
+        let cli = try await initialised()
+        var lines = countyFile(county).split(separator: "\n").map(String.init)
+        lines[2] = lines[2].replacingOccurrences(of: #""land_use":"1""#, with: #""land_use":"7""#)
+        lines[6] = lines[6].replacingOccurrences(of: #""2057-12-31""#, with: #""2047-12-31""#)
+        let result = await cli("import", try cli.write("bad.jsonl", lines.joined(separator: "\n")))
+        #expect(result.exitCode == 65)
+        // The edit hits all three parcels of line 3: each is reported.
+        for parcel in 0..<3 {
+            #expect(result.err.contains("line 3: parcels[\(parcel)].land_use: a 土地用途 code 1–5 (NY/T 2539 C.9)"))
+        }
+        #expect(result.err.contains { $0.hasPrefix("line 7: term: L-4 ") })
+        #expect(result.err.last == "4 problem(s); nothing was written")
+        let list = await cli("right", "list", "--json")
+        #expect(try list.json().arrayValue?.isEmpty == true)
+    }
+
+    @Test("acts from flags and from JSON bodies go through the same parser")
+    func actsAndBodies() async throws {
+        let cli = try await initialised()
+        _ = await cli("import", try cli.write("county.jsonl", countyFile(county)))
+        let body = try cli.write(
+            "objection.json", #"{"kind":"objection","applicant":"王某","grounds":"继承纠纷"}"#)
+        let objected = await cli("act", "330424100200000003J", "--body", body, "--json")
+        #expect(objected.exitCode == 0, "\(objected.stderr)")
+        #expect(try objected.json()["right"]?["flags"] == ["objection"])
+
+        let typo = try cli.write("typo.json", #"{"kind":"objection","applicant":"王某","grund":"x"}"#)
+        let refused = await cli("act", "330424100200000003J", "--body", typo)
+        #expect(refused.exitCode == 65)
+        #expect(refused.err.contains("error: validation.grounds [grounds]: required"))
+        #expect(refused.err.contains("error: validation.grund [grund]: unknown field"))
+
+        let lease = try cli.write(
+            "lease.json",
+            #"{"parent":"330424100200000002J","holder":{"id_number":"\#(county.citizenID(3 * 4))"},"term":{"start":"2027-01-01","end":"2036-12-31"},"filing":{"filed_with":"发包方","document":"备案1","on":"2026-11-20"}}"#)
+        let leased = await cli("register", "land-management", "--body", lease, "--json")
+        #expect(leased.exitCode == 0, "\(leased.stderr)")
+        #expect(try leased.json()["right"]?["kind"] == "land-management")
+
+        let moved = await cli("household", "move-to-town", "330424100200000002", "--on", "2026-10-01", "--place", "武原街道")
+        #expect(moved.exitCode == 0)
+        let still = await cli("right", "list", "--holder", "330424100200000002", "--json")
+        #expect(try still.json().arrayValue?.count == 2)
+    }
+
+    @Test("audit passes on a fresh registry, and backup makes a copy that audits too")
+    func auditAndBackup() async throws {
+        let cli = try await initialised()
+        _ = await cli("import", try cli.write("county.jsonl", countyFile(county)))
+        let audit = await cli("audit", "--json")
+        #expect(audit.exitCode == 0)
+        #expect(try audit.json()["ok"] == true)
+        let copy = cli.directory + "/copy.sqlite"
+        #expect(await cli("backup", copy).exitCode == 0)
+        let copied = await cli.run(["audit", "--json"].map { $0 }).exitCode
+        #expect(copied == 0)
+        #expect(await cli("rebuild").exitCode == 0)
+        #expect(await cli("audit").exitCode == 0)
+    }
+}
