@@ -18,7 +18,9 @@ let households = arguments.count > 3 ? Int(arguments[3])! : 200_000
 try? FileManager.default.createDirectory(atPath: workdir, withIntermediateDirectories: true)
 let file = workdir + "/county.jsonl"
 
-func seconds(_ start: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+func seconds(_ start: DispatchTime) -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+}
 func rate(_ count: Int, _ seconds: Double) -> String { String(format: "%.0f", Double(count) / seconds) }
 
 // 1. The county file, streamed to disk.
@@ -43,7 +45,9 @@ do {
     try handle.close()
     parcels = county.households * county.parcelsPerHousehold
     let size = (try FileManager.default.attributesOfItem(atPath: file)[.size] as! NSNumber).intValue
-    print("county: \(county.households) households, \(parcels) parcels, \(county.households) homesteads, \(county.households) share holdings")
+    print(
+        "county: \(county.households) households, \(parcels) parcels, \(county.households) homesteads, \(county.households) share holdings"
+    )
     print("file:   \(lines) lines, \(size / 1_000_000) MB, generated in \(String(format: "%.1f", seconds(start))) s")
 }
 
@@ -76,7 +80,9 @@ do {
     }
     let elapsed = seconds(start)
     baselineRate = Double(count) / elapsed
-    print("baseline raw SQLite insert: \(count) rows in \(String(format: "%.1f", elapsed)) s = \(rate(count, elapsed)) records/s")
+    print(
+        "baseline raw SQLite insert: \(count) rows in \(String(format: "%.1f", elapsed)) s = \(rate(count, elapsed)) records/s"
+    )
 }
 
 // 3. The registry import, as a separate process so its peak RSS is its own.
@@ -100,9 +106,14 @@ do {
     let start = DispatchTime.now()
     let result = try run(["import", file])
     let elapsed = seconds(start)
-    guard result.status == 0 else { print("import failed with status \(result.status)"); exit(1) }
+    guard result.status == 0 else {
+        print("import failed with status \(result.status)")
+        exit(1)
+    }
     let importRate = Double(lines) / elapsed
-    print("registry import (check + write, log + projections): \(lines) records in \(String(format: "%.1f", elapsed)) s = \(rate(lines, elapsed)) records/s")
+    print(
+        "registry import (check + write, log + projections): \(lines) records in \(String(format: "%.1f", elapsed)) s = \(rate(lines, elapsed)) records/s"
+    )
     print(String(format: "ratio import/baseline: %.3f (target ≥ 0.25)", importRate / baselineRate))
     print("peak RSS of the import: \(result.maxRSSKilobytes / 1024) MB (target < 300 MB)")
 }

@@ -5,7 +5,8 @@ import RightsRegistry
 /// Options every command takes (INTERFACE.md): where the registry is, where its keys are, and
 /// whether to answer in JSON.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Database: a SQLite path or postgres://… URL (env RIGHTS_DB, default ./registry.sqlite).")
+    @Option(
+        name: .long, help: "Database: a SQLite path or postgres://… URL (env RIGHTS_DB, default ./registry.sqlite).")
     var db: String?
 
     @Option(name: .long, help: "Key directory (env RIGHTS_KEYS, default ./keys).")

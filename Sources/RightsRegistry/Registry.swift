@@ -13,7 +13,9 @@ public final class Registry: Sendable {
     public let reads: StoreReads
     let writeLock = AsyncLock()
 
-    public init(store: any RegistryStore, clock: any RegistryClock = SystemClock(), timeZone: RegistryTimeZone = .shanghai) {
+    public init(
+        store: any RegistryStore, clock: any RegistryClock = SystemClock(), timeZone: RegistryTimeZone = .shanghai
+    ) {
         self.store = store
         self.clock = clock
         self.timeZone = timeZone

@@ -8,8 +8,10 @@ struct BinaryTests {
     /// Next to the test bundle in `.build/<configuration>/`.
     static var executable: String {
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rights").path,
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rights")
+                .path,
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent()
                 .appendingPathComponent(".build/debug/rights").path,
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
@@ -28,15 +30,20 @@ struct BinaryTests {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     @Test("an import killed with SIGKILL completes on re-run, with no duplicates and a log that audits")
     func killedImport() async throws {
-        #expect(FileManager.default.isExecutableFile(atPath: Self.executable), "build the package first: \(Self.executable)")
+        #expect(
+            FileManager.default.isExecutableFile(atPath: Self.executable), "build the package first: \(Self.executable)"
+        )
         let directory = NSTemporaryDirectory() + "rights-kill-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let county = SyntheticCounty(townships: 1, villagesPerTownship: 8, householdsPerVillage: 400, parcelsPerHousehold: 3)
+        let county = SyntheticCounty(
+            townships: 1, villagesPerTownship: 8, householdsPerVillage: 400, parcelsPerHousehold: 3)
         var text = ""
         county.lines { text += $0 + "\n" }
         try text.write(toFile: directory + "/county.jsonl", atomically: true, encoding: .utf8)

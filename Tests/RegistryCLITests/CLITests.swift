@@ -59,7 +59,8 @@ struct CLITests {
             "transfer", "330424100200000001J", "--to", "household:330424100200000002",
             "--consent", "contracting-party:东港村股份经济合作社:同意书1:2026-11-01")
         #expect(refused.exitCode == 1)
-        #expect(refused.err == ["error: rule.SPC-15: 330424100200000001J is seized (查封) by 海盐县人民法院, case (2026)浙0424执5号"])
+        #expect(
+            refused.err == ["error: rule.SPC-15: 330424100200000001J is seized (查封) by 海盐县人民法院, case (2026)浙0424执5号"])
 
         let unknown = await cli("right", "show", "330424100200000099J")
         #expect(unknown.exitCode == 65)
@@ -109,12 +110,14 @@ struct CLITests {
 
         let lease = try cli.write(
             "lease.json",
-            #"{"parent":"330424100200000002J","holder":{"id_number":"\#(county.citizenID(3 * 4))"},"term":{"start":"2027-01-01","end":"2036-12-31"},"filing":{"filed_with":"发包方","document":"备案1","on":"2026-11-20"}}"#)
+            #"{"parent":"330424100200000002J","holder":{"id_number":"\#(county.citizenID(3 * 4))"},"term":{"start":"2027-01-01","end":"2036-12-31"},"filing":{"filed_with":"发包方","document":"备案1","on":"2026-11-20"}}"#
+        )
         let leased = await cli("register", "land-management", "--body", lease, "--json")
         #expect(leased.exitCode == 0, "\(leased.stderr)")
         #expect(try leased.json()["right"]?["kind"] == "land-management")
 
-        let moved = await cli("household", "move-to-town", "330424100200000002", "--on", "2026-10-01", "--place", "武原街道")
+        let moved = await cli(
+            "household", "move-to-town", "330424100200000002", "--on", "2026-10-01", "--place", "武原街道")
         #expect(moved.exitCode == 0)
         let still = await cli("right", "list", "--holder", "330424100200000002", "--json")
         #expect(try still.json().arrayValue?.count == 2)
@@ -132,6 +135,27 @@ struct CLITests {
         let copied = await cli.run(["audit", "--json"].map { $0 }).exitCode
         #expect(copied == 0)
         #expect(await cli("rebuild").exitCode == 0)
+        #expect(await cli("audit").exitCode == 0)
+    }
+}
+
+@Suite("rights demo")
+struct DemoTests {
+    @Test("the demo registers a county with acts on it, and a second run only shows it")
+    func demo() async throws {
+        let cli = try CLI()
+        let first = await cli("demo")
+        #expect(first.exitCode == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("Demo county registered"))
+        let seized = await cli("right", "show", "330424100200000002J", "--json")
+        #expect(try seized.json()["flags"] == ["seizure"])
+        let leases = await cli("right", "list", "--kind", "land-management", "--json")
+        #expect(try leases.json().arrayValue?.count == 1)
+        let announced = await cli("right", "list", "--status", "announced", "--json")
+        #expect(try announced.json().arrayValue?.first?["id"] == "330424100200000011J")
+        let second = await cli("demo")
+        #expect(second.exitCode == 0)
+        #expect(second.stdout.contains("already holds a register"))
         #expect(await cli("audit").exitCode == 0)
     }
 }

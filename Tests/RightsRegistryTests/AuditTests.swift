@@ -28,7 +28,8 @@ struct AuditTests {
         func audit() async throws -> AuditFinding? {
             let store = try SQLiteRegistryStore(path: path)
             return try await Maintenance(store: store, catalog: .registry).audit(
-                scratchPath: NSTemporaryDirectory() + "scratch-\(UUID().uuidString).sqlite", migrations: SQLiteSchema.registry
+                scratchPath: NSTemporaryDirectory() + "scratch-\(UUID().uuidString).sqlite",
+                migrations: SQLiteSchema.registry
             ).finding
         }
     }
@@ -60,7 +61,8 @@ struct AuditTests {
     @Test("an edited entry payload is named by its index")
     func editedEntry() async throws {
         let f = try await Fixture()
-        try f.tamper("UPDATE log_entries SET body = CAST(replace(CAST(body AS TEXT), '人口股', '农龄股') AS BLOB) WHERE idx = 4")
+        try f.tamper(
+            "UPDATE log_entries SET body = CAST(replace(CAST(body AS TEXT), '人口股', '农龄股') AS BLOB) WHERE idx = 4")
         #expect(try await f.audit() == .leafHashMismatch(index: 4))
     }
 
@@ -69,10 +71,14 @@ struct AuditTests {
         let f = try await Fixture()
         let store = try SQLiteRegistryStore(path: f.path)
         let row = try #require(try await store.logRows(6..<7).first)
-        let forged = Array(String(decoding: row.body, as: UTF8.self).replacingOccurrences(of: #""land_use":"1""#, with: #""land_use":"2""#).utf8)
+        let forged = Array(
+            String(decoding: row.body, as: UTF8.self).replacingOccurrences(
+                of: #""land_use":"1""#, with: #""land_use":"2""#
+            ).utf8)
         #expect(forged != row.body)
         try f.tamper(
-            "UPDATE log_entries SET body = ?, leaf_hash = ? WHERE idx = 6", [Data(forged), Data(TreeHash.leaf(forged).bytes)])
+            "UPDATE log_entries SET body = ?, leaf_hash = ? WHERE idx = 6",
+            [Data(forged), Data(TreeHash.leaf(forged).bytes)])
         #expect(try await f.audit() == .subtreeHashMismatch(index: 7))
     }
 

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("RFC 8785 canonical JSON")
 struct CanonicalJSONTests {
-    @Test("canonicalises the reference inputs byte for byte", arguments: ["arrays", "french", "structures", "unicode", "values", "weird"])
+    @Test(
+        "canonicalises the reference inputs byte for byte",
+        arguments: ["arrays", "french", "structures", "unicode", "values", "weird"])
     func cyberphoneCases(name: String) throws {
         let input = try Vectors.data("jcs/cyberphone-testdata/input/\(name).json")
         let expected = try Vectors.data("jcs/cyberphone-testdata/output/\(name).json")
@@ -70,7 +72,8 @@ struct CanonicalJSONTests {
     @Test("Codable values round-trip through JSONValue with field paths on errors")
     func codableBridge() throws {
         let parcel = Parcel(
-            code: try ParcelCode("3304241012010000001"), location: "东风村", bounds: Bounds(east: "沟", south: "路", west: "张", north: "李"),
+            code: try ParcelCode("3304241012010000001"), location: "东风村",
+            bounds: Bounds(east: "沟", south: "路", west: "张", north: "李"),
             area: try SquareMetres("900.5"), landUse: .cropping, basicFarmland: true)
         let value = try JSONValueEncoder().encode(parcel)
         #expect(value["area_m2"] == "900.50")

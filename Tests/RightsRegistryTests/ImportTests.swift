@@ -16,9 +16,11 @@ struct ImportTests {
         let county = SyntheticCounty(townships: 2, villagesPerTownship: 2, householdsPerVillage: 5)
         let t = try await TestRegistry(county: nil)
         let file = try TemporaryFile(lines: county)
-        let summary = try await Importer(registry: t.registry, actor: "import:county.jsonl", batchSize: 7).run(file.path)
+        let summary = try await Importer(registry: t.registry, actor: "import:county.jsonl", batchSize: 7).run(
+            file.path)
         #expect(summary.problems.isEmpty)
-        #expect(summary.registered == ["collective": 4, "household": 20, "contract-land": 20, "homestead": 20, "share": 20])
+        #expect(
+            summary.registered == ["collective": 4, "household": 20, "contract-land": 20, "homestead": 20, "share": 20])
         #expect(summary.entries == 84)
         #expect(try await t.store.size() == 84)
         #expect(try await t.store.count(ParcelClaim.table, where: []) == 60)
@@ -35,13 +37,21 @@ struct ImportTests {
         let household = lines[1]
         lines[1] = household.replacingOccurrences(of: #""id_number":""#, with: #""id_number":"1"#)  // 19 characters
         lines[2] = lines[2].replacingOccurrences(of: #""area_m2":""#, with: #""area_m2":"9.999"#)
-        lines.append(#"{"type":"homestead","household":"330424100200000099","unit_code":"330424100200JC00099F00010099","location":"x","plot_area_m2":"100"}"#)
-        lines.append(#"{"type":"share","collective":"33042410020000","holder":{"id_number":"110105194912310021"},"shares":0,"class":""}"#)
+        lines.append(
+            #"{"type":"homestead","household":"330424100200000099","unit_code":"330424100200JC00099F00010099","location":"x","plot_area_m2":"100"}"#
+        )
+        lines.append(
+            #"{"type":"share","collective":"33042410020000","holder":{"id_number":"110105194912310021"},"shares":0,"class":""}"#
+        )
         lines.append(#"{"type":"farm"}"#)
         lines.append("{not json")
         lines.append(lines[7])  // the homestead of household 2 again
-        lines.append(#"{"type":"collective","code":"33042410020000","name":"x","uscc":"91350100M000100Y43","region":"330424100201"}"#)
-        lines.append(#"{"type":"collective","code":"33042410020100","name":"x","uscc":"91350100M000100Y43","region":"330424100201","extra":1}"#)
+        lines.append(
+            #"{"type":"collective","code":"33042410020000","name":"x","uscc":"91350100M000100Y43","region":"330424100201"}"#
+        )
+        lines.append(
+            #"{"type":"collective","code":"33042410020100","name":"x","uscc":"91350100M000100Y43","region":"330424100201","extra":1}"#
+        )
         let file = try TemporaryFile(contents: lines.joined(separator: "\n") + "\n")
 
         let summary = try await Importer(registry: t.registry, actor: "import:test").check(file.path)
@@ -49,13 +59,17 @@ struct ImportTests {
         let n = lines.count
         #expect(byLine[2]?.contains { $0.field == "head.id_number" && $0.reason.contains("18 characters") } == true)
         #expect(byLine[3]?.contains { $0.field == "parcels[0].area_m2" && $0.reason.contains("two decimals") } == true)
-        #expect(byLine[n - 6]?.contains { $0.field == "household" && $0.reason.contains("neither on an earlier line") } == true)
+        #expect(
+            byLine[n - 6]?.contains { $0.field == "household" && $0.reason.contains("neither on an earlier line") }
+                == true)
         #expect(byLine[n - 5]?.contains { $0.field == "holder.id_number" } == true)
         #expect(byLine[n - 5]?.contains { $0.field == "shares" } == true)
         #expect(byLine[n - 5]?.contains { $0.field == "class" } == true)
         #expect(byLine[n - 4]?.first?.field == "type")
         #expect(byLine[n - 3]?.first?.reason.contains("invalid JSON") == true)
-        #expect(byLine[n - 2]?.contains { $0.field == "unit_code" && $0.reason.contains("already defined on line 8") } == true)
+        #expect(
+            byLine[n - 2]?.contains { $0.field == "unit_code" && $0.reason.contains("already defined on line 8") }
+                == true)
         #expect(byLine[n - 1]?.first?.field == "code")  // collective 33042410020000 is already on line 1
         #expect(byLine[n]?.contains { $0.field == "extra" && $0.reason == "unknown field" } == true)
         // Lines that depend on a refused household are reported too (the household was not registered).
@@ -102,7 +116,8 @@ struct ImportTests {
         #expect(try await t.store.count(Right.table, where: [.equals("kind", "collective-share")]) == 12)
 
         let audit = try await Maintenance(store: t.store, catalog: .registry).audit(
-            scratchPath: NSTemporaryDirectory() + "audit-\(UUID().uuidString).sqlite", migrations: SQLiteSchema.registry)
+            scratchPath: NSTemporaryDirectory() + "audit-\(UUID().uuidString).sqlite", migrations: SQLiteSchema.registry
+        )
         #expect(audit.finding == nil)
     }
 

@@ -91,12 +91,14 @@ struct MerkleTreeTests {
                 if failure["kind"]!.string == "inclusion" {
                     try MerkleTree.verifyInclusion(
                         index: UInt64(failure["leaf_index"]!.int), size: UInt64(failure["tree_size"]!.int),
-                        leafHash: hexBytes(failure["leaf_hash"]!.string), proof: failure["path"]!.array.map { hexBytes($0.string) },
+                        leafHash: hexBytes(failure["leaf_hash"]!.string),
+                        proof: failure["path"]!.array.map { hexBytes($0.string) },
                         root: hexBytes(failure["root"]!.string))
                 } else {
                     try MerkleTree.verifyConsistency(
                         oldSize: UInt64(failure["first"]!.int), newSize: UInt64(failure["second"]!.int),
-                        oldRoot: hexBytes(failure["first_root"]!.string), newRoot: hexBytes(failure["second_root"]!.string),
+                        oldRoot: hexBytes(failure["first_root"]!.string),
+                        newRoot: hexBytes(failure["second_root"]!.string),
                         proof: failure["path"]!.array.map { hexBytes($0.string) })
                 }
             }

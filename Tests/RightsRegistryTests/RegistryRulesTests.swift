@@ -97,7 +97,8 @@ struct RegistryRulesTests {
             try await t.perform(
                 contractApplication(household, parcels: [parcel(t.parcel(0, 90_001), use: .forestry)], years: 80))
         }
-        try await t.perform(contractApplication(household, parcels: [parcel(t.parcel(0, 90_001), use: .forestry)], years: 50))
+        try await t.perform(
+            contractApplication(household, parcels: [parcel(t.parcel(0, 90_001), use: .forestry)], years: 50))
     }
 
     @Test("a parcel belongs to one contract only")
@@ -129,7 +130,9 @@ struct RegistryRulesTests {
         let id = t.contract(0, 1)
         try await t.expectRefusal("rule.L-14") {
             try await t.act(
-                id, .transfer(Transfer(to: .household(t.household(1, 1)), consents: [TestRegistry.consent(.contractingParty)])))
+                id,
+                .transfer(
+                    Transfer(to: .household(t.household(1, 1)), consents: [TestRegistry.consent(.contractingParty)])))
         }
         try await t.expectRefusal("rule.L-14") {
             try await t.act(id, .transfer(Transfer(to: .household(t.household(0, 2)), consents: [])))
@@ -147,10 +150,14 @@ struct RegistryRulesTests {
         let target = t.contract(0, 2)
         let consent = [TestRegistry.consent(.contractingParty)]
         try await t.act(
-            source, .transfer(Transfer(to: .household(t.household(0, 2)), parcels: [t.parcel(0, 1)], consents: consent)))
+            source, .transfer(Transfer(to: .household(t.household(0, 2)), parcels: [t.parcel(0, 1)], consents: consent))
+        )
         guard case .contractLand(let kept) = try await t.right(source).detail,
             case .contractLand(let gained) = try await t.right(target).detail
-        else { Issue.record("contract land expected"); return }
+        else {
+            Issue.record("contract land expected")
+            return
+        }
         #expect(kept.parcels.map(\.code) == [t.parcel(0, 2), t.parcel(0, 3)])
         #expect(gained.parcels.map(\.code).contains(t.parcel(0, 1)))
         #expect(gained.parcels.count == 4)
@@ -166,14 +173,18 @@ struct RegistryRulesTests {
 
     // MARK: Homesteads (T-3, T-6, H-2, H-5)
 
-    func homesteadApplication(_ t: TestRegistry, household: HouseholdCode, unitNumber: Int, plot: String) throws -> RegistryAct {
+    func homesteadApplication(_ t: TestRegistry, household: HouseholdCode, unitNumber: Int, plot: String) throws
+        -> RegistryAct
+    {
         let village = t.county.villages()[0]
-        let unit = try UnitCode(village + "JC" + String(unitNumber).leftPadded(to: 5) + "F0001" + String(unitNumber).leftPadded(to: 4))
+        let unit = try UnitCode(
+            village + "JC" + String(unitNumber).leftPadded(to: 5) + "F0001" + String(unitNumber).leftPadded(to: 4))
         return .registerRight(
             RightApplication(
                 subject: .homestead(
                     household: household, unit: unit,
-                    homestead: Homestead(location: "东港村", plotArea: try SquareMetres(plot), floorArea: nil, landCategory: .other)),
+                    homestead: Homestead(
+                        location: "东港村", plotArea: try SquareMetres(plot), floorArea: nil, landCategory: .other)),
                 term: nil))
     }
 
@@ -253,7 +264,8 @@ struct RegistryRulesTests {
         let outsider = Holder.person(t.head(1, 1))
         let holding = ShareHolding(shares: 3, shareClass: "农龄股")
         let application = RegistryAct.registerRight(
-            RightApplication(subject: .collectiveShare(collective: t.collective(0), holder: outsider, holding: holding), term: nil))
+            RightApplication(
+                subject: .collectiveShare(collective: t.collective(0), holder: outsider, holding: holding), term: nil))
         try await t.expectRefusal("rule.S-14") { try await t.perform(application) }
         try await t.perform(.fileCharter(t.collective(0), ShareCharter(nonMemberHolders: true)))
         try await t.perform(application)
@@ -267,7 +279,8 @@ struct RegistryRulesTests {
         let more = RegistryAct.registerRight(
             RightApplication(
                 subject: .collectiveShare(
-                    collective: t.collective(0), holder: .person(t.head(0, 1)), holding: ShareHolding(shares: 2, shareClass: "农龄股")),
+                    collective: t.collective(0), holder: .person(t.head(0, 1)),
+                    holding: ShareHolding(shares: 2, shareClass: "农龄股")),
                 term: nil))
         try await t.expectRefusal("rule.S-CAP") { try await t.perform(more) }
         let shares = try await t.reads.rights(RightQuery(holder: .person(t.head(0, 2)), kind: .collectiveShare))
@@ -277,16 +290,20 @@ struct RegistryRulesTests {
         }
         try await t.act(id, .transfer(Transfer(to: .person(t.head(0, 1)), shares: 1)))
         let after = try await t.reads.rights(RightQuery(holder: .person(t.head(0, 1)), kind: .collectiveShare))
-        guard case .collectiveShare(let merged) = after.first?.detail else { Issue.record("share expected"); return }
+        guard case .collectiveShare(let merged) = after.first?.detail else {
+            Issue.record("share expected")
+            return
+        }
         #expect(after.count == 1)
         #expect(merged.shares == 4)
     }
 
     // MARK: 土地经营权 (L-16, L-17, L-20, L-23)
 
-    func lease(_ t: TestRegistry, from parent: RightID, to holder: Holder, years: Int = 10, ending: Day? = nil,
-        filing: Filing? = TestRegistry.filing(), consents: [Consent] = []) throws -> RegistryAct
-    {
+    func lease(
+        _ t: TestRegistry, from parent: RightID, to holder: Holder, years: Int = 10, ending: Day? = nil,
+        filing: Filing? = TestRegistry.filing(), consents: [Consent] = []
+    ) throws -> RegistryAct {
         let start = Day("2027-01-01")!
         let end = ending ?? start.adding(years: years).adding(days: -1)
         return .registerRight(
@@ -327,10 +344,12 @@ struct RegistryRulesTests {
         let next = Holder.person(t.head(1, 3))
         try await t.expectRefusal("rule.L-23") { try await t.perform(lease(t, from: first, to: next)) }
         try await t.expectRefusal("rule.L-23") {
-            try await t.perform(lease(t, from: first, to: next, filing: nil, consents: [TestRegistry.consent(.contractHolder)]))
+            try await t.perform(
+                lease(t, from: first, to: next, filing: nil, consents: [TestRegistry.consent(.contractHolder)]))
         }
         try await t.perform(
-            lease(t, from: first, to: next, filing: TestRegistry.filing("村集体经济组织", matter: "再流转"),
+            lease(
+                t, from: first, to: next, filing: TestRegistry.filing("村集体经济组织", matter: "再流转"),
                 consents: [TestRegistry.consent(.contractHolder)]))
         try await t.expectRefusal("rule.L-23") {
             try await t.act(first, .transfer(Transfer(to: next)))
@@ -411,7 +430,11 @@ struct RegistryRulesTests {
             try await t.act(id, .change(term: .extend(years: 20), detail: nil, reason: "x"))
         }
         try await t.expectRefusal("validation.parcels") {
-            try await t.act(id, .change(term: nil, detail: .contractLand(ContractLand(parcels: [parcel(t.parcel(0, 90_001))])), reason: "x"))
+            try await t.act(
+                id,
+                .change(
+                    term: nil, detail: .contractLand(ContractLand(parcels: [parcel(t.parcel(0, 90_001))])), reason: "x")
+            )
         }
     }
 
@@ -437,7 +460,9 @@ struct RegistryRulesTests {
         #expect(filing.members == 12)
         #expect(filing.digest.count == 64)
         try await t.perform(
-            .addMember(t.household(0, 1), HouseholdMember(person: Person(name: "新生儿", idNumber: t.county.citizenID(9_100)), relation: "孙子女")))
+            .addMember(
+                t.household(0, 1),
+                HouseholdMember(person: Person(name: "新生儿", idNumber: t.county.citizenID(9_100)), relation: "孙子女")))
         try await t.perform(.fileRoster(t.collective(0), filedWith: "海盐县农业农村局"))
         let second = try #require(try await t.reads.collective(t.collective(0))?.rosterFilings.last)
         #expect(second.members == 13)

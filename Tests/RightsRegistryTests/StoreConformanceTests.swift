@@ -34,7 +34,9 @@ struct StoreConformanceTests {
         }
     }
 
-    @Test("roots and proofs from stored subtrees equal RFC 9162 over the stored entries", arguments: StoreFactory.allCases)
+    @Test(
+        "roots and proofs from stored subtrees equal RFC 9162 over the stored entries", arguments: StoreFactory.allCases
+    )
     func treeMatchesEntries(_ factory: StoreFactory) async throws {
         let store = try factory.make()
         try await fill(store, count: 37)
@@ -42,7 +44,9 @@ struct StoreConformanceTests {
         #expect(entries.map(\.index) == Array(0..<37))
         let reference = MemoryTree(leaves: entries.map(\.leafHash))
         for size in [1, 2, 3, 8, 16, 17, 31, 32, 37] as [UInt64] {
-            #expect(try await MerkleTree.root(size: size, reader: store) == (try await MerkleTree.root(size: size, reader: reference)))
+            #expect(
+                try await MerkleTree.root(size: size, reader: store)
+                    == (try await MerkleTree.root(size: size, reader: reference)))
             for index in [0, size / 2, size - 1] {
                 #expect(
                     try await MerkleTree.inclusionProof(index: index, size: size, reader: store)
@@ -60,13 +64,16 @@ struct StoreConformanceTests {
         try await fill(store, count: 3)
         await #expect(throws: StoreError.sizeChanged(expected: 2, actual: 3)) {
             try await store.append(
-                [try EntryDraft(event: PolicySet(policy: .default), time: "2026-11-20T10:00:00+08:00", actor: "t")], expectedSize: 2)
+                [try EntryDraft(event: PolicySet(policy: .default), time: "2026-11-20T10:00:00+08:00", actor: "t")],
+                expectedSize: 2)
         }
         #expect(try await store.size() == 3)
         #expect(try await store.document(PolicyRecord.key(PolicyRecord.singletonKey))?["set_at"] == 2)
     }
 
-    @Test("entries are canonical JSON with the six fields, and a projection applies in the same transaction", arguments: StoreFactory.allCases)
+    @Test(
+        "entries are canonical JSON with the six fields, and a projection applies in the same transaction",
+        arguments: StoreFactory.allCases)
     func entryShape(_ factory: StoreFactory) async throws {
         let t = try await TestRegistry(store: try factory.make())
         let first = try #require(try await t.store.entries(0..<1).first)
@@ -97,7 +104,8 @@ struct StoreConformanceTests {
         #expect(inVillage.map(\.id) == inVillage.map(\.id).sorted())
         let township = try await t.reads.rights(RightQuery(region: String(village.prefix(9))))
         #expect(township.count == 2 * 4 * 3)
-        let paged = try await t.reads.rights(RightQuery(region: String(village.prefix(9)), limit: 5, after: township[4].id))
+        let paged = try await t.reads.rights(
+            RightQuery(region: String(village.prefix(9)), limit: 5, after: township[4].id))
         #expect(paged.map(\.id) == township[5..<10].map(\.id))
         #expect(try await t.store.count(Right.table, where: [.equals("kind", "collective-share")]) == 8)
     }
@@ -110,12 +118,17 @@ struct StoreConformanceTests {
         for round in 0..<10 {
             let store: any RegistryStore = round % 3 == 0 ? second : first
             _ = try await store.append(
-                [try EntryDraft(event: PolicySet(policy: .default), time: "2026-11-20T10:00:00+08:00", actor: "w\(round)")],
+                [
+                    try EntryDraft(
+                        event: PolicySet(policy: .default), time: "2026-11-20T10:00:00+08:00", actor: "w\(round)")
+                ],
                 expectedSize: nil)
         }
         let entries = try await first.entries(0..<10)
         #expect(entries.map(\.index) == Array(0..<10))
         let reference = MemoryTree(leaves: entries.map(\.leafHash))
-        #expect(try await MerkleTree.root(size: 10, reader: second) == (try await MerkleTree.root(size: 10, reader: reference)))
+        #expect(
+            try await MerkleTree.root(size: 10, reader: second)
+                == (try await MerkleTree.root(size: 10, reader: reference)))
     }
 }

@@ -48,9 +48,12 @@ func printOutcome(_ global: GlobalOptions, entry: LogEntry, right: RightID?, reg
 func consentBody(_ text: String) throws -> JSONValue {
     let parts = text.split(separator: ":", maxSplits: 3).map(String.init)
     guard parts.count == 4 else {
-        throw RegistryError.invalid("consent", "write PARTY:BY:DOCUMENT:DATE (e.g. contracting-party:村委会:同意书1:2026-11-01)")
+        throw RegistryError.invalid(
+            "consent", "write PARTY:BY:DOCUMENT:DATE (e.g. contracting-party:村委会:同意书1:2026-11-01)")
     }
-    return ["party": .string(parts[0]), "by": .string(parts[1]), "document": .string(parts[2]), "on": .string(parts[3])]
+    return [
+        "party": .string(parts[0]), "by": .string(parts[1]), "document": .string(parts[2]), "on": .string(parts[3]),
+    ]
 }
 
 extension Dictionary where Key == String, Value == JSONValue {

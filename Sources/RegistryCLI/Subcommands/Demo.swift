@@ -15,9 +15,13 @@ struct Demo: AsyncParsableCommand {
                 try await store.setSetting(RegistrySettings.origin, "registry.example/330424")
             }
             let registry = Registry(store: store)
-            let summary = try await DemoCounty.register(in: registry)
             let console = Console.current
-            console.out("Demo county registered in \(global.databasePath): \(summary.entries) log entries.")
+            if try await store.size() == 0 {
+                let summary = try await DemoCounty.register(in: registry)
+                console.out("Demo county registered in \(global.databasePath): \(summary.entries) log entries.")
+            } else {
+                console.out("\(global.databasePath) already holds a register (\(try await store.size()) entries); showing it.")
+            }
             for right in try await registry.reads.rights(RightQuery(limit: 12)) { console.out(RightText.line(right)) }
             console.out("…  (rights right list --region 330424 for all; rights right show ID for one)")
         }

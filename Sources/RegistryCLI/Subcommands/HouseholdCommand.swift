@@ -20,7 +20,9 @@ struct HouseholdCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let household = try field("code") { try HouseholdCode(code) }
-                var reader = FieldReader(["name": .string(name), "id_number": .string(idNumber), "relation": .string(relation)])
+                var reader = FieldReader([
+                    "name": .string(name), "id_number": .string(idNumber), "relation": .string(relation),
+                ])
                 let member = ApplicationParser.member(&reader)
                 try reader.finish()
                 let registry = try await global.openRegistry()
@@ -72,7 +74,8 @@ struct Roster: AsyncParsableCommand {
 }
 
 struct Charter: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "File the share provisions of a collective's charter (S-10).")
+    static let configuration = CommandConfiguration(
+        abstract: "File the share provisions of a collective's charter (S-10).")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The collective's code.") var collective: String
@@ -108,7 +111,8 @@ struct PolicyCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let registry = try await global.openRegistry()
-                Console.current.out(CanonicalJSON.string(try JSONValueEncoder().encode(try await registry.reads.policy())))
+                Console.current.out(
+                    CanonicalJSON.string(try JSONValueEncoder().encode(try await registry.reads.policy())))
             }
         }
     }

@@ -41,7 +41,9 @@ struct Import: AsyncParsableCommand {
                 let fraction = progress.totalBytes == 0 ? 1 : Double(progress.bytes) / Double(progress.totalBytes)
                 console.status("\(progress.phase.rawValue) \(progressBar(fraction))  \(progress.lines) lines")
             }
-            let summary = check ? try await importer.check(file, progress: progress) : try await importer.run(file, progress: progress)
+            let summary =
+                check
+                ? try await importer.check(file, progress: progress) : try await importer.run(file, progress: progress)
             console.endStatus()
             for problem in summary.problems { console.err(problem.description) }
             let seconds = Date().timeIntervalSince(started)
@@ -49,7 +51,9 @@ struct Import: AsyncParsableCommand {
                 console.out(CanonicalJSON.string(json(summary, seconds: seconds)))
             } else if summary.problems.isEmpty {
                 let verb = check ? "would register" : "registered"
-                console.out("\(summary.lines) lines: \(verb) \(summary.registeredCount) (\(describe(summary.registered))), skipped \(summary.skippedCount) already on the register\(check ? "" : ", \(summary.entries) log entries") in \(String(format: "%.1f", seconds)) s")
+                console.out(
+                    "\(summary.lines) lines: \(verb) \(summary.registeredCount) (\(describe(summary.registered))), skipped \(summary.skippedCount) already on the register\(check ? "" : ", \(summary.entries) log entries") in \(String(format: "%.1f", seconds)) s"
+                )
             }
             if !summary.problems.isEmpty {
                 console.err("\(summary.problems.count) problem(s); nothing was written")

@@ -3,7 +3,8 @@ import Foundation
 import RightsRegistry
 
 struct Init: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create the registry database (and, with keys, its signing keys).")
+    static let configuration = CommandConfiguration(
+        abstract: "Create the registry database (and, with keys, its signing keys).")
 
     @OptionGroup var global: GlobalOptions
 
@@ -25,7 +26,8 @@ struct Init: AsyncParsableCommand {
             try await store.setSetting(RegistrySettings.origin, name)
             try await store.setSetting(RegistrySettings.timeZone, timeZone)
             if global.json {
-                Console.current.out(CanonicalJSON.string(["origin": .string(name), "db": .string(global.databasePath)]))
+                Console.current.out(
+                    CanonicalJSON.string(["origin": .string(name), "db": .string(global.databasePath)]))
             } else {
                 Console.current.out("Created registry \(name) in \(global.databasePath)")
             }

@@ -21,11 +21,14 @@ struct Audit: AsyncParsableCommand {
             let result = try await Maintenance(store: registry.store, catalog: .registry).audit(
                 scratchPath: scratch, migrations: SQLiteSchema.registry
             ) { phase, done, total in
-                console.status("\(phase) \(progressBar(total == 0 ? 1 : Double(done) / Double(total)))  \(done)/\(total)")
+                console.status(
+                    "\(phase) \(progressBar(total == 0 ? 1 : Double(done) / Double(total)))  \(done)/\(total)")
             }
             console.endStatus()
             if global.json {
-                var answer: [String: JSONValue] = ["size": .number(Double(result.size)), "ok": .bool(result.finding == nil)]
+                var answer: [String: JSONValue] = [
+                    "size": .number(Double(result.size)), "ok": .bool(result.finding == nil),
+                ]
                 if let root = result.root { answer["root"] = .string(root.base64) }
                 if let finding = result.finding { answer["finding"] = .string(finding.description) }
                 console.out(CanonicalJSON.string(.object(answer)))
@@ -35,7 +38,9 @@ struct Audit: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             if !global.json {
-                console.out("audit passed: \(result.size) entries, root \(result.root?.base64 ?? TreeHash.emptyRoot.base64), every projection row matches the log")
+                console.out(
+                    "audit passed: \(result.size) entries, root \(result.root?.base64 ?? TreeHash.emptyRoot.base64), every projection row matches the log"
+                )
             }
         }
     }
@@ -61,7 +66,8 @@ struct Rebuild: AsyncParsableCommand {
 }
 
 struct Backup: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "A consistent copy of the registry, taken while it is in use.")
+    static let configuration = CommandConfiguration(
+        abstract: "A consistent copy of the registry, taken while it is in use.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Where to write the copy (must not exist).") var file: String

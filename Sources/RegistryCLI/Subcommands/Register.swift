@@ -45,19 +45,27 @@ struct Register: AsyncParsableCommand {
 
     static func act(_ kind: Kind, _ reader: inout FieldReader) -> RegistryAct? {
         switch kind {
-        case .collective: return ApplicationParser.collective(&reader, origin: .application).map(RegistryAct.registerCollective)
-        case .household: return ApplicationParser.household(&reader, origin: .application).map(RegistryAct.registerHousehold)
+        case .collective:
+            return ApplicationParser.collective(&reader, origin: .application).map(RegistryAct.registerCollective)
+        case .household:
+            return ApplicationParser.household(&reader, origin: .application).map(RegistryAct.registerHousehold)
         case .organisation:
             let code = reader.value("uscc", CreditCode.init)
             let name = reader.string("name")
             guard let code, let name else { return nil }
             return .registerOrganisation(Organisation(creditCode: code, name: name))
-        case .contractLand: return ApplicationParser.right(kind: .contractLand, &reader, origin: .application).map(RegistryAct.registerRight)
-        case .homestead: return ApplicationParser.right(kind: .homestead, &reader, origin: .application).map(RegistryAct.registerRight)
+        case .contractLand:
+            return ApplicationParser.right(kind: .contractLand, &reader, origin: .application).map(
+                RegistryAct.registerRight)
+        case .homestead:
+            return ApplicationParser.right(kind: .homestead, &reader, origin: .application).map(
+                RegistryAct.registerRight)
         case .collectiveShare:
-            return ApplicationParser.right(kind: .collectiveShare, &reader, origin: .application).map(RegistryAct.registerRight)
+            return ApplicationParser.right(kind: .collectiveShare, &reader, origin: .application).map(
+                RegistryAct.registerRight)
         case .landManagement:
-            return ApplicationParser.right(kind: .landManagement, &reader, origin: .application).map(RegistryAct.registerRight)
+            return ApplicationParser.right(kind: .landManagement, &reader, origin: .application).map(
+                RegistryAct.registerRight)
         }
     }
 }
@@ -159,7 +167,8 @@ struct Object: AsyncParsableCommand {
     func run() async throws {
         try await runReporting {
             try await performAct(
-                global, id: id, body: ["kind": "objection", "applicant": .string(applicant), "grounds": .string(grounds)])
+                global, id: id,
+                body: ["kind": "objection", "applicant": .string(applicant), "grounds": .string(grounds)])
         }
     }
 }
@@ -199,7 +208,8 @@ struct Seize: AsyncParsableCommand {
 }
 
 struct ReleaseSeizure: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "release-seizure", abstract: "A court releases its seizure.")
+    static let configuration = CommandConfiguration(
+        commandName: "release-seizure", abstract: "A court releases its seizure.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The right's ID.") var id: String

@@ -68,7 +68,8 @@ struct RightCommand: AsyncParsableCommand {
                 }
                 if let kind {
                     guard let parsed = RightKind(rawValue: kind) else {
-                        throw RegistryError.invalid("kind", "one of \(RightKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                        throw RegistryError.invalid(
+                            "kind", "one of \(RightKind.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     query.kind = parsed
                 }
@@ -86,7 +87,9 @@ struct RightCommand: AsyncParsableCommand {
                     Console.current.out(CanonicalJSON.string(.array(try rights.map { try encoder.encode($0) })))
                 } else {
                     for right in rights { Console.current.out(RightText.line(right)) }
-                    if rights.count == limit { Console.current.err("(first \(limit); continue with --after \(rights.last!.id))") }
+                    if rights.count == limit {
+                        Console.current.err("(first \(limit); continue with --after \(rights.last!.id))")
+                    }
                 }
             }
         }
@@ -154,10 +157,14 @@ enum RightText {
                 )
             }
         case .landManagement(let lease):
-            lines.append("from:        \(lease.parent) (\(lease.method.rawValue)), parcels \(lease.parcels.map(\.rawValue).joined(separator: ", "))")
+            lines.append(
+                "from:        \(lease.parent) (\(lease.method.rawValue)), parcels \(lease.parcels.map(\.rawValue).joined(separator: ", "))"
+            )
         case .homestead(let homestead):
             lines.append("location:    \(homestead.location)")
-            lines.append("floor area:  \(homestead.floorArea.map { "\($0) m²" } ?? "-")\(homestead.exceedsAreaStandard ? "  (plot exceeds today's area standard)" : "")")
+            lines.append(
+                "floor area:  \(homestead.floorArea.map { "\($0) m²" } ?? "-")\(homestead.exceedsAreaStandard ? "  (plot exceeds today's area standard)" : "")"
+            )
         case .collectiveShare(let holding):
             lines.append("shares:      \(holding.shares) \(holding.shareClass)")
         }
@@ -165,8 +172,12 @@ enum RightText {
             lines.append("  member \(member.person.name) (\(member.relation)) \(member.person.idNumber)")
         }
         for encumbrance in report.encumbrances {
-            let state = encumbrance.isActive(on: report.today) ? "active" : (encumbrance.released != nil ? "released" : "lapsed")
-            lines.append("  \(encumbrance.kind.rawValue) \(encumbrance.id) by \(encumbrance.holder) (\(encumbrance.reference)) since \(encumbrance.registeredOn), \(state)")
+            let state =
+                encumbrance.isActive(on: report.today)
+                ? "active" : (encumbrance.released != nil ? "released" : "lapsed")
+            lines.append(
+                "  \(encumbrance.kind.rawValue) \(encumbrance.id) by \(encumbrance.holder) (\(encumbrance.reference)) since \(encumbrance.registeredOn), \(state)"
+            )
         }
         lines.append("flags:       \(report.flags.names.isEmpty ? "none" : report.flags.names.joined(separator: ", "))")
         return lines.joined(separator: "\n")

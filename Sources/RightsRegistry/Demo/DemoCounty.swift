@@ -48,10 +48,16 @@ public enum DemoCounty {
                         use: "水稻种植",
                         filing: Filing(matter: "流转", filedWith: "东港村股份经济合作社", document: "流转备案(2026)07号", on: today),
                         consents: []),
-                    term: try Term(start: Day(year: 2027, month: 1, day: 1)!, end: Day(year: 2036, month: 12, day: 31)!))),
+                    term: try Term(start: Day(year: 2027, month: 1, day: 1)!, end: Day(year: 2036, month: 12, day: 31)!)
+                )),
             actor: actor)
         try await registry.perform(
-            .onRight(contract(1, 2), .transfer(Transfer(to: .household(household(1, 3)), parcels: [try ParcelCode(villages[1] + "0000004")], consents: [consent]))),
+            .onRight(
+                contract(1, 2),
+                .transfer(
+                    Transfer(
+                        to: .household(household(1, 3)), parcels: [try ParcelCode(villages[1] + "0000004")],
+                        consents: [consent]))),
             actor: actor)
         try await registry.perform(
             .onRight(contract(0, 2), .seizure(court: "海盐县人民法院", caseNumber: "(2026)浙0424执1234号")), actor: actor)
@@ -59,14 +65,18 @@ public enum DemoCounty {
             .onRight(contract(0, 3), .objection(applicant: "张某", grounds: "地块四至与实际不符")), actor: actor)
         let shares = try await registry.reads.rights(RightQuery(holder: .person(head(0, 4)), kind: .collectiveShare))
         if let holding = shares.first {
-            try await registry.perform(.onRight(holding.id, .transfer(Transfer(to: .person(head(0, 5)), shares: 1))), actor: actor)
+            try await registry.perform(
+                .onRight(holding.id, .transfer(Transfer(to: .person(head(0, 5)), shares: 1))), actor: actor)
         }
         try await registry.perform(
             .recordTownMove(household(1, 1), TownMove(on: today, place: "海盐县武原街道")), actor: actor)
-        try await registry.perform(.fileRoster(try CollectiveCode(villages[0] + "00"), filedWith: "海盐县农业农村局"), actor: actor)
+        try await registry.perform(
+            .fileRoster(try CollectiveCode(villages[0] + "00"), filedWith: "海盐县农业农村局"), actor: actor)
         let newcomer = try HouseholdCode(villages[0] + "000011")
         try await registry.perform(
-            .registerHousehold(HouseholdApplication(code: newcomer, head: Person(name: "新立户", idNumber: county.citizenID(90_000)), members: [])),
+            .registerHousehold(
+                HouseholdApplication(
+                    code: newcomer, head: Person(name: "新立户", idNumber: county.citizenID(90_000)), members: [])),
             actor: actor)
         try await registry.perform(
             .registerRight(
@@ -76,10 +86,12 @@ public enum DemoCounty {
                         parcels: [
                             Parcel(
                                 code: try ParcelCode(villages[0] + "0090001"), location: "东港村机动地",
-                                bounds: Bounds(east: "河", south: "路", west: "沟", north: "田"), area: try SquareMetres("1200.00"),
+                                bounds: Bounds(east: "河", south: "路", west: "沟", north: "田"),
+                                area: try SquareMetres("1200.00"),
                                 landUse: .cropping, basicFarmland: true)
                         ]),
-                    term: try Term(start: Day(year: 2028, month: 1, day: 1)!, end: Day(year: 2057, month: 12, day: 31)!))),
+                    term: try Term(start: Day(year: 2028, month: 1, day: 1)!, end: Day(year: 2057, month: 12, day: 31)!)
+                )),
             actor: actor)
         return Summary(entries: try await registry.store.size(), cooperative: cooperative)
     }

@@ -77,13 +77,15 @@ public struct SyntheticCounty: Sendable {
                 let parcels = (0..<parcelsPerHousehold).map { offset in
                     let sequence = (household - 1) * parcelsPerHousehold + offset + 1
                     let area = 30_000 + (sequence * 7919) % 120_000
-                    return #"{"code":"\#(collective)\#(String(sequence).leftPadded(to: 5))","location":"\#(place)村\#(1 + sequence % 9)组","bounds":{"east":"沟渠","south":"机耕路","west":"\#(people[0].0)户","north":"河浜"},"area_m2":"\#(area / 100).\#(String(area % 100).leftPadded(to: 2))","land_use":"1","basic_farmland":\#(sequence % 3 != 0)}"#
+                    return
+                        #"{"code":"\#(collective)\#(String(sequence).leftPadded(to: 5))","location":"\#(place)村\#(1 + sequence % 9)组","bounds":{"east":"沟渠","south":"机耕路","west":"\#(people[0].0)户","north":"河浜"},"area_m2":"\#(area / 100).\#(String(area % 100).leftPadded(to: 2))","land_use":"1","basic_farmland":\#(sequence % 3 != 0)}"#
                 }
                 try emit(
                     #"{"type":"contract-land","household":"\#(code)","contract_no":"\#(code)J","term":{"start":"2028-01-01","end":"2057-12-31"},"parcels":[\#(parcels.joined(separator: ","))]}"#
                 )
                 let plot = 9_000 + (household * 37) % 6_000
-                let unit = village + "JC" + String(household).leftPadded(to: 5) + "F0001" + String(household).leftPadded(to: 4)
+                let unit =
+                    village + "JC" + String(household).leftPadded(to: 5) + "F0001" + String(household).leftPadded(to: 4)
                 try emit(
                     #"{"type":"homestead","household":"\#(code)","unit_code":"\#(unit)","location":"\#(place)村\#(1 + household % 9)组\#(household)号","plot_area_m2":"\#(plot / 100).\#(String(plot % 100).leftPadded(to: 2))","floor_area_m2":"\#(plot * 2 / 100).00"}"#
                 )

@@ -29,9 +29,12 @@ public enum ImportRecord: Sendable {
         case "contract-land":
             record = ApplicationParser.right(kind: .contractLand, &reader, origin: .imported).map(Self.right)
         case "homestead": record = ApplicationParser.right(kind: .homestead, &reader, origin: .imported).map(Self.right)
-        case "share": record = ApplicationParser.right(kind: .collectiveShare, &reader, origin: .imported).map(Self.right)
+        case "share":
+            record = ApplicationParser.right(kind: .collectiveShare, &reader, origin: .imported).map(Self.right)
         default:
-            return .problems([FieldProblem(field: "type", reason: "unknown type; one of \(types.joined(separator: ", "))")])
+            return .problems([
+                FieldProblem(field: "type", reason: "unknown type; one of \(types.joined(separator: ", "))")
+            ])
         }
         reader.rejectUnknownFields()
         if let record, reader.allProblems.isEmpty { return .record(record) }

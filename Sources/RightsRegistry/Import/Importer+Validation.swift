@@ -2,7 +2,9 @@ extension Importer {
     /// Pass 1: every line parsed and checked — against the rules of its record, the lines before
     /// it, and the register. Returns the summary (with all problems) and the log size it checked
     /// against; pass 2 appends only if the log still has that size.
-    func validate(_ path: String, progress: (ImportProgress) -> Void) async throws -> (summary: ImportSummary, size: UInt64) {
+    func validate(_ path: String, progress: (ImportProgress) -> Void) async throws -> (
+        summary: ImportSummary, size: UInt64
+    ) {
         let store = registry.store
         let startSize = try await store.size()
         let policy = try await registry.reads.policy()
@@ -16,7 +18,9 @@ extension Importer {
                 case nil: continue
                 case .record(let record): chunk.append((reader.lineNumber, record))
                 case .problems(let problems):
-                    summary.problems += problems.map { ImportProblem(line: reader.lineNumber, field: $0.field, reason: $0.reason) }
+                    summary.problems += problems.map {
+                        ImportProblem(line: reader.lineNumber, field: $0.field, reason: $0.reason)
+                    }
                 }
             }
             summary.lines = reader.lineNumber
@@ -34,7 +38,9 @@ extension Importer {
                     }
                 }
             }
-            progress(ImportProgress(phase: .checking, lines: reader.lineNumber, bytes: reader.bytesRead, totalBytes: reader.totalBytes))
+            progress(
+                ImportProgress(
+                    phase: .checking, lines: reader.lineNumber, bytes: reader.bytesRead, totalBytes: reader.totalBytes))
         }
         return (summary, startSize)
     }
@@ -125,7 +131,10 @@ struct LineCheck {
                 problem(field, "\(person.idNumber.masked) appears twice in the household")
             }
             if let other = index.personHousehold[person.idNumber.packed], other != code.packed {
-                problem(field, "\(person.idNumber.masked) is already in household \(String(other).leftPadded(to: 18)) in this file")
+                problem(
+                    field,
+                    "\(person.idNumber.masked) is already in household \(String(other).leftPadded(to: 18)) in this file"
+                )
             } else if !skip, let other = facts.personHousehold[person.idNumber], other != code {
                 problem(field, "\(person.idNumber.masked) is already a member of household \(other)")
             }
@@ -138,7 +147,9 @@ struct LineCheck {
         return !skip
     }
 
-    mutating func contractLand(_ contract: ContractCode, _ parcels: [Parcel], term: Term, _ index: inout ImportIndex) -> Bool {
+    mutating func contractLand(_ contract: ContractCode, _ parcels: [Parcel], term: Term, _ index: inout ImportIndex)
+        -> Bool
+    {
         let household = contract.household
         if let earlier = index.contracts[household.packed] {
             problem("contract_no", "contract \(contract) is already defined on line \(earlier)")
@@ -152,7 +163,8 @@ struct LineCheck {
         rule { () throws(RegistryError) in try Rules.checkContractTerm(term, parcels: parcels) }
         for (position, parcel) in parcels.enumerated() {
             if index.parcels.contains(parcel.code.packed) {
-                problem("parcels[\(position)].code", "parcel \(parcel.code) is already in a contract earlier in this file")
+                problem(
+                    "parcels[\(position)].code", "parcel \(parcel.code) is already in a contract earlier in this file")
             } else if !skip, let right = facts.parcels[parcel.code.rawValue] {
                 problem("parcels[\(position)].code", "parcel \(parcel.code) is already registered in \(right)")
             }
@@ -163,7 +175,9 @@ struct LineCheck {
         return !skip
     }
 
-    mutating func homestead(_ unit: UnitCode, _ household: HouseholdCode, _ homestead: Homestead, _ index: inout ImportIndex)
+    mutating func homestead(
+        _ unit: UnitCode, _ household: HouseholdCode, _ homestead: Homestead, _ index: inout ImportIndex
+    )
         -> Bool
     {
         if let earlier = index.units[unit.rawValue] {
@@ -176,7 +190,8 @@ struct LineCheck {
         }
         rule { () throws(RegistryError) in try Rules.checkHomesteadUnit(unit, of: household) }
         let policy = policy
-        rule { () throws(RegistryError) in _ = try Rules.applyAreaStandard(homestead, policy: policy, origin: .imported) }
+        rule { () throws(RegistryError) in _ = try Rules.applyAreaStandard(homestead, policy: policy, origin: .imported)
+        }
         if index.homesteadHouseholds.contains(household.packed)
             || (!skip && facts.homesteadHolders.contains(.household(household)))
         {
@@ -188,13 +203,17 @@ struct LineCheck {
         return !skip
     }
 
-    mutating func shares(_ holding: ShareHolding, _ collective: CollectiveCode, _ holder: Holder, _ index: inout ImportIndex)
+    mutating func shares(
+        _ holding: ShareHolding, _ collective: CollectiveCode, _ holder: Holder, _ index: inout ImportIndex
+    )
         -> Bool
     {
         let holderKey = ImportIndex.HolderKey(collective: collective, holder: holder)
         let key = ImportIndex.ShareKey(holder: holderKey, shareClass: holding.shareClass)
         if index.shareKeys.contains(key) {
-            problem("holder", "\(holder.masked) already has \(holding.shareClass) shares in \(collective) earlier in this file")
+            problem(
+                "holder",
+                "\(holder.masked) already has \(holding.shareClass) shares in \(collective) earlier in this file")
             return false
         }
         let skip = facts.shareKeys.contains(key)
@@ -208,18 +227,23 @@ struct LineCheck {
         switch holder {
         case .person(let id):
             member =
-                index.personHousehold[id.packed].map { String($0).leftPadded(to: 18).hasPrefix(collective.rawValue) } ?? false
+                index.personHousehold[id.packed].map { String($0).leftPadded(to: 18).hasPrefix(collective.rawValue) }
+                ?? false
                 || facts.memberships.contains(holderKey)
         case .household(let code): member = code.collective == collective && householdKnown(code, index)
         case .organisation, .collective: member = false
         }
         if !member, !charter.nonMemberHolders {
-            problem("holder", "S-14 \(holder.masked) is not a member of \(collective) and its charter admits no other holders")
+            problem(
+                "holder",
+                "S-14 \(holder.masked) is not a member of \(collective) and its charter admits no other holders")
         }
         if let cap = charter.holdingCap, !skip {
             let held = index.holdings[holderKey, default: 0] + facts.holdings[holderKey, default: 0]
             if held + holding.shares > cap {
-                problem("shares", "S-CAP holder would hold \(held + holding.shares) shares; the charter caps a holding at \(cap)")
+                problem(
+                    "shares",
+                    "S-CAP holder would hold \(held + holding.shares) shares; the charter caps a holding at \(cap)")
             }
         }
         guard problems.isEmpty else { return false }

@@ -39,7 +39,9 @@ public struct Importer: Sendable {
             let facts = startSize == 0 ? .empty : try await RegisterFacts.load(for: chunk.map(\.1), from: store)
             var drafts: [EntryDraft] = []
             for (_, record) in chunk {
-                guard let event = try event(for: record, facts: facts, policy: policy, entry: nextIndex + UInt64(drafts.count))
+                guard
+                    let event = try event(
+                        for: record, facts: facts, policy: policy, entry: nextIndex + UInt64(drafts.count))
                 else {
                     summary.skipped[record.typeName, default: 0] += 1
                     continue
@@ -51,7 +53,9 @@ public struct Importer: Sendable {
             let expected = nextIndex
             nextIndex += UInt64(drafts.count)
             writing = drafts.isEmpty ? nil : Task { try await store.append(drafts, expectedSize: expected) }
-            progress(ImportProgress(phase: .writing, lines: reader.lineNumber, bytes: reader.bytesRead, totalBytes: reader.totalBytes))
+            progress(
+                ImportProgress(
+                    phase: .writing, lines: reader.lineNumber, bytes: reader.bytesRead, totalBytes: reader.totalBytes))
         }
         if let last = writing { summary.entries += try await finish(last) }
         return summary
@@ -108,7 +112,8 @@ public struct Importer: Sendable {
                     unit, of: household, try Rules.applyAreaStandard(homestead, policy: policy, origin: .imported),
                     origin: .imported, noticeEnds: nil)
             case .collectiveShare(let collective, let holder, let holding):
-                let key = ImportIndex.ShareKey(holder: .init(collective: collective, holder: holder), shareClass: holding.shareClass)
+                let key = ImportIndex.ShareKey(
+                    holder: .init(collective: collective, holder: holder), shareClass: holding.shareClass)
                 guard !facts.shareKeys.contains(key) else { return nil }
                 return RightRegistered.shares(holding, in: collective, for: holder, origin: .imported, entry: entry)
             case .landManagement:

@@ -43,7 +43,9 @@ public final class LineReader {
         }
     }
 
-    private func emit<T>(upTo end: Int, skipping separator: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) throws -> T {
+    private func emit<T>(upTo end: Int, skipping separator: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T)
+        throws -> T
+    {
         lineNumber += 1
         bytesRead += UInt64(end - position + separator)
         var last = end

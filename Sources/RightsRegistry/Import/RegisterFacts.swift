@@ -59,13 +59,16 @@ struct RegisterFacts {
             facts.collectives[collective.code] = collective
         }
         facts.households = Set(
-            try await store.existingKeys(Household.table, among: householdCodes.map(\.rawValue)).map { try HouseholdCode($0) })
+            try await store.existingKeys(Household.table, among: householdCodes.map(\.rawValue)).map {
+                try HouseholdCode($0)
+            })
         for document in try await store.documents(
             Membership.table, where: [.isIn("id_number", people.map(\.rawValue))], after: nil, limit: nil)
         {
             let membership = try JSONValueDecoder().decode(Membership.self, from: document)
             if let household = membership.household { facts.personHousehold[membership.person.idNumber] = household }
-            facts.memberships.insert(.init(collective: membership.collective, holder: .person(membership.person.idNumber)))
+            facts.memberships.insert(
+                .init(collective: membership.collective, holder: .person(membership.person.idNumber)))
         }
         facts.rights = try await store.existingKeys(Right.table, among: Array(rightIDs))
         facts.parcels = Dictionary(
@@ -76,7 +79,8 @@ struct RegisterFacts {
                 return (claim.parcel.rawValue, claim.right.rawValue)
             })
         let held = try await store.documents(
-            Right.table, where: [.isIn("holder", holders.map(\.rawValue)), .isIn("status", RightQuery.live.map(\.rawValue))],
+            Right.table,
+            where: [.isIn("holder", holders.map(\.rawValue)), .isIn("status", RightQuery.live.map(\.rawValue))],
             after: nil, limit: nil)
         for right in try held.map({ try JSONValueDecoder().decode(Right.self, from: $0) }) {
             switch right.detail {

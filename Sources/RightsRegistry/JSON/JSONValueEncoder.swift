@@ -78,7 +78,8 @@ private final class ObjectBox {
         let ascii = members.allSatisfy { $0.key.utf8.allSatisfy { $0 < 0x80 } }
         let sorted = members.enumerated().sorted { a, b in
             if a.element.key == b.element.key { return a.offset < b.offset }
-            return ascii ? a.element.key < b.element.key : a.element.key.utf16.lexicographicallyPrecedes(b.element.key.utf16)
+            return ascii
+                ? a.element.key < b.element.key : a.element.key.utf16.lexicographicallyPrecedes(b.element.key.utf16)
         }
         var unique: [(key: String, value: Node)] = []
         unique.reserveCapacity(sorted.count)
@@ -199,7 +200,8 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     {
         let nested = ObjectBox()
         box.members.append((key.stringValue, .object(nested)))
-        return KeyedEncodingContainer(KeyedContainer<NestedKey>(encoder: ValueEncoder(parent: encoder, key: key), box: nested))
+        return KeyedEncodingContainer(
+            KeyedContainer<NestedKey>(encoder: ValueEncoder(parent: encoder, key: key), box: nested))
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
@@ -247,7 +249,8 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
         let nested = ObjectBox()
         let key = IndexKey(count)
         box.elements.append(.object(nested))
-        return KeyedEncodingContainer(KeyedContainer<NestedKey>(encoder: ValueEncoder(parent: encoder, key: key), box: nested))
+        return KeyedEncodingContainer(
+            KeyedContainer<NestedKey>(encoder: ValueEncoder(parent: encoder, key: key), box: nested))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {

@@ -44,7 +44,8 @@ public struct LogEntry: Sendable, Equatable {
 
     public init(index: UInt64, kind: String, version: Int, time: String, actor: String, payload: JSONValue) {
         self.init(
-            index: index, kind: kind, version: version, time: time, actor: actor, payloadBytes: CanonicalJSON.bytes(payload))
+            index: index, kind: kind, version: version, time: time, actor: actor,
+            payloadBytes: CanonicalJSON.bytes(payload))
     }
 
     /// Reads stored bytes back; refuses anything that is not a well-formed canonical entry, so a

@@ -20,7 +20,8 @@ extension ApplicationParser {
                     .act(
                         .transfer(
                             Transfer(
-                                to: to, parcels: parcels, shares: shares.map(Int.init), consents: $0, disposal: disposal,
+                                to: to, parcels: parcels, shares: shares.map(Int.init), consents: $0,
+                                disposal: disposal,
                                 filing: filing)))
                 }
             }
@@ -33,7 +34,9 @@ extension ApplicationParser {
             let term = self.term(&reader, "term", required: false)
             let detail = self.detail(&reader)
             let basis = reader.value("basis") { text throws(InvalidValue) in
-                guard let basis = CorrectionBasis(rawValue: text) else { throw InvalidValue("holder-consent or proof-of-error") }
+                guard let basis = CorrectionBasis(rawValue: text) else {
+                    throw InvalidValue("holder-consent or proof-of-error")
+                }
                 return basis
             }
             let document = reader.string("document")
@@ -93,10 +96,12 @@ extension ApplicationParser {
     /// contract land, `plot_area_m2` for a homestead, `shares` + `class` for a share holding.
     static func detail(_ reader: inout FieldReader) -> RightDetail? {
         if reader.has("parcels") {
-            guard let parcels = reader.objects("parcels")?.map({ element -> Parcel? in
-                var element = element
-                return parcel(&element)
-            }), parcels.allSatisfy({ $0 != nil }) else { return nil }
+            guard
+                let parcels = reader.objects("parcels")?.map({ element -> Parcel? in
+                    var element = element
+                    return parcel(&element)
+                }), parcels.allSatisfy({ $0 != nil })
+            else { return nil }
             return .contractLand(ContractLand(parcels: parcels.map { $0! }))
         }
         if reader.has("plot_area_m2") {

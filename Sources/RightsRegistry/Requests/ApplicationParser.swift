@@ -130,7 +130,8 @@ public enum ApplicationParser {
             guard let collective, let holder, let shares, let shareClass else { return nil }
             return RightApplication(
                 subject: .collectiveShare(
-                    collective: collective, holder: holder, holding: ShareHolding(shares: Int(shares), shareClass: shareClass)),
+                    collective: collective, holder: holder,
+                    holding: ShareHolding(shares: Int(shares), shareClass: shareClass)),
                 term: nil, origin: origin)
 
         case .landManagement:
@@ -139,7 +140,9 @@ public enum ApplicationParser {
             let term = self.term(&reader, "term")
             let parcels = reader.strings("parcels", required: false, ParcelCode.init)
             let method = reader.value("method", required: false) { text throws(InvalidValue) in
-                guard let method = TransferMethod(rawValue: text) else { throw InvalidValue("lease or share-contribution") }
+                guard let method = TransferMethod(rawValue: text) else {
+                    throw InvalidValue("lease or share-contribution")
+                }
                 return method
             }
             let use = reader.string("use", required: false)
@@ -149,7 +152,8 @@ public enum ApplicationParser {
             guard let parent, let holder, let term, let consents else { return nil }
             return RightApplication(
                 subject: .landManagement(
-                    parent: parent, holder: holder, parcels: parcels, method: method ?? .lease, use: use, filing: filing,
+                    parent: parent, holder: holder, parcels: parcels, method: method ?? .lease, use: use,
+                    filing: filing,
                     consents: consents),
                 term: term, origin: .transfer)
         }
@@ -206,7 +210,8 @@ public enum ApplicationParser {
         let basic = reader.bool("basic_farmland")
         reader.rejectUnknownFields()
         guard let code, let location, let bounds, let area, let landUse, let basic else { return nil }
-        return Parcel(code: code, location: location, bounds: bounds, area: area, landUse: landUse, basicFarmland: basic)
+        return Parcel(
+            code: code, location: location, bounds: bounds, area: area, landUse: landUse, basicFarmland: basic)
     }
 
     public static func filing(_ reader: inout FieldReader) -> Filing? {

@@ -21,7 +21,9 @@ public struct FieldReader {
             object = members
         } else {
             object = [:]
-            problems.list.append(FieldProblem(field: path.isEmpty ? "(body)" : path, reason: "expected an object, found \(value.typeName)"))
+            problems.list.append(
+                FieldProblem(
+                    field: path.isEmpty ? "(body)" : path, reason: "expected an object, found \(value.typeName)"))
         }
     }
 
@@ -58,7 +60,9 @@ public struct FieldReader {
     }
 
     /// A string field made into a validating value (an identifier, a date, an area).
-    public mutating func value<T>(_ name: String, required: Bool = true, _ make: (String) throws(InvalidValue) -> T) -> T? {
+    public mutating func value<T>(_ name: String, required: Bool = true, _ make: (String) throws(InvalidValue) -> T)
+        -> T?
+    {
         guard let text = string(name, required: required) else { return nil }
         do {
             return try make(text)
@@ -111,7 +115,9 @@ public struct FieldReader {
         return elements.enumerated().map { FieldReader($1, path: "\(field(name))[\($0)]", problems: problems) }
     }
 
-    public mutating func strings<T>(_ name: String, required: Bool = true, _ make: (String) throws(InvalidValue) -> T) -> [T]? {
+    public mutating func strings<T>(_ name: String, required: Bool = true, _ make: (String) throws(InvalidValue) -> T)
+        -> [T]?
+    {
         guard let value = raw(name, required: required) else { return nil }
         guard case .array(let elements) = value else {
             problem(name, "expected an array, found \(value.typeName)")

@@ -9,7 +9,10 @@ public struct Maintenance: Sendable {
     /// Entries read and replayed per step.
     public let chunk: UInt64
 
-    public init(store: any RegistryStore, catalog: EventCatalog, tables: [EntityTable] = RegistryTables.all, chunk: UInt64 = 5_000) {
+    public init(
+        store: any RegistryStore, catalog: EventCatalog, tables: [EntityTable] = RegistryTables.all,
+        chunk: UInt64 = 5_000
+    ) {
         self.store = store
         self.catalog = catalog
         self.tables = tables
@@ -23,7 +26,9 @@ public struct Maintenance: Sendable {
         try await replay(from: store, into: store, size: size, progress: progress)
     }
 
-    func replay(from source: any RegistryStore, into target: any RegistryStore, size: UInt64, progress: (UInt64, UInt64) -> Void)
+    func replay(
+        from source: any RegistryStore, into target: any RegistryStore, size: UInt64, progress: (UInt64, UInt64) -> Void
+    )
         async throws
     {
         var next: UInt64 = 0
@@ -38,7 +43,9 @@ public struct Maintenance: Sendable {
     /// Re-derives every leaf hash and every stored subtree hash from the stored entries, then
     /// replays the entries into a scratch store and compares every projection row with the live
     /// one. Stops at the first mismatch and names it.
-    public func audit(scratchPath: String, migrations: [StoreMigration], progress: (String, UInt64, UInt64) -> Void = { _, _, _ in })
+    public func audit(
+        scratchPath: String, migrations: [StoreMigration], progress: (String, UInt64, UInt64) -> Void = { _, _, _ in }
+    )
         async throws -> AuditResult
     {
         let size = try await store.size()
@@ -54,10 +61,12 @@ public struct Maintenance: Sendable {
                 do {
                     entry = try LogEntry(bytes: row.body)
                 } catch {
-                    return AuditResult(size: size, root: nil, finding: .entryMalformed(index: row.index, reason: error.message))
+                    return AuditResult(
+                        size: size, root: nil, finding: .entryMalformed(index: row.index, reason: error.message))
                 }
                 guard entry.index == row.index else {
-                    return AuditResult(size: size, root: nil, finding: .entryMisplaced(row: row.index, entry: entry.index))
+                    return AuditResult(
+                        size: size, root: nil, finding: .entryMisplaced(row: row.index, entry: entry.index))
                 }
                 guard entry.leafHash.bytes == row.leafHash else {
                     return AuditResult(size: size, root: nil, finding: .leafHashMismatch(index: row.index))
@@ -91,7 +100,9 @@ public struct Maintenance: Sendable {
     }
 
     /// Walks both tables in key order, a page at a time.
-    func compare(_ table: EntityTable, live: any RegistryStore, replayed: any RegistryStore) async throws -> AuditFinding? {
+    func compare(_ table: EntityTable, live: any RegistryStore, replayed: any RegistryStore) async throws
+        -> AuditFinding?
+    {
         var liveRows = RowCursor(store: live, table: table)
         var replayedRows = RowCursor(store: replayed, table: table)
         while true {

@@ -31,7 +31,10 @@ struct TestRegistry {
     var store: any RegistryStore { registry.store }
     var reads: StoreReads { registry.reads }
 
-    init(today: String = "2026-11-20", county: SyntheticCounty? = SyntheticCounty(householdsPerVillage: 4), store: (any RegistryStore)? = nil) async throws {
+    init(
+        today: String = "2026-11-20", county: SyntheticCounty? = SyntheticCounty(householdsPerVillage: 4),
+        store: (any RegistryStore)? = nil
+    ) async throws {
         clock = TestClock(today)
         registry = Registry(store: try store ?? SQLiteRegistryStore(inMemory: SQLiteSchema.registry), clock: clock)
         self.county = county ?? SyntheticCounty(householdsPerVillage: 4)
@@ -44,12 +47,16 @@ struct TestRegistry {
 
     // Codes of the seeded county: villages v = 0, 1; households h = 1…4.
     func collective(_ v: Int = 0) -> CollectiveCode { try! CollectiveCode(county.villages()[v] + "00") }
-    func household(_ v: Int, _ h: Int) -> HouseholdCode { try! HouseholdCode(collective(v).rawValue + String(h).leftPadded(to: 4)) }
+    func household(_ v: Int, _ h: Int) -> HouseholdCode {
+        try! HouseholdCode(collective(v).rawValue + String(h).leftPadded(to: 4))
+    }
     func contract(_ v: Int, _ h: Int) -> RightID { .contractLand(ContractCode(household: household(v, h))) }
     func homestead(_ v: Int, _ h: Int) -> RightID {
         try! RightID(county.villages()[v] + "JC" + String(h).leftPadded(to: 5) + "F0001" + String(h).leftPadded(to: 4))
     }
-    func parcel(_ v: Int, _ n: Int) -> ParcelCode { try! ParcelCode(collective(v).rawValue + String(n).leftPadded(to: 5)) }
+    func parcel(_ v: Int, _ n: Int) -> ParcelCode {
+        try! ParcelCode(collective(v).rawValue + String(n).leftPadded(to: 5))
+    }
     /// The head of household h of village v (people are numbered in file order, three per household).
     func head(_ v: Int, _ h: Int) -> CitizenID { county.citizenID((v * county.householdsPerVillage + h - 1) * 3) }
 
@@ -58,6 +65,7 @@ struct TestRegistry {
         try await registry.perform(act, actor: actor)
     }
 
+    @discardableResult
     func act(_ id: RightID, _ act: RightAct) async throws -> LogEntry {
         try await perform(.onRight(id, act))
     }
@@ -65,7 +73,9 @@ struct TestRegistry {
     func right(_ id: RightID) async throws -> Right { try #require(try await reads.right(id)) }
 
     /// Asserts that `body` is refused with `code` and that nothing was written.
-    func expectRefusal(_ code: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void)
+    func expectRefusal(
+        _ code: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
+    )
         async throws
     {
         let size = try await store.size()
@@ -77,7 +87,9 @@ struct TestRegistry {
             #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
         }
         #expect(try await store.size() == size, "a refused act must not append", sourceLocation: sourceLocation)
-        #expect(try await snapshot() == before, "a refused act must not change the projections", sourceLocation: sourceLocation)
+        #expect(
+            try await snapshot() == before, "a refused act must not change the projections",
+            sourceLocation: sourceLocation)
     }
 
     /// Every projection row, for before/after comparisons.

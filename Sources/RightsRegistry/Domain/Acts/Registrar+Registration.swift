@@ -83,7 +83,8 @@ extension Registrar {
     func requireShareHolderAllowed(_ holder: Holder, in collective: Collective, field: String) async throws {
         guard try await isMember(holder, of: collective.code) || collective.charter.nonMemberHolders else {
             throw RegistryError.rule(
-                "S-14", "\(holder.masked) is not a member of \(collective.code) and its charter admits no other holders",
+                "S-14",
+                "\(holder.masked) is not a member of \(collective.code) and its charter admits no other holders",
                 field: field)
         }
         try await requireKnown(holder, field: field)
@@ -100,7 +101,8 @@ extension Registrar {
         }
         guard held + shares <= cap else {
             throw RegistryError.rule(
-                "S-CAP", "holder would hold \(held + shares) shares; the charter of \(collective.code) caps a holding at \(cap)",
+                "S-CAP",
+                "holder would hold \(held + shares) shares; the charter of \(collective.code) caps a holding at \(cap)",
                 field: "shares")
         }
     }
@@ -136,7 +138,8 @@ extension Registrar {
         // L-20: 土地经营权 of five years or more is registrable.
         guard term.start.adding(years: policy.minimumRegistrableLeaseYears).adding(days: -1) <= term.end else {
             throw RegistryError.rule(
-                "L-20", "a 土地经营权 is registrable for a term of \(policy.minimumRegistrableLeaseYears) years or more; \(term) is shorter",
+                "L-20",
+                "a 土地经营权 is registrable for a term of \(policy.minimumRegistrableLeaseYears) years or more; \(term) is shorter",
                 field: "term")
         }
         let available: [ParcelCode]
@@ -165,13 +168,15 @@ extension Registrar {
             }
         }
         // One 土地经营权 per parcel at a time: a parcel already passed on for an overlapping term is taken.
-        let siblings = try await reads.rights(RightQuery(kind: .landManagement, statuses: RightQuery.live, parent: parentID))
+        let siblings = try await reads.rights(
+            RightQuery(kind: .landManagement, statuses: RightQuery.live, parent: parentID))
         for sibling in siblings {
             guard case .landManagement(let lease) = sibling.detail, let siblingTerm = sibling.term else { continue }
             let shared = Set(lease.parcels).intersection(parcels)
             if !shared.isEmpty, siblingTerm.start <= term.end, term.start <= siblingTerm.end {
                 throw RegistryError.conflict(
-                    "parcel", "parcel \(shared.sorted().first!) is already under 土地经营权 \(sibling.id) until \(siblingTerm.end)")
+                    "parcel",
+                    "parcel \(shared.sorted().first!) is already under 土地经营权 \(sibling.id) until \(siblingTerm.end)")
             }
         }
         guard case .contractLand(let rootLand) = root.detail else { preconditionFailure("root is contract land") }
@@ -194,7 +199,8 @@ extension Registrar {
         }
         guard today > ends else {
             throw RegistryError.rule(
-                "IR-17", "the public notice of \(id) runs for \(policy.publicNoticeWorkingDays) working days, to \(ends)")
+                "IR-17",
+                "the public notice of \(id) runs for \(policy.publicNoticeWorkingDays) working days, to \(ends)")
         }
         if let objection = try await activeEncumbrances(on: id).first(where: { $0.kind == .objection }) {
             throw RegistryError.rule(
@@ -217,10 +223,14 @@ extension Registrar {
                     "SPC-15", "\(right.id) is seized (查封) by \(encumbrance.holder), case \(encumbrance.reference)")
             case .objection:
                 throw RegistryError.rule(
-                    "C-5", "an objection (异议) by \(encumbrance.holder) against \(right.id) runs until \(encumbrance.lapsesAfter.map(String.init(describing:)) ?? "its release")")
+                    "C-5",
+                    "an objection (异议) by \(encumbrance.holder) against \(right.id) runs until \(encumbrance.lapsesAfter.map(String.init(describing:)) ?? "its release")"
+                )
             case .advanceNotice where encumbrance.beneficiary != receiver:
                 throw RegistryError.rule(
-                    "C-6", "\(right.id) is promised by advance notice \(encumbrance.id) until \(encumbrance.lapsesAfter.map(String.init(describing:)) ?? "its release"); a disposal to anyone else has no effect")
+                    "C-6",
+                    "\(right.id) is promised by advance notice \(encumbrance.id) until \(encumbrance.lapsesAfter.map(String.init(describing:)) ?? "its release"); a disposal to anyone else has no effect"
+                )
             case .advanceNotice, .mortgage:
                 continue
             }

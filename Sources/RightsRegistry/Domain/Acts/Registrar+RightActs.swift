@@ -8,7 +8,8 @@ extension Registrar {
         }
         switch act {
         case .transfer(let transfer): return try await self.transfer(right, transfer)
-        case .change(let term, let detail, let reason): return try await change(right, term: term, detail: detail, reason: reason)
+        case .change(let term, let detail, let reason):
+            return try await change(right, term: term, detail: detail, reason: reason)
         case .cancellation(let reason): return try await cancel(right, reason: reason)
         case .correction(let term, let detail, let basis, let document):
             return try correct(right, term: term, detail: detail, basis: basis, document: document)
@@ -23,7 +24,8 @@ extension Registrar {
             // C-6: an advance notice lapses after 90 days.
             return EncumbranceRegistered(
                 right: id, encumbrance: .advanceNotice, holder: beneficiary.rawValue,
-                reference: try required(reference, "reference"), lapsesAfter: today.adding(days: policy.advanceNoticeDays),
+                reference: try required(reference, "reference"),
+                lapsesAfter: today.adding(days: policy.advanceNoticeDays),
                 beneficiary: beneficiary)
         case .seizure(let court, let caseNumber):
             // 轮候查封: a later court's seizure is registered too and takes effect in order.
@@ -78,10 +80,12 @@ extension Registrar {
         let household = try await household(receiver)
         guard household.collective == right.collective else {
             throw RegistryError.rule(
-                "L-14", "household \(receiver) is in collective \(household.collective), not \(right.collective)", field: "to")
+                "L-14", "household \(receiver) is in collective \(household.collective), not \(right.collective)",
+                field: "to")
         }
         guard transfer.consents.contains(where: { $0.party == .contractingParty }) else {
-            throw RegistryError.rule("L-14", "transfer of contract land needs the 发包方's written consent", field: "consents")
+            throw RegistryError.rule(
+                "L-14", "transfer of contract land needs the 发包方's written consent", field: "consents")
         }
         let held = land.parcels.map(\.code)
         let parcels = transfer.parcels ?? held
@@ -91,7 +95,9 @@ extension Registrar {
         let target = RightID.contractLand(ContractCode(household: receiver))
         if let existing = try await reads.right(target), existing.status != .cancelled, existing.term != right.term {
             throw RegistryError.invalid(
-                "to", "household \(receiver)'s contract runs \(existing.term.map(String.init(describing:)) ?? "-"), not \(right.term.map(String.init(describing:)) ?? "-"); the parcels cannot join it")
+                "to",
+                "household \(receiver)'s contract runs \(existing.term.map(String.init(describing:)) ?? "-"), not \(right.term.map(String.init(describing:)) ?? "-"); the parcels cannot join it"
+            )
         }
         // Parcels under a live 土地经营权 keep it; the lease binds the new contract holder too.
         return RightTransferred(
@@ -112,11 +118,13 @@ extension Registrar {
             let held = try await reads.rights(
                 RightQuery(holder: transfer.to, kind: .homestead, statuses: RightQuery.live, limit: 1))
             if let other = held.first {
-                throw RegistryError.rule("T-3", "household \(receiver) already holds homestead \(other.id)", field: "to")
+                throw RegistryError.rule(
+                    "T-3", "household \(receiver) already holds homestead \(other.id)", field: "to")
             }
             if let disposal = household.disposedDwelling {
                 throw RegistryError.rule(
-                    "T-6", "household \(receiver) disposed of its dwelling (\(disposal.how), \(disposal.on)) and is not approved for another",
+                    "T-6",
+                    "household \(receiver) disposed of its dwelling (\(disposal.how), \(disposal.on)) and is not approved for another",
                     field: "to")
             }
         } else {
@@ -133,7 +141,8 @@ extension Registrar {
 
     /// Shares pass within the collective unless its charter admits others (S-14, §3.2), and a
     /// holding may not exceed the charter's cap.
-    func transferShares(_ right: Right, _ holding: ShareHolding, _ transfer: Transfer) async throws -> any RegistryEvent {
+    func transferShares(_ right: Right, _ holding: ShareHolding, _ transfer: Transfer) async throws -> any RegistryEvent
+    {
         let collective = try await collective(right.collective)
         let shares = transfer.shares ?? holding.shares
         guard (1...holding.shares).contains(shares) else {
@@ -144,11 +153,14 @@ extension Registrar {
         let receiving = try await reads.rights(
             RightQuery(holder: transfer.to, kind: .collectiveShare, statuses: [.current], collective: right.collective)
         ).first { receiving in
-            if case .collectiveShare(let existing) = receiving.detail { return existing.shareClass == holding.shareClass }
+            if case .collectiveShare(let existing) = receiving.detail {
+                return existing.shareClass == holding.shareClass
+            }
             return false
         }
         let target =
-            receiving?.id ?? (shares == holding.shares ? right.id : .share(collective: right.collective, entry: nextIndex))
+            receiving?.id
+            ?? (shares == holding.shares ? right.id : .share(collective: right.collective, entry: nextIndex))
         return RightTransferred(
             right: right.id, from: right.holder, to: transfer.to, target: target, shares: shares,
             consents: transfer.consents)
@@ -161,7 +173,8 @@ extension Registrar {
     {
         guard transfer.consents.contains(where: { $0.party == .contractHolder }) else {
             throw RegistryError.rule(
-                "L-23", "再流转 needs the written consent of the contract holder of \(lease.contractRight)", field: "consents")
+                "L-23", "再流转 needs the written consent of the contract holder of \(lease.contractRight)",
+                field: "consents")
         }
         guard let filing = transfer.filing, !filing.filedWith.isEmpty else {
             throw RegistryError.rule("L-23", "再流转 must be filed (备案) with the collective", field: "filing")
@@ -196,7 +209,9 @@ extension Registrar {
             newTerm = extended
         case .replace(let replacement):
             newTerm = replacement
-            if case .contractLand(let land) = right.detail { try Rules.checkContractTerm(replacement, parcels: land.parcels) }
+            if case .contractLand(let land) = right.detail {
+                try Rules.checkContractTerm(replacement, parcels: land.parcels)
+            }
         case nil:
             break
         }
@@ -204,7 +219,8 @@ extension Registrar {
         if case .homestead(let homestead) = detail {
             let cap = policy.homesteadAreaStandard.cap(for: homestead.landCategory)
             if homestead.plotArea > cap {
-                throw RegistryError.rule("H-2", "plot of \(homestead.plotArea) m² exceeds the \(cap) m² standard", field: "plot_area_m2")
+                throw RegistryError.rule(
+                    "H-2", "plot of \(homestead.plotArea) m² exceeds the \(cap) m² standard", field: "plot_area_m2")
             }
         }
         return RightChanged(right: right.id, term: newTerm, detail: detail, reason: reason)
@@ -250,7 +266,8 @@ extension Registrar {
         try await requireDisposable(right, to: nil)
         if let mortgage = try await activeEncumbrances(on: right.id).first(where: { $0.kind == .mortgage }) {
             throw RegistryError.conflict(
-                "mortgage", "\(right.id) is mortgaged to \(mortgage.holder) (\(mortgage.id)); the mortgage must be released first")
+                "mortgage",
+                "\(right.id) is mortgaged to \(mortgage.holder) (\(mortgage.id)); the mortgage must be released first")
         }
         let live = try await reads.rights(RightQuery(statuses: RightQuery.live, parent: right.id, limit: 1))
         if let child = live.first {
@@ -262,7 +279,8 @@ extension Registrar {
     }
 
     /// A court releases its own seizure; the next queued seizure, if any, then takes effect.
-    func releaseSeizure(of right: Right, by court: String, seizureID: EncumbranceID?) async throws -> any RegistryEvent {
+    func releaseSeizure(of right: Right, by court: String, seizureID: EncumbranceID?) async throws -> any RegistryEvent
+    {
         let seizures = try await activeEncumbrances(on: right.id).filter { $0.kind == .seizure && $0.holder == court }
         let seizure = seizureID.map { id in seizures.first { $0.id == id } } ?? seizures.first
         guard let seizure else {

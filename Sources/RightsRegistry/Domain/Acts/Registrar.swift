@@ -70,7 +70,8 @@ public struct Registrar: Sendable {
 
     func registerOrganisation(_ organisation: Organisation) async throws -> any RegistryEvent {
         guard try await reads.organisation(organisation.creditCode) == nil else {
-            throw RegistryError.conflict("organisation", "organisation \(organisation.creditCode) is already registered")
+            throw RegistryError.conflict(
+                "organisation", "organisation \(organisation.creditCode) is already registered")
         }
         return OrganisationRegistered(creditCode: organisation.creditCode, name: organisation.name)
     }

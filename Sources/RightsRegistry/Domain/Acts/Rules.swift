@@ -103,7 +103,8 @@ extension RightRegistered {
         _ contract: ContractCode, term: Term, parcels: [Parcel], origin: RightOrigin, noticeEnds: Day?
     ) -> RightRegistered {
         RightRegistered(
-            id: .contractLand(contract), holder: .household(contract.household), collective: contract.household.collective,
+            id: .contractLand(contract), holder: .household(contract.household),
+            collective: contract.household.collective,
             term: term, detail: .contractLand(ContractLand(parcels: parcels)), origin: origin, noticeEnds: noticeEnds)
     }
 

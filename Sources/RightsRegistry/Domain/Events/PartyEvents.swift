@@ -89,7 +89,8 @@ public struct MemberAdded: RegistryEvent {
         record.members.append(member)
         state.put(record)
         state.put(
-            Membership(collective: household.collective, person: member.person, household: household, since: entry.index))
+            Membership(
+                collective: household.collective, person: member.person, household: household, since: entry.index))
     }
 }
 

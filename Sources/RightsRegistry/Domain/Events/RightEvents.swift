@@ -1,6 +1,8 @@
 extension ProjectionState {
     /// Loads a right, lets `change` edit it, records the entry in its history and stores it.
-    mutating func updateRight(_ id: RightID, entry: EntryContext, changesCertificate: Bool = true, _ change: (inout Right) throws -> Void) throws {
+    mutating func updateRight(
+        _ id: RightID, entry: EntryContext, changesCertificate: Bool = true, _ change: (inout Right) throws -> Void
+    ) throws {
         var right = try require(Right.self, id.rawValue)
         try change(&right)
         if right.history.last != entry.index { right.history.append(entry.index) }
@@ -147,7 +149,9 @@ public struct RightTransferred: RegistryEvent {
                 right.detail = .contractLand(ContractLand(parcels: kept))
                 if kept.isEmpty { right.status = .cancelled }
             }
-            if var receiving = try state.get(Right.self, target.rawValue), case .contractLand(let existing) = receiving.detail {
+            if var receiving = try state.get(Right.self, target.rawValue),
+                case .contractLand(let existing) = receiving.detail
+            {
                 receiving.detail = .contractLand(
                     ContractLand(parcels: (existing.parcels + moved).sorted { $0.code < $1.code }))
                 receiving.status = .current
@@ -166,10 +170,13 @@ public struct RightTransferred: RegistryEvent {
         case .collectiveShare(let holding) where target != right:
             let moving = shares ?? holding.shares
             try state.updateRight(right, entry: entry) { right in
-                right.detail = .collectiveShare(ShareHolding(shares: holding.shares - moving, shareClass: holding.shareClass))
+                right.detail = .collectiveShare(
+                    ShareHolding(shares: holding.shares - moving, shareClass: holding.shareClass))
                 if holding.shares == moving { right.status = .cancelled }
             }
-            if var receiving = try state.get(Right.self, target.rawValue), case .collectiveShare(let existing) = receiving.detail {
+            if var receiving = try state.get(Right.self, target.rawValue),
+                case .collectiveShare(let existing) = receiving.detail
+            {
                 receiving.detail = .collectiveShare(
                     ShareHolding(shares: existing.shares + moving, shareClass: existing.shareClass))
                 receiving.updatedAt = entry.index
@@ -179,7 +186,8 @@ public struct RightTransferred: RegistryEvent {
                 state.put(
                     Right(
                         id: target, kind: .collectiveShare, status: .current, holder: to, collective: source.collective,
-                        term: nil, detail: .collectiveShare(ShareHolding(shares: moving, shareClass: holding.shareClass)),
+                        term: nil,
+                        detail: .collectiveShare(ShareHolding(shares: moving, shareClass: holding.shareClass)),
                         origin: .transfer, registeredAt: entry.index, updatedAt: entry.index))
             }
 

@@ -27,7 +27,9 @@ public struct CitizenID: Identifier {
         for position in 0..<17 { sum += Int(bytes[position] - 0x30) * Self.weights[position] }
         let expected = Self.checkCharacters[sum % 11]
         guard bytes[17] == expected else {
-            throw InvalidValue("ID number check character is \(Character(UnicodeScalar(bytes[17]))), expected \(Character(UnicodeScalar(expected))) (GB 11643 MOD 11-2)")
+            throw InvalidValue(
+                "ID number check character is \(Character(UnicodeScalar(bytes[17]))), expected \(Character(UnicodeScalar(expected))) (GB 11643 MOD 11-2)"
+            )
         }
         let birth = normalised.utf8.dropFirst(6).prefix(8)
         guard let date = Day(String(decoding: birth, as: UTF8.self)), date.year >= 1850, date.year <= 2099 else {

@@ -19,7 +19,8 @@ public struct CreditCode: Identifier {
         var values: [Int] = []
         for byte in bytes {
             guard let value = Self.alphabet.firstIndex(of: byte) else {
-                throw InvalidValue("credit code contains \(Character(UnicodeScalar(byte))), which GB 32100 does not use")
+                throw InvalidValue(
+                    "credit code contains \(Character(UnicodeScalar(byte))), which GB 32100 does not use")
             }
             values.append(value)
         }
@@ -30,7 +31,9 @@ public struct CreditCode: Identifier {
         for position in 0..<17 { sum += values[position] * Self.weights[position] }
         let expected = (31 - sum % 31) % 31
         guard values[17] == expected else {
-            throw InvalidValue("credit code check character is \(Character(UnicodeScalar(bytes[17]))), expected \(Character(UnicodeScalar(Self.alphabet[expected]))) (GB 32100 MOD 31)")
+            throw InvalidValue(
+                "credit code check character is \(Character(UnicodeScalar(bytes[17]))), expected \(Character(UnicodeScalar(Self.alphabet[expected]))) (GB 32100 MOD 31)"
+            )
         }
         rawValue = normalised
     }
@@ -41,7 +44,9 @@ public struct CreditCode: Identifier {
         guard bytes.count == 17 else { throw InvalidValue("need 17 characters") }
         var sum = 0
         for position in 0..<17 {
-            guard let value = alphabet.firstIndex(of: bytes[position]) else { throw InvalidValue("not a GB 32100 character") }
+            guard let value = alphabet.firstIndex(of: bytes[position]) else {
+                throw InvalidValue("not a GB 32100 character")
+            }
             sum += value * weights[position]
         }
         return try CreditCode(first17.uppercased() + String(UnicodeScalar(alphabet[(31 - sum % 31) % 31])))

@@ -9,7 +9,8 @@ public struct HouseholdCode: Identifier {
         _ = try CollectiveCode(String(text.prefix(14)))
         let sequence = Digits.value(text.utf8.suffix(4))
         guard (1...8000).contains(sequence) else {
-            throw InvalidValue("承包方 code sequence \(String(text.suffix(4))) is outside 0001–8000, the range for households")
+            throw InvalidValue(
+                "承包方 code sequence \(String(text.suffix(4))) is outside 0001–8000, the range for households")
         }
         rawValue = text
     }

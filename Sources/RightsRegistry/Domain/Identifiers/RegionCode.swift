@@ -11,7 +11,8 @@ public struct RegionCode: Identifier {
 
     public init(_ text: String) throws(InvalidValue) {
         guard [6, 9, 12].contains(text.utf8.count) else {
-            throw InvalidValue("region code must have 6 (county), 9 (township) or 12 (village) digits, got \(text.utf8.count)")
+            throw InvalidValue(
+                "region code must have 6 (county), 9 (township) or 12 (village) digits, got \(text.utf8.count)")
         }
         try Digits.require(text, count: text.utf8.count, name: "region code")
         guard Self.provinces.contains(Digits.value(text.utf8.prefix(2))) else {

@@ -25,7 +25,11 @@ public struct HouseholdMember: Hashable, Sendable, Codable {
         self.relation = relation
     }
 
-    enum CodingKeys: String, CodingKey { case name, idNumber = "id_number", relation }
+    enum CodingKeys: String, CodingKey {
+        case name
+        case idNumber = "id_number"
+        case relation
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)

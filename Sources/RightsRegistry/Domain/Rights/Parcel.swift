@@ -11,7 +11,9 @@ public struct Parcel: Hashable, Sendable, Codable {
     /// 是否基本农田.
     public var basicFarmland: Bool
 
-    public init(code: ParcelCode, location: String, bounds: Bounds, area: SquareMetres, landUse: LandUse, basicFarmland: Bool) {
+    public init(
+        code: ParcelCode, location: String, bounds: Bounds, area: SquareMetres, landUse: LandUse, basicFarmland: Bool
+    ) {
         self.code = code
         self.location = location
         self.bounds = bounds

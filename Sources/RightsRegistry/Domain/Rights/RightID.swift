@@ -9,7 +9,8 @@ public struct RightID: Hashable, Comparable, Sendable, Codable, CustomStringConv
 
     public init(_ text: String) throws(InvalidValue) {
         guard (1...64).contains(text.utf8.count),
-            text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || $0 == UInt8(ascii: "-") })
+            text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || $0 == UInt8(ascii: "-") }
+            )
         else { throw InvalidValue("a right ID has 1–64 characters: digits, capital letters and '-'") }
         rawValue = text
     }

@@ -32,7 +32,9 @@ public struct SquareMetres: Hashable, Comparable, Sendable, CustomStringConverti
                 whole = whole * 10 + Int64(byte - 0x30)
             }
         }
-        guard wholeDigits > 0, !seenPoint || fractionDigits > 0 else { throw InvalidValue("not a decimal area: \(text)") }
+        guard wholeDigits > 0, !seenPoint || fractionDigits > 0 else {
+            throw InvalidValue("not a decimal area: \(text)")
+        }
         if fractionDigits == 1 { fraction *= 10 }
         hundredths = whole * 100 + fraction
     }

@@ -73,7 +73,9 @@ public final class SQLiteRegistryStore: RegistryStore {
         return try await writer.read { db in
             try Row.fetchAll(
                 db.cachedStatement(
-                    sql: "SELECT idx, leaf_hash, subtree_hashes, body FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx"),
+                    sql:
+                        "SELECT idx, leaf_hash, subtree_hashes, body FROM log_entries WHERE idx >= ? AND idx < ? ORDER BY idx"
+                ),
                 arguments: [Int64(range.lowerBound), Int64(range.upperBound)]
             ).map { row in
                 StoredLogRow(
@@ -92,7 +94,8 @@ public final class SQLiteRegistryStore: RegistryStore {
         let statement = try db.cachedStatement(sql: "SELECT leaf_hash, subtree_hashes FROM log_entries WHERE idx = ?")
         for subtree in subtrees {
             guard let row = try Row.fetchOne(statement, arguments: [Int64(subtree.lastLeaf)]) else {
-                throw RegistryError(code: "integrity.tree", message: "no entry \(subtree.lastLeaf) for subtree \(subtree)")
+                throw RegistryError(
+                    code: "integrity.tree", message: "no entry \(subtree.lastLeaf) for subtree \(subtree)")
             }
             let bytes: Data = subtree.level == 0 ? row["leaf_hash"] : row["subtree_hashes"]
             let offset = subtree.level == 0 ? 0 : (subtree.level - 1) * 32
@@ -212,7 +215,8 @@ public final class SQLiteRegistryStore: RegistryStore {
     public func count(_ table: EntityTable, where filters: [ColumnFilter]) async throws -> Int {
         let (clause, arguments) = try Self.whereClause(table, filters, after: nil)
         return try await writer.read { db in
-            try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM \(table.name)\(clause)"), arguments: arguments)
+            try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM \(table.name)\(clause)"), arguments: arguments)
                 ?? 0
         }
     }
@@ -231,7 +235,9 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
-    public func rows(_ table: EntityTable, after key: String?, limit: Int) async throws -> [(key: String, document: [UInt8])] {
+    public func rows(_ table: EntityTable, after key: String?, limit: Int) async throws -> [(
+        key: String, document: [UInt8]
+    )] {
         try await writer.read { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT key, doc FROM \(table.name) WHERE key > ? ORDER BY key LIMIT ?"),
@@ -266,7 +272,8 @@ public final class SQLiteRegistryStore: RegistryStore {
                     conditions.append("0")
                     continue
                 }
-                conditions.append("\(try column(name)) IN (\(Array(repeating: "?", count: values.count).joined(separator: ",")))")
+                conditions.append(
+                    "\(try column(name)) IN (\(Array(repeating: "?", count: values.count).joined(separator: ",")))")
                 arguments += values
             }
         }
@@ -289,7 +296,8 @@ public final class SQLiteRegistryStore: RegistryStore {
     public func setSetting(_ name: String, _ value: String) async throws {
         try await writer.write { db in
             try db.execute(
-                sql: "INSERT INTO registry_settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                sql:
+                    "INSERT INTO registry_settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
                 arguments: [name, value])
         }
     }
