@@ -40,8 +40,8 @@ struct BinaryTests {
         #expect(
             FileManager.default.isExecutableFile(atPath: Self.executable), "build the package first: \(Self.executable)"
         )
-        let directory = NSTemporaryDirectory() + "rights-kill-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = try TemporaryDirectory("rights-kill")
+        let directory = temporary.path
         let county = SyntheticCounty(
             townships: 1, villagesPerTownship: 8, householdsPerVillage: 400, parcelsPerHousehold: 3)
         var text = ""

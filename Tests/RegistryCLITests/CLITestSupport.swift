@@ -18,13 +18,25 @@ struct Invocation {
     func json() throws -> JSONValue { try JSONParser.parse(stdout) }
 }
 
+/// A directory in the temporary directory, removed with everything in it when the value goes.
+final class TemporaryDirectory: Sendable {
+    let path: String
+
+    init(_ prefix: String) throws {
+        path = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
 /// Runs `rights` in-process against a database in a temporary directory.
 struct CLI {
-    let directory: String
+    let temporary: TemporaryDirectory
+    var directory: String { temporary.path }
 
     init() throws {
-        directory = NSTemporaryDirectory() + "rights-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory("rights-cli")
     }
 
     var db: String { directory + "/registry.sqlite" }

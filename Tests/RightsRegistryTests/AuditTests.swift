@@ -9,11 +9,13 @@ import Testing
 @Suite("Audit")
 struct AuditTests {
     struct Fixture {
+        let directory: TemporaryDirectory
         let path: String
         let t: TestRegistry
 
         init() async throws {
-            path = NSTemporaryDirectory() + "rights-audit-\(UUID().uuidString).sqlite"
+            directory = try TemporaryDirectory("rights-audit")
+            path = directory.file("registry.sqlite")
             t = try await TestRegistry(store: try SQLiteRegistryStore(path: path))
             try await t.act(t.contract(0, 1), .seizure(court: "海盐县人民法院", caseNumber: "(2026)浙0424执9号"))
         }
@@ -28,7 +30,7 @@ struct AuditTests {
         func audit() async throws -> AuditFinding? {
             let store = try SQLiteRegistryStore(path: path)
             return try await Maintenance(store: store, catalog: .registry).audit(
-                scratchPath: NSTemporaryDirectory() + "scratch-\(UUID().uuidString).sqlite",
+                scratchPath: directory.file("scratch-\(UUID().uuidString).sqlite"),
                 migrations: SQLiteSchema.registry
             ).finding
         }

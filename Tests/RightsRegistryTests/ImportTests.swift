@@ -115,9 +115,9 @@ struct ImportTests {
         #expect(try await t.store.size() == UInt64(lines.count))
         #expect(try await t.store.count(Right.table, where: [.equals("kind", "collective-share")]) == 12)
 
+        let scratch = try TemporaryDirectory("rights-audit")
         let audit = try await Maintenance(store: t.store, catalog: .registry).audit(
-            scratchPath: NSTemporaryDirectory() + "audit-\(UUID().uuidString).sqlite", migrations: SQLiteSchema.registry
-        )
+            scratchPath: scratch.file("scratch.sqlite"), migrations: SQLiteSchema.registry)
         #expect(audit.finding == nil)
     }
 

@@ -10,12 +10,13 @@ enum StoreFactory: String, CaseIterable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
+    /// Files of file-backed stores live here and go when the test process ends.
+    static let directory = try! TemporaryDirectory("rights-stores")
+
     func make() throws -> any RegistryStore {
         switch self {
         case .sqliteMemory: return try SQLiteRegistryStore(inMemory: SQLiteSchema.registry)
-        case .sqliteFile:
-            let path = NSTemporaryDirectory() + "rights-store-\(UUID().uuidString).sqlite"
-            return try SQLiteRegistryStore(path: path)
+        case .sqliteFile: return try SQLiteRegistryStore(path: Self.directory.file("\(UUID().uuidString).sqlite"))
         }
     }
 }
@@ -112,7 +113,7 @@ struct StoreConformanceTests {
 
     @Test("a second connection to the same file appends after the first without breaking the tree")
     func twoWriters() async throws {
-        let path = NSTemporaryDirectory() + "rights-two-\(UUID().uuidString).sqlite"
+        let path = StoreFactory.directory.file("two-\(UUID().uuidString).sqlite")
         let first = try SQLiteRegistryStore(path: path)
         let second = try SQLiteRegistryStore(path: path)
         for round in 0..<10 {

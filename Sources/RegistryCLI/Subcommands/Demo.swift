@@ -20,7 +20,8 @@ struct Demo: AsyncParsableCommand {
                 let summary = try await DemoCounty.register(in: registry)
                 console.out("Demo county registered in \(global.databasePath): \(summary.entries) log entries.")
             } else {
-                console.out("\(global.databasePath) already holds a register (\(try await store.size()) entries); showing it.")
+                console.out(
+                    "\(global.databasePath) already holds a register (\(try await store.size()) entries); showing it.")
             }
             for right in try await registry.reads.rights(RightQuery(limit: 12)) { console.out(RightText.line(right)) }
             console.out("…  (rights right list --region 330424 for all; rights right show ID for one)")

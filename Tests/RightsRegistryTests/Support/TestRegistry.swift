@@ -112,6 +112,21 @@ struct TestRegistry {
     }
 }
 
+/// A directory in the temporary directory, removed with everything in it when the value goes.
+final class TemporaryDirectory: Sendable {
+    let path: String
+
+    init(_ prefix: String) throws {
+        path = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    /// A path for a new file in it.
+    func file(_ name: String) -> String { path + "/" + name }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
 /// A file in the temporary directory, removed when the value goes away.
 final class TemporaryFile {
     let path: String
