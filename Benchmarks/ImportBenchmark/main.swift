@@ -29,7 +29,7 @@ var lines = 0
 var parcels = 0
 do {
     let start = DispatchTime.now()
-    FileManager.default.createFile(atPath: file, contents: nil)
+    _ = FileManager.default.createFile(atPath: file, contents: nil)
     let handle = FileHandle(forWritingAtPath: file)!
     var buffer = ""
     county.lines { line in

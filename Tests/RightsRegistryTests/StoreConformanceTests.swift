@@ -11,7 +11,11 @@ enum StoreFactory: String, CaseIterable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 
     /// Files of file-backed stores live here and go when the test process ends.
-    static let directory = try! TemporaryDirectory("rights-stores")
+    static let directory: TemporaryDirectory = {
+        let directory = try! TemporaryDirectory("rights-stores")
+        atexit(removeStoreDirectory)
+        return directory
+    }()
 
     func make() throws -> any RegistryStore {
         switch self {
@@ -19,6 +23,11 @@ enum StoreFactory: String, CaseIterable, CustomTestStringConvertible {
         case .sqliteFile: return try SQLiteRegistryStore(path: Self.directory.file("\(UUID().uuidString).sqlite"))
         }
     }
+}
+
+/// Statics are never deinitialised, so the store directory is removed at exit.
+private func removeStoreDirectory() {
+    try? FileManager.default.removeItem(atPath: StoreFactory.directory.path)
 }
 
 /// One suite for every store (the FluentBenchmark idea): the log, its tree, the projections.

@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 import Foundation
 
 /// A SHA-256 hash in the register's Merkle tree (RFC 9162 §2.1: leaf = H(0x00 ‖ entry),
