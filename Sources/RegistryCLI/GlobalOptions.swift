@@ -31,11 +31,16 @@ struct GlobalOptions: ParsableArguments {
             ?? "clerk:\(ProcessInfo.processInfo.environment["USER"] ?? "cli")"
     }
 
-    /// Opens the registry, which must have been created with `rights init`.
-    func openRegistry(clock: any RegistryClock = SystemClock()) async throws -> Registry {
+    /// Opens the registry, which must have been created with `rights init`. Writing needs the
+    /// signing keys (every write is checkpointed); reading uses them when they are there.
+    func openRegistry(writing: Bool = true, clock: any RegistryClock = SystemClock()) async throws -> Registry {
         let store = try openStore(creating: false)
         let zone = try RegistryTimeZone(try await store.setting(RegistrySettings.timeZone) ?? "Asia/Shanghai")
-        return Registry(store: store, clock: clock, timeZone: zone)
+        let keys = writing ? try KeyRing.load(from: keyDirectory) : try? KeyRing.load(from: keyDirectory)
+        if let keys, let origin = try await store.setting(RegistrySettings.origin), origin != keys.origin {
+            throw RegistryError.unavailable("the keys in \(keyDirectory) belong to \(keys.origin), not to \(origin)")
+        }
+        return Registry(store: store, keys: keys, clock: clock, timeZone: zone)
     }
 
     func openStore(creating: Bool) throws -> any RegistryStore {

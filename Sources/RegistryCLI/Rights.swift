@@ -13,8 +13,9 @@ struct Rights: AsyncParsableCommand {
         subcommands: [
             Init.self, Demo.self, Import.self, RightCommand.self, Register.self, Act.self, Complete.self,
             Transfer.self, Cancel.self, Object.self, AdvanceNotice.self, Seize.self, ReleaseSeizure.self, File.self,
-            HouseholdCommand.self, Roster.self, Charter.self, PolicyCommand.self, Audit.self, Rebuild.self,
-            Backup.self,
+            HouseholdCommand.self, Roster.self, Charter.self, PolicyCommand.self, CertificateCommand.self,
+            LogCommand.self,
+            KeysCommand.self, Audit.self, Rebuild.self, Backup.self,
         ]
     )
 }

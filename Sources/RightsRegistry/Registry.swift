@@ -11,15 +11,37 @@ public final class Registry: Sendable {
     public let clock: any RegistryClock
     public let timeZone: RegistryTimeZone
     public let reads: StoreReads
+    /// The signing keys; a registry opened without them can read but not write (every write
+    /// is followed by a signed checkpoint).
+    public let keys: KeyRing?
     let writeLock = AsyncLock()
 
     public init(
-        store: any RegistryStore, clock: any RegistryClock = SystemClock(), timeZone: RegistryTimeZone = .shanghai
+        store: any RegistryStore, keys: KeyRing?, clock: any RegistryClock = SystemClock(),
+        timeZone: RegistryTimeZone = .shanghai
     ) {
         self.store = store
+        self.keys = keys
         self.clock = clock
         self.timeZone = timeZone
         reads = StoreReads(store: store)
+    }
+
+    /// The origin (checkpoint name) of this registry's log.
+    public var origin: String? { keys?.origin }
+
+    func requireKeys() throws -> KeyRing {
+        guard let keys else {
+            throw RegistryError.unavailable(
+                "the registry was opened without its signing keys; writes need them (--keys)")
+        }
+        return keys
+    }
+
+    /// Signs a checkpoint for the log as `result` left it.
+    @discardableResult
+    public func checkpoint(after result: AppendResult) async throws -> StoredCheckpoint {
+        try await Checkpointer(keys: try requireKeys()).checkpoint(size: result.size, root: result.root, in: store)
     }
 
     /// Today in the registry's zone.
@@ -44,7 +66,8 @@ public final class Registry: Sendable {
     public func performAll(actor: String, _ decide: @Sendable (Registrar) async throws -> [any RegistryEvent])
         async throws -> [LogEntry]
     {
-        try await writeLock.withLock {
+        _ = try requireKeys()
+        return try await writeLock.withLock {
             var attempts = 0
             while true {
                 let size = try await store.size()
@@ -55,7 +78,9 @@ public final class Registry: Sendable {
                 let time = timeZone.timestamp(of: now)
                 do {
                     let drafts = try events.map { try EntryDraft(event: $0, time: time, actor: actor) }
-                    return try await store.append(drafts, expectedSize: size).entries
+                    let result = try await store.append(drafts, expectedSize: size)
+                    try await checkpoint(after: result)
+                    return result.entries
                 } catch StoreError.sizeChanged where attempts < 10 {
                     attempts += 1
                 }
@@ -66,10 +91,13 @@ public final class Registry: Sendable {
     /// Appends events already decided elsewhere (the import, which validated them as a whole
     /// file first), in one transaction.
     public func append(_ events: [any RegistryEvent], actor: String) async throws -> AppendResult {
-        try await writeLock.withLock {
+        _ = try requireKeys()
+        return try await writeLock.withLock {
             let time = timeZone.timestamp(of: clock.now())
-            return try await store.append(
+            let result = try await store.append(
                 try events.map { try EntryDraft(event: $0, time: time, actor: actor) }, expectedSize: nil)
+            try await checkpoint(after: result)
+            return result
         }
     }
 }

@@ -31,7 +31,7 @@ struct AuditTests {
             let store = try SQLiteRegistryStore(path: path)
             return try await Maintenance(store: store, catalog: .registry).audit(
                 scratchPath: directory.file("scratch-\(UUID().uuidString).sqlite"),
-                migrations: SQLiteSchema.registry
+                migrations: SQLiteSchema.registry, checkpointKey: t.keys.noteVerifier
             ).finding
         }
     }

@@ -117,7 +117,8 @@ struct ImportTests {
 
         let scratch = try TemporaryDirectory("rights-audit")
         let audit = try await Maintenance(store: t.store, catalog: .registry).audit(
-            scratchPath: scratch.file("scratch.sqlite"), migrations: SQLiteSchema.registry)
+            scratchPath: scratch.file("scratch.sqlite"), migrations: SQLiteSchema.registry,
+            checkpointKey: t.keys.noteVerifier)
         #expect(audit.finding == nil)
     }
 

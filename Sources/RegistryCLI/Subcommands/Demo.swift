@@ -11,10 +11,18 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         try await runReporting {
             let store = try global.openStore(creating: true)
-            if try await store.setting(RegistrySettings.origin) == nil {
-                try await store.setSetting(RegistrySettings.origin, "registry.example/330424")
+            let keys: KeyRing
+            if let origin = try await store.setting(RegistrySettings.origin) {
+                keys = try KeyRing.load(from: global.keyDirectory)
+                guard keys.origin == origin else {
+                    throw RegistryError.unavailable(
+                        "the keys in \(global.keyDirectory) belong to \(keys.origin), not to \(origin)")
+                }
+            } else {
+                keys = try KeyRing.create(at: global.keyDirectory, origin: DemoCounty.origin, algorithm: .ed25519)
+                try await store.setSetting(RegistrySettings.origin, DemoCounty.origin)
             }
-            let registry = Registry(store: store)
+            let registry = Registry(store: store, keys: keys)
             let console = Console.current
             if try await store.size() == 0 {
                 let summary = try await DemoCounty.register(in: registry)

@@ -2,6 +2,14 @@ import ArgumentParser
 import Foundation
 import RightsRegistry
 
+/// `--algorithm` values.
+enum AlgorithmOption: String, ExpressibleByArgument, CaseIterable {
+    case ed25519
+    case sm2
+
+    var algorithm: SignatureAlgorithm { self == .sm2 ? .sm2 : .ed25519 }
+}
+
 struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create the registry database (and, with keys, its signing keys).")
@@ -14,6 +22,9 @@ struct Init: AsyncParsableCommand {
     @Option(name: .long, help: "The registry's time zone.")
     var timeZone = "Asia/Shanghai"
 
+    @Option(name: .long, help: "Certificate signature algorithm: ed25519 (JWS EdDSA) or sm2 (JWS SM2-SM3).")
+    var algorithm: AlgorithmOption = .ed25519
+
     func run() async throws {
         try await runReporting {
             guard (try? RegistryTimeZone(timeZone)) != nil else {
@@ -23,13 +34,21 @@ struct Init: AsyncParsableCommand {
             if let existing = try await store.setting(RegistrySettings.origin) {
                 throw RegistryError.conflict("registry", "\(global.databasePath) is already the registry \(existing)")
             }
+            let keys = try KeyRing.create(at: global.keyDirectory, origin: name, algorithm: algorithm.algorithm)
             try await store.setSetting(RegistrySettings.origin, name)
             try await store.setSetting(RegistrySettings.timeZone, timeZone)
             if global.json {
                 Console.current.out(
-                    CanonicalJSON.string(["origin": .string(name), "db": .string(global.databasePath)]))
+                    CanonicalJSON.string([
+                        "origin": .string(name), "db": .string(global.databasePath),
+                        "keys": .string(global.keyDirectory),
+                        "verifier_key": .string(keys.verifierKey),
+                        "certificate_kid": .string(keys.currentCertificateKey.kid),
+                    ]))
             } else {
-                Console.current.out("Created registry \(name) in \(global.databasePath)")
+                Console.current.out(
+                    "Created registry \(name) in \(global.databasePath), keys in \(global.keyDirectory)")
+                Console.current.out("checkpoint verifier key: \(keys.verifierKey)")
             }
         }
     }

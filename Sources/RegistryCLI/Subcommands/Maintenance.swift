@@ -15,11 +15,11 @@ struct Audit: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let registry = try await global.openRegistry()
+            let registry = try await global.openRegistry(writing: false)
             let console = Console.current
             let scratch = NSTemporaryDirectory() + "rights-audit-\(UUID().uuidString).sqlite"
             let result = try await Maintenance(store: registry.store, catalog: .registry).audit(
-                scratchPath: scratch, migrations: SQLiteSchema.registry
+                scratchPath: scratch, migrations: SQLiteSchema.registry, checkpointKey: registry.keys?.noteVerifier
             ) { phase, done, total in
                 console.status(
                     "\(phase) \(progressBar(total == 0 ? 1 : Double(done) / Double(total)))  \(done)/\(total)")
@@ -39,9 +39,13 @@ struct Audit: AsyncParsableCommand {
             }
             if !global.json {
                 console.out(
-                    "audit passed: \(result.size) entries, root \(result.root?.base64 ?? TreeHash.emptyRoot.base64), every projection row matches the log"
+                    "audit passed: \(result.size) entries, root \(result.root?.base64 ?? TreeHash.emptyRoot.base64), every projection row and checkpoint matches the log"
                 )
             }
+            if registry.keys == nil {
+                console.err("note: no keys at \(global.keyDirectory); checkpoint signatures were not checked")
+            }
+
         }
     }
 }

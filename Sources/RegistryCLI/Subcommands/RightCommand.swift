@@ -12,13 +12,14 @@ struct RightCommand: AsyncParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "The right's ID (e.g. a contract code or 不动产单元代码).")
+        @Argument(help: "The right's ID (a contract code, a 不动产单元代码 …) or a certificate number.")
         var id: String
 
         func run() async throws {
             try await runReporting {
-                let registry = try await global.openRegistry()
-                let report = try await RegistryQueries(registry: registry).report(try parseRightID(id))
+                let registry = try await global.openRegistry(writing: false)
+                let queries = RegistryQueries(registry: registry)
+                let report = try await queries.report(try await queries.right(idOrCertificate: id))
                 if global.json {
                     Console.current.out(CanonicalJSON.string(report.json(.full)))
                 } else {
@@ -80,7 +81,7 @@ struct RightCommand: AsyncParsableCommand {
                     query.statuses = [parsed]
                 }
                 if let after { query.after = try parseRightID(after) }
-                let registry = try await global.openRegistry()
+                let registry = try await global.openRegistry(writing: false)
                 let rights = try await RegistryQueries(registry: registry).list(query)
                 if global.json {
                     let encoder = JSONValueEncoder()
@@ -105,7 +106,7 @@ struct RightCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let registry = try await global.openRegistry()
+                let registry = try await global.openRegistry(writing: false)
                 let entries = try await RegistryQueries(registry: registry).history(try parseRightID(id))
                 for entry in entries {
                     if global.json {
@@ -149,6 +150,7 @@ enum RightText {
         ]
         if let term = right.term { lines.append("term:        \(term.start) to \(term.end)") }
         if let area = right.area { lines.append("area:        \(area) m² (\(area.mu) 亩)") }
+        if let certificate = right.certificate { lines.append("certificate: \(certificate)") }
         switch right.detail {
         case .contractLand(let land):
             for parcel in land.parcels {

@@ -6,6 +6,7 @@ import Foundation
 public enum DemoCounty {
     public static let county = SyntheticCounty(townships: 1, villagesPerTownship: 2, householdsPerVillage: 10)
     public static let actor = "clerk:演示"
+    public static let origin = "registry.example/330424"
 
     public struct Summary: Sendable {
         public let entries: UInt64
@@ -22,6 +23,10 @@ public enum DemoCounty {
         county.lines { text += $0 + "\n" }
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
+        var policy = try await registry.reads.policy()
+        policy.issuer = "海盐县自然资源和规划局"
+        policy.certificatePlace = "海盐县"
+        try await registry.perform(.setPolicy(policy), actor: actor)
         let summary = try await Importer(registry: registry, actor: "import:demo-county.jsonl").run(path)
         guard summary.problems.isEmpty else {
             throw RegistryError.invalid("demo", summary.problems.map(\.description).joined(separator: "; "))

@@ -25,6 +25,7 @@ public struct Importer: Sendable {
     public func run(_ path: String, progress: (ImportProgress) -> Void = { _ in }) async throws -> ImportSummary {
         let (checked, startSize) = try await validate(path, progress: progress)
         guard checked.problems.isEmpty else { return checked }
+        _ = try registry.requireKeys()
         var summary = ImportSummary()
         summary.lines = checked.lines
         let reader = try LineReader(path: path)
@@ -65,7 +66,9 @@ public struct Importer: Sendable {
     /// batches before it stay committed and a re-run continues after them).
     func finish(_ batch: Task<AppendResult, any Error>) async throws -> Int {
         do {
-            return try await batch.value.entries.count
+            let result = try await batch.value
+            try await registry.checkpoint(after: result)
+            return result.entries.count
         } catch StoreError.sizeChanged {
             throw RegistryError.conflict(
                 "import", "the register changed while importing (another writer); run the import again to continue")

@@ -7,7 +7,7 @@ public protocol RegistryEvent: Codable, Sendable {
     /// Version of the payload's shape; bump it when the shape changes, keep reading old ones.
     static var version: Int { get }
     /// Every entity `apply` reads or writes.
-    func touches() -> [EntityKey]
+    func touches(_ entry: EntryContext) -> [EntityKey]
     func apply(to state: inout ProjectionState, entry: EntryContext) throws
 }
 

@@ -62,6 +62,18 @@ extension PolicyRecord: Entity {
 public enum RegistryTables {
     public static let all: [EntityTable] = [
         Collective.table, Household.table, Membership.table, Organisation.table, Right.table, ParcelClaim.table,
-        Encumbrance.table, PolicyRecord.table,
+        Encumbrance.table, PolicyRecord.table, CertificateRecord.table, CertificateSequence.table,
     ]
+}
+
+extension CertificateRecord: Entity {
+    public static let table = EntityTable(name: "certificates", columns: ["right_id"])
+    public var key: String { number }
+    public var columnValues: [String?] { [right.rawValue] }
+}
+
+extension CertificateSequence: Entity {
+    public static let table = EntityTable(name: "certificate_sequences", columns: [])
+    public var key: String { String(year) }
+    public var columnValues: [String?] { [] }
 }

@@ -48,7 +48,8 @@ public enum SM2 {
             // of our own until the parameters are built.
             let names: [String] = ["group", "SM2", "pub", "priv"]
             let strings = names.map { strdup($0)! }
-            defer { strings.forEach { free($0) } }
+            defer { for string in strings { free(string) } }
+
             let parameters: UnsafeMutablePointer<OSSL_PARAM>? = publicPoint.withUnsafeBufferPointer { point in
                 guard OSSL_PARAM_BLD_push_utf8_string(builder, strings[0], strings[1], 0) == 1,
                     OSSL_PARAM_BLD_push_octet_string(builder, strings[2], point.baseAddress, point.count) == 1

@@ -43,12 +43,26 @@ public struct Maintenance: Sendable {
     /// Re-derives every leaf hash and every stored subtree hash from the stored entries, then
     /// replays the entries into a scratch store and compares every projection row with the live
     /// one. Stops at the first mismatch and names it.
+    ///
+    /// Every stored checkpoint is checked too: its signature (with `checkpointKey`) and its root
+    /// against the root re-derived from the entries at its size — so a log rewritten consistently
+    /// from some entry on is still caught by the checkpoints signed before.
     public func audit(
-        scratchPath: String, migrations: [StoreMigration], progress: (String, UInt64, UInt64) -> Void = { _, _, _ in }
-    )
-        async throws -> AuditResult
-    {
+        scratchPath: String, migrations: [StoreMigration], checkpointKey: SignedNote.Verifier?,
+        progress: (String, UInt64, UInt64) -> Void = { _, _, _ in }
+    ) async throws -> AuditResult {
         let size = try await store.size()
+        var checkpoints: [StoredCheckpoint] = []
+        while true {
+            let page = try await store.checkpoints(after: checkpoints.last?.size, limit: 10_000)
+            if page.isEmpty { break }
+            checkpoints += page
+        }
+        if let beyond = checkpoints.last, beyond.size > size {
+            let reason = "checkpoint \(beyond.size) is beyond the log's \(size) entries"
+            return AuditResult(size: size, root: nil, finding: .checkpoint(reason: reason))
+        }
+        var nextCheckpoint = checkpoints.startIndex
         var range = CompactRange()
         var next: UInt64 = 0
         while next < size {
@@ -76,6 +90,12 @@ public struct Maintenance: Sendable {
                     return AuditResult(size: size, root: nil, finding: .subtreeHashMismatch(index: row.index))
                 }
                 next += 1
+                while nextCheckpoint < checkpoints.endIndex, checkpoints[nextCheckpoint].size == next {
+                    if let finding = check(checkpoints[nextCheckpoint], root: range.root, key: checkpointKey) {
+                        return AuditResult(size: size, root: nil, finding: finding)
+                    }
+                    nextCheckpoint += 1
+                }
             }
             if rows.isEmpty { return AuditResult(size: size, root: nil, finding: .entryMissing(index: next)) }
             progress("log", next, size)
@@ -97,6 +117,25 @@ public struct Maintenance: Sendable {
             }
         }
         return AuditResult(size: size, root: range.root, finding: nil)
+    }
+
+    func check(_ stored: StoredCheckpoint, root: TreeHash, key: SignedNote.Verifier?) -> AuditFinding? {
+        let checkpoint: Checkpoint
+        do {
+            if let key {
+                checkpoint = try Checkpoint.open(stored.note, verifier: key)
+            } else {
+                let text = stored.note.components(separatedBy: "\n\n").first.map { $0 + "\n" } ?? ""
+                checkpoint = try Checkpoint(text: text)
+            }
+        } catch {
+            return .checkpoint(reason: "checkpoint \(stored.size): \(error)")
+        }
+        guard checkpoint.size == stored.size, checkpoint.root == root else {
+            return .checkpoint(
+                reason: "checkpoint \(stored.size) signed root \(checkpoint.root.base64), the log gives \(root.base64)")
+        }
+        return nil
     }
 
     /// Walks both tables in key order, a page at a time.

@@ -32,6 +32,14 @@ public protocol RegistryStore: SubtreeReader {
     func clearProjections(_ tables: [EntityTable]) async throws
     func applyLogged(_ entries: [(LogEntry, any RegistryEvent)]) async throws
 
+    /// Signed checkpoints, kept beside the log (every one ever issued).
+    func latestCheckpoint() async throws -> StoredCheckpoint?
+    /// The smallest checkpoint with at least `size` entries.
+    func checkpoint(covering size: UInt64) async throws -> StoredCheckpoint?
+    func checkpoints(after size: UInt64?, limit: Int) async throws -> [StoredCheckpoint]
+    /// Stores a checkpoint; one of the same size already stored is kept.
+    func saveCheckpoint(_ checkpoint: StoredCheckpoint) async throws
+
     /// Registry settings kept beside the log (origin name, time zone).
     func setting(_ name: String) async throws -> String?
     func setSetting(_ name: String, _ value: String) async throws
@@ -111,11 +119,11 @@ public struct StoreMigration: Sendable {
 /// The projection step shared by every store: load what the events touch, apply them in order,
 /// return the rows to write.
 public enum Projector {
-    public static func touchedKeys(_ events: [any RegistryEvent]) -> [EntityKey] {
+    public static func touchedKeys(_ batch: [(LogEntry, any RegistryEvent)]) -> [EntityKey] {
         var seen: Set<EntityKey> = []
         var keys: [EntityKey] = []
-        for event in events {
-            for key in event.touches() where seen.insert(key).inserted { keys.append(key) }
+        for (entry, event) in batch {
+            for key in event.touches(entry.context) where seen.insert(key).inserted { keys.append(key) }
         }
         return keys
     }
@@ -123,9 +131,12 @@ public enum Projector {
     public static func apply(_ batch: [(LogEntry, any RegistryEvent)], to state: inout ProjectionState) throws
         -> [EntityWrite]
     {
-        for (entry, event) in batch {
-            try event.apply(to: &state, entry: EntryContext(index: entry.index, day: entry.day, actor: entry.actor))
-        }
+        for (entry, event) in batch { try event.apply(to: &state, entry: entry.context) }
         return try state.takeWrites()
     }
+}
+
+extension LogEntry {
+    /// What an event may know about its entry.
+    public var context: EntryContext { EntryContext(index: index, day: day, actor: actor) }
 }

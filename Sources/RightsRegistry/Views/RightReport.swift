@@ -44,6 +44,7 @@ public struct RightReport: Sendable {
                 }),
         ]
         if let holderName { object["holder_name"] = .string(holderName) }
+        if let certificate = right.certificate { object["certificate"] = .string(certificate) }
         if let term = right.term { object["term"] = (try? encoder.encode(term)) ?? .null }
         if let area = right.area {
             object["area_m2"] = .string(area.description)
@@ -75,6 +76,16 @@ public struct RegistryQueries: Sendable {
     public func report(_ id: RightID) async throws -> RightReport {
         guard let right = try await reads.right(id) else { throw RegistryError.notFound("right", id.rawValue) }
         return try await report(right)
+    }
+
+    /// A right by its ID or by the number of any certificate issued for it.
+    public func right(idOrCertificate text: String) async throws -> Right {
+        if let id = try? RightID(text.uppercased()), let right = try await reads.right(id) { return right }
+        if let document = try await registry.store.document(CertificateRecord.key(text)) {
+            let record = try JSONValueDecoder().decode(CertificateRecord.self, from: document)
+            if let right = try await reads.right(record.right) { return right }
+        }
+        throw RegistryError.notFound("right", text)
     }
 
     public func report(_ right: Right) async throws -> RightReport {

@@ -27,16 +27,20 @@ struct TestRegistry {
     let registry: Registry
     let clock: TestClock
     let county: SyntheticCounty
+    let keys: KeyRing
 
     var store: any RegistryStore { registry.store }
     var reads: StoreReads { registry.reads }
 
     init(
         today: String = "2026-11-20", county: SyntheticCounty? = SyntheticCounty(householdsPerVillage: 4),
-        store: (any RegistryStore)? = nil
+        store: (any RegistryStore)? = nil, keys: KeyRing? = nil
     ) async throws {
         clock = TestClock(today)
-        registry = Registry(store: try store ?? SQLiteRegistryStore(inMemory: SQLiteSchema.registry), clock: clock)
+        let keys = try keys ?? KeyRing.generate(origin: "registry.test/330424")
+        self.keys = keys
+        registry = Registry(
+            store: try store ?? SQLiteRegistryStore(inMemory: SQLiteSchema.registry), keys: keys, clock: clock)
         self.county = county ?? SyntheticCounty(householdsPerVillage: 4)
         if county != nil {
             let file = try TemporaryFile(lines: self.county)

@@ -79,7 +79,8 @@ public struct Registrar: Sendable {
     func addMember(_ member: HouseholdMember, to code: HouseholdCode) async throws -> any RegistryEvent {
         _ = try await household(code)
         try await requireNoHousehold(member.person, field: "id_number")
-        return MemberAdded(household: code, member: member)
+        let held = try await reads.rights(RightQuery(holder: .household(code), statuses: RightQuery.live))
+        return MemberAdded(household: code, member: member, rights: held.map(\.id))
     }
 
     /// A person belongs to one household only.

@@ -20,7 +20,7 @@ public struct CollectiveRegistered: RegistryEvent {
         case creditCode = "uscc"
     }
 
-    public func touches() -> [EntityKey] { [Collective.key(code.rawValue)] }
+    public func touches(_ entry: EntryContext) -> [EntityKey] { [Collective.key(code.rawValue)] }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         state.put(
@@ -48,7 +48,7 @@ public struct HouseholdRegistered: RegistryEvent {
         self.origin = origin
     }
 
-    public func touches() -> [EntityKey] {
+    public func touches(_ entry: EntryContext) -> [EntityKey] {
         [Household.key(code.rawValue)]
             + ([head] + members.map(\.person)).map {
                 Membership.key(Membership.key(collective: code.collective, person: $0.idNumber))
@@ -64,24 +64,28 @@ public struct HouseholdRegistered: RegistryEvent {
     }
 }
 
-/// A person added to a household, and so to the collective's roster (kind `member`).
+/// A person added to a household, and so to the collective's roster (kind `member`). The
+/// household's certificates list its members (L-7), so its rights' certificates are re-issued.
 public struct MemberAdded: RegistryEvent {
     public static let kind = "member"
     public static let version = 1
 
     public var household: HouseholdCode
     public var member: HouseholdMember
+    /// The household's rights whose certificates now list one more member.
+    public var rights: [RightID]?
 
-    public init(household: HouseholdCode, member: HouseholdMember) {
+    public init(household: HouseholdCode, member: HouseholdMember, rights: [RightID]) {
         self.household = household
         self.member = member
+        self.rights = rights
     }
 
-    public func touches() -> [EntityKey] {
+    public func touches(_ entry: EntryContext) -> [EntityKey] {
         [
             Household.key(household.rawValue),
             Membership.key(Membership.key(collective: household.collective, person: member.person.idNumber)),
-        ]
+        ] + (rights ?? []).map { Right.key($0.rawValue) } + ProjectionState.certificateKeys(entry)
     }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
@@ -91,6 +95,7 @@ public struct MemberAdded: RegistryEvent {
         state.put(
             Membership(
                 collective: household.collective, person: member.person, household: household, since: entry.index))
+        for right in rights ?? [] { try state.updateRight(right, entry: entry) { _ in } }
     }
 }
 
@@ -108,7 +113,7 @@ public struct TownMoveRecorded: RegistryEvent {
         self.move = move
     }
 
-    public func touches() -> [EntityKey] { [Household.key(household.rawValue)] }
+    public func touches(_ entry: EntryContext) -> [EntityKey] { [Household.key(household.rawValue)] }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         var record = try state.require(Household.self, household.rawValue)
@@ -139,7 +144,7 @@ public struct RosterFiled: RegistryEvent {
         case filedWith = "filed_with"
     }
 
-    public func touches() -> [EntityKey] { [Collective.key(collective.rawValue)] }
+    public func touches(_ entry: EntryContext) -> [EntityKey] { [Collective.key(collective.rawValue)] }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         var record = try state.require(Collective.self, collective.rawValue)
@@ -161,7 +166,7 @@ public struct CharterFiled: RegistryEvent {
         self.charter = charter
     }
 
-    public func touches() -> [EntityKey] { [Collective.key(collective.rawValue)] }
+    public func touches(_ entry: EntryContext) -> [EntityKey] { [Collective.key(collective.rawValue)] }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         var record = try state.require(Collective.self, collective.rawValue)
@@ -189,7 +194,7 @@ public struct OrganisationRegistered: RegistryEvent {
         case creditCode = "uscc"
     }
 
-    public func touches() -> [EntityKey] { [Organisation.key(creditCode.rawValue)] }
+    public func touches(_ entry: EntryContext) -> [EntityKey] { [Organisation.key(creditCode.rawValue)] }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         state.put(Organisation(creditCode: creditCode, name: name))
@@ -205,7 +210,7 @@ public struct PolicySet: RegistryEvent {
 
     public init(policy: RegistryPolicy) { self.policy = policy }
 
-    public func touches() -> [EntityKey] { [PolicyRecord.key(PolicyRecord.singletonKey)] }
+    public func touches(_ entry: EntryContext) -> [EntityKey] { [PolicyRecord.key(PolicyRecord.singletonKey)] }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         state.put(PolicyRecord(policy: policy, setAt: entry.index))

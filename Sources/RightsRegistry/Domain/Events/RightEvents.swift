@@ -1,13 +1,45 @@
 extension ProjectionState {
-    /// Loads a right, lets `change` edit it, records the entry in its history and stores it.
+    /// The entities an event reads when it may issue certificates in `entry`: the year's
+    /// certificate sequence and the policy (for the place name in the number).
+    static func certificateKeys(_ entry: EntryContext) -> [EntityKey] {
+        [CertificateSequence.key(String(entry.day.year)), PolicyRecord.key(PolicyRecord.singletonKey)]
+    }
+
+    /// Stores a right created or changed by `entry`: records the entry in its history and, when
+    /// what its certificate states has changed, marks it and issues a new certificate if the
+    /// right is current.
+    mutating func save(_ right: Right, entry: EntryContext, restatesCertificate: Bool) throws {
+        var right = right
+        if right.history.last != entry.index { right.history.append(entry.index) }
+        if restatesCertificate {
+            right.updatedAt = entry.index
+            if right.status == .current { try issueCertificate(&right, entry: entry) }
+        }
+        put(right)
+    }
+
+    /// Loads a right, lets `change` edit it, and saves it.
     mutating func updateRight(
-        _ id: RightID, entry: EntryContext, changesCertificate: Bool = true, _ change: (inout Right) throws -> Void
+        _ id: RightID, entry: EntryContext, restatesCertificate: Bool = true, _ change: (inout Right) throws -> Void
     ) throws {
         var right = try require(Right.self, id.rawValue)
         try change(&right)
-        if right.history.last != entry.index { right.history.append(entry.index) }
-        if changesCertificate { right.updatedAt = entry.index }
-        put(right)
+        try save(right, entry: entry, restatesCertificate: restatesCertificate)
+    }
+
+    private mutating func issueCertificate(_ right: inout Right, entry: EntryContext) throws {
+        let policy = try get(PolicyRecord.self, PolicyRecord.singletonKey)?.policy ?? .default
+        let year = entry.day.year
+        var sequence = try get(CertificateSequence.self, String(year)) ?? CertificateSequence(year: year, last: 0)
+        sequence.last += 1
+        put(sequence)
+        let number = CertificateNumber.make(
+            kind: right.kind, region: right.region, place: policy.certificatePlace, year: year, sequence: sequence.last)
+        put(
+            CertificateRecord(
+                number: number, right: right.id, entry: entry.index, issuedOn: entry.day, issuer: policy.issuer,
+                supersedes: right.certificate))
+        right.certificate = number
     }
 }
 
@@ -54,12 +86,12 @@ public struct RightRegistered: RegistryEvent {
         return []
     }
 
-    public func touches() -> [EntityKey] {
-        [Right.key(id.rawValue)] + parcels.map { ParcelClaim.key($0.rawValue) }
+    public func touches(_ entry: EntryContext) -> [EntityKey] {
+        [Right.key(id.rawValue)] + parcels.map { ParcelClaim.key($0.rawValue) } + ProjectionState.certificateKeys(entry)
     }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
-        state.put(
+        try state.save(
             Right(
                 id: id, kind: detail.kind, status: noticeEnds == nil ? .current : .announced, holder: holder,
                 collective: collective, term: term, detail: detail, origin: origin, noticeEnds: noticeEnds,
@@ -68,7 +100,8 @@ public struct RightRegistered: RegistryEvent {
                     filed.entry = entry.index
                     return [filed]
                 } ?? [],
-                registeredAt: entry.index, updatedAt: entry.index))
+                registeredAt: entry.index, updatedAt: entry.index),
+            entry: entry, restatesCertificate: true)
         for parcel in parcels { state.put(ParcelClaim(parcel: parcel, right: id)) }
     }
 }
@@ -83,7 +116,9 @@ public struct RegistrationCompleted: RegistryEvent {
 
     public init(right: RightID) { self.right = right }
 
-    public func touches() -> [EntityKey] { [Right.key(right.rawValue)] }
+    public func touches(_ entry: EntryContext) -> [EntityKey] {
+        [Right.key(right.rawValue)] + ProjectionState.certificateKeys(entry)
+    }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         try state.updateRight(right, entry: entry) { right in
@@ -131,8 +166,8 @@ public struct RightTransferred: RegistryEvent {
         self.filing = filing
     }
 
-    public func touches() -> [EntityKey] {
-        var keys = [Right.key(right.rawValue), Right.key(target.rawValue)]
+    public func touches(_ entry: EntryContext) -> [EntityKey] {
+        var keys = [Right.key(right.rawValue), Right.key(target.rawValue)] + ProjectionState.certificateKeys(entry)
         keys += (parcels ?? []).map { ParcelClaim.key($0.rawValue) }
         if disposal != nil, case .household(let household) = from { keys.append(Household.key(household.rawValue)) }
         return keys
@@ -155,16 +190,16 @@ public struct RightTransferred: RegistryEvent {
                 receiving.detail = .contractLand(
                     ContractLand(parcels: (existing.parcels + moved).sorted { $0.code < $1.code }))
                 receiving.status = .current
-                receiving.updatedAt = entry.index
-                receiving.history.append(entry.index)
-                state.put(receiving)
+                try state.save(receiving, entry: entry, restatesCertificate: true)
             } else {
-                state.put(
+                try state.save(
                     Right(
                         id: target, kind: .contractLand, status: .current, holder: to, collective: source.collective,
                         term: source.term, detail: .contractLand(ContractLand(parcels: moved)), origin: .transfer,
-                        registeredAt: entry.index, updatedAt: entry.index))
+                        registeredAt: entry.index, updatedAt: entry.index),
+                    entry: entry, restatesCertificate: true)
             }
+
             for parcel in moved { state.put(ParcelClaim(parcel: parcel.code, right: target)) }
 
         case .collectiveShare(let holding) where target != right:
@@ -179,16 +214,15 @@ public struct RightTransferred: RegistryEvent {
             {
                 receiving.detail = .collectiveShare(
                     ShareHolding(shares: existing.shares + moving, shareClass: existing.shareClass))
-                receiving.updatedAt = entry.index
-                receiving.history.append(entry.index)
-                state.put(receiving)
+                try state.save(receiving, entry: entry, restatesCertificate: true)
             } else {
-                state.put(
+                try state.save(
                     Right(
                         id: target, kind: .collectiveShare, status: .current, holder: to, collective: source.collective,
                         term: nil,
                         detail: .collectiveShare(ShareHolding(shares: moving, shareClass: holding.shareClass)),
-                        origin: .transfer, registeredAt: entry.index, updatedAt: entry.index))
+                        origin: .transfer, registeredAt: entry.index, updatedAt: entry.index),
+                    entry: entry, restatesCertificate: true)
             }
 
         case .homestead, .landManagement, .collectiveShare:
@@ -226,7 +260,9 @@ public struct RightChanged: RegistryEvent {
         self.reason = reason
     }
 
-    public func touches() -> [EntityKey] { [Right.key(right.rawValue)] }
+    public func touches(_ entry: EntryContext) -> [EntityKey] {
+        [Right.key(right.rawValue)] + ProjectionState.certificateKeys(entry)
+    }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         try state.updateRight(right, entry: entry) { right in
@@ -256,7 +292,9 @@ public struct RightCorrected: RegistryEvent {
         self.document = document
     }
 
-    public func touches() -> [EntityKey] { [Right.key(right.rawValue)] }
+    public func touches(_ entry: EntryContext) -> [EntityKey] {
+        [Right.key(right.rawValue)] + ProjectionState.certificateKeys(entry)
+    }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         try state.updateRight(right, entry: entry) { right in
@@ -287,7 +325,7 @@ public struct RightCancelled: RegistryEvent {
         self.parcels = parcels
     }
 
-    public func touches() -> [EntityKey] {
+    public func touches(_ entry: EntryContext) -> [EntityKey] {
         [Right.key(right.rawValue)] + parcels.map { ParcelClaim.key($0.rawValue) }
     }
 
@@ -310,12 +348,12 @@ public struct RightFiled: RegistryEvent {
         self.filing = filing
     }
 
-    public func touches() -> [EntityKey] { [Right.key(right.rawValue)] }
+    public func touches(_ entry: EntryContext) -> [EntityKey] { [Right.key(right.rawValue)] }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         var filing = filing
         filing.entry = entry.index
-        try state.updateRight(right, entry: entry, changesCertificate: false) { right in right.filings.append(filing) }
+        try state.updateRight(right, entry: entry, restatesCertificate: false) { right in right.filings.append(filing) }
     }
 }
 
@@ -354,7 +392,7 @@ public struct EncumbranceRegistered: RegistryEvent {
     /// The ID the encumbrance gets when this event is entry `index`.
     public static func id(at index: UInt64) -> EncumbranceID { EncumbranceID(entry: index) }
 
-    public func touches() -> [EntityKey] { [Right.key(right.rawValue)] }
+    public func touches(_ entry: EntryContext) -> [EntityKey] { [Right.key(right.rawValue)] }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         let id = Self.id(at: entry.index)
@@ -362,7 +400,7 @@ public struct EncumbranceRegistered: RegistryEvent {
             Encumbrance(
                 id: id, right: right, kind: encumbrance, holder: holder, reference: reference, registeredOn: entry.day,
                 lapsesAfter: lapsesAfter, registeredAt: entry.index, amount: amount, beneficiary: beneficiary))
-        try state.updateRight(right, entry: entry, changesCertificate: false) { _ in }
+        try state.updateRight(right, entry: entry, restatesCertificate: false) { _ in }
     }
 }
 
@@ -382,13 +420,15 @@ public struct EncumbranceReleased: RegistryEvent {
         self.by = by
     }
 
-    public func touches() -> [EntityKey] { [Encumbrance.key(encumbrance.rawValue), Right.key(right.rawValue)] }
+    public func touches(_ entry: EntryContext) -> [EntityKey] {
+        [Encumbrance.key(encumbrance.rawValue), Right.key(right.rawValue)]
+    }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         var record = try state.require(Encumbrance.self, encumbrance.rawValue)
         record.released = Release(on: entry.day, by: by, entry: entry.index)
         state.put(record)
-        try state.updateRight(right, entry: entry, changesCertificate: false) { _ in }
+        try state.updateRight(right, entry: entry, restatesCertificate: false) { _ in }
     }
 }
 

@@ -21,12 +21,17 @@ public struct RegistryPolicy: Hashable, Sendable, Codable {
     /// The working-day calendar: official holidays and the weekend days worked instead (调休).
     public var holidays: [Day]
     public var workingWeekendDays: [Day]
+    /// 发证机关, as printed on certificates.
+    public var issuer: String
+    /// The place name in certificate numbers (县名, e.g. 海盐县); the county code when empty.
+    public var certificatePlace: String
 
     public init(
         publicNoticeWorkingDays: Int = 15, objectionDays: Int = 15, advanceNoticeDays: Int = 90,
         minimumRegistrableLeaseYears: Int = 5, homesteadAreaStandard: HomesteadAreaStandard = .zhejiang,
         homesteadMortgagePilots: [RegionCode] = [], homesteadTransferPilots: [RegionCode] = [],
-        holidays: [Day] = [], workingWeekendDays: [Day] = []
+        holidays: [Day] = [], workingWeekendDays: [Day] = [], issuer: String = "不动产登记机构",
+        certificatePlace: String = ""
     ) {
         self.publicNoticeWorkingDays = publicNoticeWorkingDays
         self.objectionDays = objectionDays
@@ -37,6 +42,8 @@ public struct RegistryPolicy: Hashable, Sendable, Codable {
         self.homesteadTransferPilots = homesteadTransferPilots
         self.holidays = holidays
         self.workingWeekendDays = workingWeekendDays
+        self.issuer = issuer
+        self.certificatePlace = certificatePlace
     }
 
     public static let `default` = RegistryPolicy()
@@ -54,7 +61,8 @@ public struct RegistryPolicy: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case holidays
+        case holidays, issuer
+        case certificatePlace = "certificate_place"
         case publicNoticeWorkingDays = "public_notice_working_days"
         case objectionDays = "objection_days"
         case advanceNoticeDays = "advance_notice_days"

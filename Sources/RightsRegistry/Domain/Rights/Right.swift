@@ -22,6 +22,8 @@ public struct Right: Hashable, Sendable, Codable {
     public var updatedAt: UInt64
     /// Every log entry that concerned this right, oldest first (`rights right history`).
     public var history: [UInt64]
+    /// The number of the certificate that states the right as it is now; nil while announced.
+    public var certificate: String?
 
     public init(
         id: RightID, kind: RightKind, status: RightStatus, holder: Holder, collective: CollectiveCode, term: Term?,
@@ -56,7 +58,7 @@ public struct Right: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, status, holder, collective, term, detail, origin, filings, history
+        case id, kind, status, holder, collective, term, detail, origin, filings, history, certificate
         case noticeEnds = "notice_ends"
         case registeredAt = "registered_at"
         case updatedAt = "updated_at"

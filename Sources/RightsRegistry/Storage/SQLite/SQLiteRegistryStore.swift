@@ -155,7 +155,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     /// Loads what the events touch, applies them, writes the changed rows.
     private func project(_ batch: [(LogEntry, any RegistryEvent)], _ db: Database) throws {
         var state = ProjectionState()
-        for key in Projector.touchedKeys(batch.map(\.1)) {
+        for key in Projector.touchedKeys(batch) {
             state.load(key, document: try Self.document(key, db))
         }
         for write in try Projector.apply(batch, to: &state) { try Self.write(write, db) }
@@ -283,6 +283,45 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
         let clause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         return (clause, StatementArguments(arguments))
+    }
+
+    // MARK: Checkpoints
+
+    public func latestCheckpoint() async throws -> StoredCheckpoint? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1").map(
+                Self.checkpoint)
+        }
+    }
+
+    public func checkpoint(covering size: UInt64) async throws -> StoredCheckpoint? {
+        try await writer.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT size, note FROM checkpoints WHERE size >= ? ORDER BY size LIMIT 1",
+                arguments: [Int64(size)]
+            ).map(Self.checkpoint)
+        }
+    }
+
+    public func checkpoints(after size: UInt64?, limit: Int) async throws -> [StoredCheckpoint] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT size, note FROM checkpoints WHERE size > ? ORDER BY size LIMIT ?",
+                arguments: [size.map(Int64.init) ?? -1, limit]
+            ).map(Self.checkpoint)
+        }
+    }
+
+    public func saveCheckpoint(_ checkpoint: StoredCheckpoint) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO checkpoints (size, note) VALUES (?, ?) ON CONFLICT(size) DO NOTHING",
+                arguments: [Int64(checkpoint.size), checkpoint.note])
+        }
+    }
+
+    static func checkpoint(_ row: Row) -> StoredCheckpoint {
+        StoredCheckpoint(size: UInt64(row["size"] as Int64), note: row["note"])
     }
 
     // MARK: Settings and maintenance

@@ -45,5 +45,17 @@ public enum SQLiteSchema {
             CREATE INDEX encumbrances_right ON encumbrances(right_id);
             CREATE TABLE settings (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
             """),
+        StoreMigration(
+            "2026-11-21-checkpoints",
+            """
+            CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
+            """),
+        StoreMigration(
+            "2026-11-21-certificates",
+            """
+            CREATE TABLE certificates (key TEXT PRIMARY KEY, right_id TEXT, doc TEXT NOT NULL) WITHOUT ROWID;
+            CREATE INDEX certificates_right ON certificates(right_id);
+            CREATE TABLE certificate_sequences (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
+            """),
     ]
 }

@@ -1,0 +1,80 @@
+/// Issuing and checking certificates. A certificate is the JWS of `CertificateDocument`, signed
+/// with the registry's current certificate key when it is exported; with `withProof` it comes
+/// with the `tlog-proof@v1` bundle that binds its entry to a signed checkpoint, so that anyone
+/// can check it offline.
+public struct Certificates: Sendable {
+    public let registry: Registry
+
+    public init(registry: Registry) { self.registry = registry }
+
+    /// A certificate number's record and the right it is for.
+    public func lookup(number: String) async throws -> (CertificateRecord, Right) {
+        guard let document = try await registry.store.document(CertificateRecord.key(number)) else {
+            throw RegistryError.notFound("certificate", number)
+        }
+        let record = try JSONValueDecoder().decode(CertificateRecord.self, from: document)
+        guard let right = try await registry.reads.right(record.right) else {
+            throw RegistryError.notFound("right", record.right.rawValue)
+        }
+        return (record, right)
+    }
+
+    /// The right's current certificate, or the right a certificate number is for.
+    public func current(for idOrNumber: String) async throws -> (CertificateRecord, Right) {
+        if let id = try? RightID(idOrNumber), let right = try await registry.reads.right(id) {
+            guard let number = right.certificate else {
+                throw RegistryError.conflict("certificate", "\(id) has no certificate (it is \(right.status.rawValue))")
+            }
+            return try await lookup(number: number)
+        }
+        let (record, right) = try await lookup(number: idOrNumber)
+        guard right.certificate == record.number, right.status == .current else {
+            throw RegistryError.conflict(
+                "certificate",
+                "\(record.number) is \(CertificateStatus(number: record.number, right: right).rawValue); the register now states \(right.certificate ?? "no certificate") for \(right.id)"
+            )
+        }
+        return (record, right)
+    }
+
+    /// The signed certificate and, with `withProof`, its proof bundle under the latest checkpoint.
+    public func export(_ idOrNumber: String, withProof: Bool) async throws -> CertificateExport {
+        guard let keys = registry.keys else { throw RegistryError.unavailable("signing certificates needs the keys") }
+        let (record, right) = try await current(for: idOrNumber)
+        guard let entry = try await registry.store.entries(record.entry..<(record.entry + 1)).first else {
+            throw RegistryError(code: "integrity.entry", message: "entry \(record.entry) is missing")
+        }
+        let report = try await RegistryQueries(registry: registry).report(right)
+        let payload = CertificateDocument.payload(record: record, report: report, entry: entry, registry: keys.origin)
+        let jws = try JWS.sign(payload: payload, type: CertificateDocument.type, with: keys.currentCertificateKey)
+        guard withProof else { return CertificateExport(jws: jws, proof: nil) }
+        guard let checkpoint = try await registry.store.latestCheckpoint(), checkpoint.size > entry.index else {
+            throw RegistryError.unavailable("no checkpoint covers entry \(entry.index) yet")
+        }
+        let hashes = try await MerkleTree.inclusionProof(
+            index: entry.index, size: checkpoint.size, reader: registry.store)
+        return CertificateExport(
+            jws: jws,
+            proof: TlogProof(extra: entry.bytes, index: entry.index, hashes: hashes, checkpoint: checkpoint.note))
+    }
+}
+
+/// A certificate as exported: the JWS, then (optionally) a blank line and the proof bundle.
+public struct CertificateExport: Sendable {
+    public let jws: String
+    public let proof: TlogProof?
+
+    public var text: String { jws + "\n" + (proof.map { "\n" + $0.text } ?? "") }
+
+    public init(jws: String, proof: TlogProof?) {
+        self.jws = jws
+        self.proof = proof
+    }
+
+    public init(text: String) throws(NoteError) {
+        let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        jws = String(lines[0]).trimmingCharacters(in: .whitespaces)
+        let rest = lines.count > 1 ? lines[1].drop { $0 == "\n" } : ""
+        proof = rest.isEmpty ? nil : try TlogProof(text: String(rest))
+    }
+}
