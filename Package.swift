@@ -62,8 +62,15 @@ let package = Package(
             path: "Benchmarks/ImportBenchmark",
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "LogBenchmark",
+            dependencies: ["RightsRegistry", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/LogBenchmark",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "RightsRegistryTests",
+
             dependencies: ["RightsRegistry", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/RightsRegistryTests",
             swiftSettings: strict

@@ -159,3 +159,66 @@ struct DemoTests {
         #expect(await cli("audit").exitCode == 0)
     }
 }
+
+@Suite("rights certificate and log")
+struct CertificateCLITests {
+    @Test(
+        "export with proof, verify offline with the published JWKS and verifier key; a tampered file fails naming the check"
+    )
+    func exportAndVerify() async throws {
+        let cli = try CLI()
+        #expect(await cli("init", "--name", "registry.test/330424").exitCode == 0)
+        let file = try cli.write("county.jsonl", countyFile(SyntheticCounty(householdsPerVillage: 2)))
+        #expect(await cli("import", file).exitCode == 0)
+        let certificate = cli.directory + "/cert.txt"
+        #expect(
+            await cli("certificate", "export", "330424100200000001J", "--with-proof", "-o", certificate).exitCode == 0)
+        let jwks = await cli("keys", "jwks")
+        let key = await cli("log", "key")
+        let jwksFile = try cli.write("jwks.json", jwks.stdout)
+        let keyFile = try cli.write("vkey", key.stdout)
+
+        let verified = await cli("certificate", "verify", certificate, "--jwks", jwksFile, "--checkpoint", keyFile)
+        #expect(verified.exitCode == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.out.count == 5)
+        #expect(verified.out.allSatisfy { $0.hasPrefix("✓") })
+
+        var text = try String(contentsOfFile: certificate, encoding: .utf8)
+        let proofLine = text.split(separator: "\n").first { $0.count == 44 && $0.hasSuffix("=") }!
+        let flipped = String(proofLine.first == "A" ? "B" : "A") + proofLine.dropFirst()
+        text = text.replacingOccurrences(of: proofLine, with: flipped)
+        let tampered = try cli.write("tampered.txt", text)
+        let refused = await cli("certificate", "verify", tampered, "--jwks", jwksFile, "--checkpoint", keyFile)
+        #expect(refused.exitCode == 1)
+        #expect(refused.out.contains { $0.hasPrefix("✗ inclusion") })
+        #expect(refused.err.last == "certificate invalid: inclusion failed")
+
+        let shown = await cli(
+            "right", "show",
+            try #require(
+                try JWS.parse(text.split(separator: "\n").first.map(String.init)!).payload["certificate_no"]?
+                    .stringValue), "--json")
+        #expect(try shown.json()["id"] == "330424100200000001J")
+    }
+
+    @Test("log checkpoint, proof and consistency answer from the stored tree")
+    func logCommands() async throws {
+        let cli = try CLI()
+        #expect(await cli("init", "--name", "registry.test/330424").exitCode == 0)
+        #expect(
+            await cli("import", try cli.write("county.jsonl", countyFile(SyntheticCounty(householdsPerVillage: 2))))
+                .exitCode == 0)
+        let checkpoint = await cli("log", "checkpoint")
+        let lines = checkpoint.out[0].split(separator: "\n")
+        #expect(lines[0] == "registry.test/330424")
+        #expect(lines[1] == "18")
+        let proof = try await cli("log", "proof", "--index", "5", "--json").json()
+        #expect(proof["tree_size"] == 18)
+        #expect(proof["root_hash"]?.stringValue == String(lines[2]))
+        let consistency = try await cli("log", "consistency", "--from", "3", "--to", "18").json()
+        #expect(consistency["hashes"]?.arrayValue?.isEmpty == false)
+        let bundle = await cli("log", "proof", "--index", "5", "--tlog-proof")
+        #expect(bundle.stdout.hasPrefix("c2sp.org/tlog-proof@v1\nextra "))
+        #expect(await cli("log", "proof", "--index", "18").exitCode == 65)
+    }
+}
