@@ -91,7 +91,7 @@ for size in sizes {
         }
         // Baseline: one indexed row read, the unit the proof is made of.
         let rowStart = now()
-        _ = try await queue.read { db in
+        _ = try queue.read { db in
             try Data.fetchOne(
                 db.cachedStatement(sql: "SELECT leaf_hash FROM log_entries WHERE idx = ?"), arguments: [Int64(index)])
         }
