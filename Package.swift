@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -44,7 +47,13 @@ let package = Package(
         ),
         .target(
             name: "RegistryServer",
-            dependencies: ["RightsRegistry", "Exchange"],
+            dependencies: [
+                "RightsRegistry", "Exchange",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -53,7 +62,9 @@ let package = Package(
                 "RightsRegistry", "Exchange", "RegistryServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
+
             swiftSettings: strict
         ),
         .executableTarget(
@@ -76,7 +87,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "RegistryServerTests",
+            dependencies: [
+                "RegistryServer", "RightsRegistry", "Exchange",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/RegistryServerTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "RegistryCLITests",
+
             dependencies: ["RegistryCLI", "RightsRegistry"],
             path: "Tests/RegistryCLITests",
             swiftSettings: strict

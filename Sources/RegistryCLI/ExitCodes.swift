@@ -10,7 +10,8 @@ enum ExitCodes {
         case .validation, .notFound: 65
         case .rule, .conflict: 1
         case .unavailable: 69
-        case .auth: 1
+        case .auth, .integrity: 1
+
         }
     }
 }

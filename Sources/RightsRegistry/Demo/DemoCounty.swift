@@ -7,6 +7,11 @@ public enum DemoCounty {
     public static let county = SyntheticCounty(townships: 1, villagesPerTownship: 2, householdsPerVillage: 10)
     public static let actor = "clerk:演示"
     public static let origin = "registry.example/330424"
+    /// The demo's bank and agent, as their tokens name them.
+    public static let bank = "91330424MA2B1234XJ"
+    public static let bankName = "海盐农村商业银行"
+    public static let agent = "330424198001010012"
+    public static let agentName = "村级代理员 李明"
 
     public struct Summary: Sendable {
         public let entries: UInt64
@@ -77,7 +82,16 @@ public enum DemoCounty {
             .recordTownMove(household(1, 1), TownMove(on: today, place: "海盐县武原街道")), actor: actor)
         try await registry.perform(
             .fileRoster(try CollectiveCode(villages[0] + "00"), filedWith: "海盐县农业农村局"), actor: actor)
+        try await registry.perform(
+            .registerMandate(
+                MandateApplication(
+                    principal: .household(household(0, 6)), agent: agent, agentName: agentName,
+                    matters: ["lease", "transfer", "share-sale"], authority: "代为办理土地经营权流转挂牌、签约",
+                    term: try Term(start: today, end: today.adding(years: 1)), document: "委托书(2026)06号",
+                    signedByPrincipal: true, signedByAgent: true)),
+            actor: actor)
         let newcomer = try HouseholdCode(villages[0] + "000011")
+
         try await registry.perform(
             .registerHousehold(
                 HouseholdApplication(

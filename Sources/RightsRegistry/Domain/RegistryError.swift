@@ -34,11 +34,13 @@ public struct RegistryError: Error, Sendable, CustomStringConvertible {
         case conflict
         case auth
         case unavailable
+        /// The register contradicts itself (a tampered row, a bad checkpoint): never the caller's fault.
+        case integrity
     }
 
     public var category: Category {
         let prefix = code.prefix { $0 != "." }
-        return Category(rawValue: String(prefix)) ?? .validation
+        return Category(rawValue: String(prefix)) ?? .integrity
     }
 
     /// The rule-book id for `rule.*` codes ("L-14").

@@ -62,8 +62,10 @@ extension PolicyRecord: Entity {
 public enum RegistryTables {
     public static let all: [EntityTable] = [
         Collective.table, Household.table, Membership.table, Organisation.table, Right.table, ParcelClaim.table,
-        Encumbrance.table, PolicyRecord.table, CertificateRecord.table, CertificateSequence.table,
+        Encumbrance.table, PolicyRecord.table, CertificateRecord.table, CertificateSequence.table, Mandate.table,
+        Watch.table,
     ]
+
 }
 
 extension CertificateRecord: Entity {
@@ -76,4 +78,17 @@ extension CertificateSequence: Entity {
     public static let table = EntityTable(name: "certificate_sequences", columns: [])
     public var key: String { String(year) }
     public var columnValues: [String?] { [] }
+}
+
+extension Mandate: Entity {
+    public static let table = EntityTable(name: "mandates", columns: ["principal", "agent"])
+    public var key: String { id }
+    public var columnValues: [String?] { [principal.rawValue, agent] }
+}
+
+extension Watch: Entity {
+    public static let table = EntityTable(name: "watches", columns: ["party", "right_id"])
+    public static func key(party: String, right: RightID) -> String { "\(party)/\(right.rawValue)" }
+    public var key: String { Self.key(party: party, right: right) }
+    public var columnValues: [String?] { [party, right.rawValue] }
 }

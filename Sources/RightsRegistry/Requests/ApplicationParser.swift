@@ -245,3 +245,30 @@ public enum ApplicationParser {
         return consents.count == elements.count ? consents : nil
     }
 }
+
+extension ApplicationParser {
+    /// The body of `POST /v1/mandates`.
+    public static func mandate(_ reader: inout FieldReader) -> MandateApplication? {
+        let principal = holder(&reader, "principal")
+        let agent = reader.string("agent")
+        let agentName = reader.string("agent_name")
+        let matters = reader.strings("matters") { text throws(InvalidValue) in
+            guard ["lease", "transfer", "share-sale", "mortgage", "withdrawal"].contains(text) else {
+                throw InvalidValue("one of lease, transfer, share-sale, mortgage, withdrawal")
+            }
+            return text
+        }
+        let authority = reader.string("authority")
+        let term = term(&reader, "term")
+        let document = reader.string("document")
+        let byPrincipal = reader.bool("signed_by_principal", required: false)
+        let byAgent = reader.bool("signed_by_agent", required: false)
+        guard let principal, let agent, let agentName, let matters, let authority, let term, let document else {
+            return nil
+        }
+        return MandateApplication(
+            principal: principal, agent: agent, agentName: agentName, matters: matters, authority: authority,
+            term: term,
+            document: document, signedByPrincipal: byPrincipal ?? false, signedByAgent: byAgent ?? false)
+    }
+}

@@ -40,7 +40,16 @@ public protocol RegistryStore: SubtreeReader {
     /// Stores a checkpoint; one of the same size already stored is kept.
     func saveCheckpoint(_ checkpoint: StoredCheckpoint) async throws
 
+    /// Records kept beside the register but not part of it (API token hashes, idempotency
+    /// keys): not logged, not audited, not rebuilt.
+    func sideRecord(_ table: String, key: String) async throws -> [UInt8]?
+    /// Stores a record; with `onlyIfAbsent`, writes nothing and returns false if the key exists.
+    @discardableResult
+    func putSideRecord(_ table: String, key: String, value: [UInt8], onlyIfAbsent: Bool) async throws -> Bool
+    func deleteSideRecord(_ table: String, key: String) async throws
+
     /// Registry settings kept beside the log (origin name, time zone).
+
     func setting(_ name: String) async throws -> String?
     func setSetting(_ name: String, _ value: String) async throws
 }

@@ -32,7 +32,30 @@ public struct Registrar: Sendable {
         case .completeRegistration(let id): return try await complete(id)
         case .onRight(let id, let act): return try await perform(act, on: id)
         case .setPolicy(let policy): return PolicySet(policy: policy)
+        case .registerMandate(let application): return try await registerMandate(application)
         }
+    }
+
+    /// FLM-8: a mandate states matters, authority and period and is signed by both sides; the
+    /// principal must be on the register.
+    func registerMandate(_ application: MandateApplication) async throws -> any RegistryEvent {
+        guard application.signedByPrincipal, application.signedByAgent else {
+            throw RegistryError.rule(
+                "FLM-8", "a 委托书 must be signed or sealed by both the principal and the agent", field: "signed")
+        }
+        guard !application.matters.isEmpty else {
+            throw RegistryError.rule("FLM-8", "a 委托书 names the matters it covers", field: "matters")
+        }
+        _ = try required(application.authority, "authority")
+        _ = try required(application.agent, "agent")
+        try await requireKnown(application.principal, field: "principal")
+        guard application.term.end >= today else {
+            throw RegistryError.rule("FLM-8", "the mandate's period ended on \(application.term.end)", field: "term")
+        }
+        return MandateRegistered(
+            principal: application.principal, agent: application.agent, agentName: application.agentName,
+            matters: application.matters.sorted(), authority: application.authority, term: application.term,
+            document: application.document)
     }
 
     // MARK: Parties

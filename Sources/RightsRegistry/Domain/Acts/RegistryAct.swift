@@ -12,6 +12,36 @@ public enum RegistryAct: Sendable {
     case completeRegistration(RightID)
     case onRight(RightID, RightAct)
     case setPolicy(RegistryPolicy)
+    case registerMandate(MandateApplication)
+}
+
+/// A written mandate to register (《农村土地经营权流转管理办法》 art. 8).
+public struct MandateApplication: Sendable, Hashable {
+    public var principal: Holder
+    public var agent: String
+    public var agentName: String
+    public var matters: [String]
+    public var authority: String
+    public var term: Term
+    public var document: String
+    /// Art. 8: signed or sealed by both principal and agent.
+    public var signedByPrincipal: Bool
+    public var signedByAgent: Bool
+
+    public init(
+        principal: Holder, agent: String, agentName: String, matters: [String], authority: String, term: Term,
+        document: String, signedByPrincipal: Bool, signedByAgent: Bool
+    ) {
+        self.principal = principal
+        self.agent = agent
+        self.agentName = agentName
+        self.matters = matters
+        self.authority = authority
+        self.term = term
+        self.document = document
+        self.signedByPrincipal = signedByPrincipal
+        self.signedByAgent = signedByAgent
+    }
 }
 
 public struct CollectiveApplication: Sendable, Hashable {

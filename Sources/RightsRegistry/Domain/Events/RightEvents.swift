@@ -439,5 +439,7 @@ extension EventCatalog {
         RosterFiled.self, CharterFiled.self, OrganisationRegistered.self, PolicySet.self, RightRegistered.self,
         RegistrationCompleted.self, RightTransferred.self, RightChanged.self, RightCorrected.self,
         RightCancelled.self, RightFiled.self, EncumbranceRegistered.self, EncumbranceReleased.self,
+        MandateRegistered.self, CollateralSearched.self,
     ])
+
 }

@@ -332,6 +332,34 @@ public final class SQLiteRegistryStore: RegistryStore {
         StoredCheckpoint(size: UInt64(row["size"] as Int64), note: row["note"])
     }
 
+    // MARK: Side records
+
+    public func sideRecord(_ table: String, key: String) async throws -> [UInt8]? {
+        try await writer.read { db in
+            try Data.fetchOne(
+                db, sql: "SELECT value FROM side_records WHERE tbl = ? AND key = ?", arguments: [table, key]
+            )
+            .map(Array.init)
+        }
+    }
+
+    @discardableResult
+    public func putSideRecord(_ table: String, key: String, value: [UInt8], onlyIfAbsent: Bool) async throws -> Bool {
+        try await writer.write { db in
+            let conflict = onlyIfAbsent ? "DO NOTHING" : "DO UPDATE SET value = excluded.value"
+            try db.execute(
+                sql: "INSERT INTO side_records (tbl, key, value) VALUES (?, ?, ?) ON CONFLICT(tbl, key) \(conflict)",
+                arguments: [table, key, Data(value)])
+            return db.changesCount > 0
+        }
+    }
+
+    public func deleteSideRecord(_ table: String, key: String) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM side_records WHERE tbl = ? AND key = ?", arguments: [table, key])
+        }
+    }
+
     // MARK: Settings and maintenance
 
     public func setting(_ name: String) async throws -> String? {

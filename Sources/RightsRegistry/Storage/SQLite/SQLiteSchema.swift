@@ -57,5 +57,20 @@ public enum SQLiteSchema {
             CREATE INDEX certificates_right ON certificates(right_id);
             CREATE TABLE certificate_sequences (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
             """),
+        StoreMigration(
+            "2026-11-21-side-records",
+            """
+            CREATE TABLE side_records (tbl TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (tbl, key))
+                WITHOUT ROWID;
+            """),
+        StoreMigration(
+            "2026-11-21-mandates-and-watches",
+            """
+            CREATE TABLE mandates (key TEXT PRIMARY KEY, principal TEXT, agent TEXT, doc TEXT NOT NULL);
+            CREATE INDEX mandates_agent ON mandates(agent);
+            CREATE TABLE watches (key TEXT PRIMARY KEY, party TEXT, right_id TEXT, doc TEXT NOT NULL) WITHOUT ROWID;
+            CREATE INDEX watches_party ON watches(party);
+            """),
+
     ]
 }

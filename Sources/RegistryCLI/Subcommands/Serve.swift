@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import RegistryServer
+import RightsRegistry
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the JSON API (HTTP) on the registry; SIGTERM or SIGINT stops it gracefully.",
+        discussion: "With --demo on an empty database it first registers a demo county and prints a token per role.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 8080
+
+    @Flag(help: "Register a demo county first (empty database only) and print one token per role.")
+    var demo = false
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+    }
+
+    func run() async throws {
+        try await runReporting {
+            // Only the executable bootstraps logging (swift-log's rule); libraries take a Logger.
+            LoggingSystem.bootstrap(StreamLogHandler.standardError)
+            var logger = Logger(label: "rights.server")
+            logger.logLevel = Logger.Level(rawValue: logLevel)!
+            if demo { try await prepareDemo() }
+            let registry = try await global.openRegistry()
+            let services = RegistryServices(registry: registry)
+            if demo { try await printDemoTokens(services) }
+            Console.current.out("Serving registry \(registry.origin ?? "?") on http://\(host):\(port)")
+            let application = buildApplication(
+                configuration: ServerConfiguration(host: host, port: port, services: services, logger: logger))
+            try await application.runService()
+        }
+    }
+
+    /// An empty (or missing) database becomes the demo county.
+    func prepareDemo() async throws {
+        let store = try global.openStore(creating: true)
+        guard try await store.size() == 0 else {
+            Console.current.out("\(global.databasePath) already holds a register; serving it as it is.")
+            return
+        }
+        let keys: KeyRing
+        if try await store.setting(RegistrySettings.origin) == nil {
+            if let existing = try? KeyRing.load(from: global.keyDirectory) {
+                keys = existing
+            } else {
+                keys = try KeyRing.create(at: global.keyDirectory, origin: DemoCounty.origin, algorithm: .ed25519)
+            }
+
+            try await store.setSetting(RegistrySettings.origin, keys.origin)
+        } else {
+            keys = try KeyRing.load(from: global.keyDirectory)
+        }
+        let summary = try await DemoCounty.register(in: Registry(store: store, keys: keys))
+        Console.current.out("Demo county registered: \(summary.entries) log entries.")
+    }
+
+    func printDemoTokens(_ services: RegistryServices) async throws {
+        let principals = [
+            Principal(role: .admin, name: "管理员"),
+            Principal(role: .clerk, name: "王芳", scope: try RegionCode("330424100")),
+            Principal(role: .exchange, name: "海盐县农村产权交易中心"),
+            Principal(role: .agent, name: DemoCounty.agentName, party: DemoCounty.agent),
+            Principal(role: .bank, name: DemoCounty.bankName, party: DemoCounty.bank),
+        ]
+        Console.current.out("Tokens (shown once):")
+        for principal in principals {
+            let token = try await services.tokens.issue(principal)
+            Console.current.out(
+                "  \(principal.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(token)")
+        }
+    }
+}
+
+struct Token: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "API tokens for the JSON server.", subcommands: [Issue.self])
+
+    struct Issue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a bearer token; it is printed once, only its hash is kept.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "admin, clerk, exchange, agent or bank.")
+        var role: String
+
+        @Option(help: "Who the token is for (logged as the actor of its acts).")
+        var name: String
+
+        @Option(help: "A clerk's region: a region code prefix (6, 9 or 12 digits).")
+        var scope: String?
+
+        @Option(help: "An agent's or bank's identifier (credit code or ID number).")
+        var party: String?
+
+        func run() async throws {
+            try await runReporting {
+                guard let role = Role(rawValue: role) else {
+                    throw RegistryError.invalid(
+                        "role", "one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                let region = try scope.map { scope in try field("scope") { try RegionCode(scope) } }
+                if role == .clerk, region == nil {
+                    throw RegistryError.invalid("scope", "a clerk's token needs --scope")
+                }
+                if role == .agent || role == .bank, party == nil {
+                    throw RegistryError.invalid("party", "an \(role.rawValue)'s token needs --party")
+                }
+                let registry = try await global.openRegistry(writing: false)
+                let token = try await TokenStore(store: registry.store).issue(
+                    Principal(role: role, name: name, scope: region, party: party))
+                Console.current.out(token)
+            }
+        }
+    }
+}

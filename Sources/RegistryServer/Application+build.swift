@@ -1,0 +1,57 @@
+public import Hummingbird
+public import Logging
+public import RightsRegistry
+
+/// How to run the server.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var services: RegistryServices
+    public var logger: Logger
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, services: RegistryServices, logger: Logger) {
+        self.host = host
+        self.port = port
+        self.services = services
+        self.logger = logger
+    }
+}
+
+/// The router of every route, with its middleware: bearer tokens, request log, metrics,
+/// problem+json answers; idempotency keys are honoured per endpoint, after its role check.
+public func buildRouter(services: RegistryServices) -> Router<RegistryRequestContext> {
+    let router = Router(context: RegistryRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: AuthMiddleware(tokens: services.tokens))
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: PrometheusMiddleware(registry: services.metrics))
+    router.add(middleware: ProblemMiddleware())
+    let idempotency = Idempotency(store: services.registry.store)
+    let endpoints = services.endpoints
+    for endpoint in endpoints {
+        router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
+            try await endpoint.respond(request, context, idempotency: idempotency)
+        }
+    }
+    // A known path asked with a method it does not have: 405 with `Allow`, not 404.
+    for (path, methods) in Dictionary(grouping: endpoints, by: \.path).mapValues({ $0.map(\.method) }) {
+        let allowed = methods.map(\.rawValue).sorted().joined(separator: ", ")
+        let others: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options, .trace, .head]
+        for method in others where !methods.contains(method) && !(method == .head && methods.contains(.get)) {
+            router.on(RouterPath(path), method: method) { _, _ -> Response in
+                throw Problem(
+                    status: .methodNotAllowed, code: "http.405", detail: "\(path) answers \(allowed)", allow: allowed)
+            }
+        }
+    }
+    return router
+}
+
+/// The server as a service: run it with `runService()` for graceful shutdown on SIGTERM and
+/// SIGINT (requests in flight finish; each act is one transaction, so nothing is half written).
+public func buildApplication(configuration: ServerConfiguration) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(services: configuration.services),
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "rights"),
+        logger: configuration.logger)
+}

@@ -1,0 +1,129 @@
+public import Hummingbird
+public import RightsRegistry
+
+/// Clerks register collectives, households, their members, organisations and mandates, each
+/// within their region.
+public struct PartiesController: Sendable {
+    let services: RegistryServices
+
+    public init(services: RegistryServices) { self.services = services }
+
+    static let clerks: Access = .roles([.clerk, .admin])
+
+    static func created(_ id: String) -> [Int: Operation.Answer] {
+        [201: Operation.Answer("\(id) registered: the log entry", "application/json", Schemas.ref("Recorded"))]
+    }
+
+    public var endpoints: [Endpoint] {
+        [
+            Endpoint(
+                .post, "/v1/collectives", access: Self.clerks,
+                Operation(
+                    id: "registerCollective", summary: "Register a collective economic organisation (发包方).",
+                    tags: ["clerk"],
+                    body: ("application/json", Schemas.ref("Collective")), responses: Self.created("the collective"))
+            ) { request, context in
+                var reader = FieldReader(try await request.json(context: context))
+                let application = ApplicationParser.collective(&reader, origin: .application)
+                reader.rejectUnknownFields()
+                try reader.finish()
+                try context.requireScope(application!.region)
+                return try await services.record(.registerCollective(application!), context: context)
+            },
+            Endpoint(
+                .post, "/v1/households", access: Self.clerks,
+                Operation(
+                    id: "registerHousehold", summary: "Register a household (承包方) with its members.", tags: ["clerk"],
+                    body: ("application/json", Schemas.ref("Household")), responses: Self.created("the household"))
+            ) { request, context in
+                var reader = FieldReader(try await request.json(context: context))
+                let application = ApplicationParser.household(&reader, origin: .application)
+                reader.rejectUnknownFields()
+                try reader.finish()
+                try context.requireScope(application!.code.collective.region)
+                return try await services.record(.registerHousehold(application!), context: context)
+            },
+            Endpoint(
+                .post, "/v1/households/{code}/members", access: Self.clerks,
+                Operation(
+                    id: "addMember", summary: "Add a member to a household (and to its collective's roster).",
+                    tags: ["clerk"],
+                    parameters: [Parameter("code", in: .path, "the 承包方 code")],
+                    body: ("application/json", Schemas.ref("Member")), responses: Self.created("the member"))
+            ) { request, context in
+                let code = try services.parse("code") { try HouseholdCode(try context.parameter("code")) }
+                var reader = FieldReader(try await request.json(context: context))
+                let member = ApplicationParser.member(&reader)
+                try reader.finish()
+                try context.requireScope(code.collective.region)
+                return try await services.record(.addMember(code, member!), context: context)
+            },
+            Endpoint(
+                .post, "/v1/organisations", access: Self.clerks,
+                Operation(
+                    id: "registerOrganisation",
+                    summary: "Register an organisation that may hold rights (a cooperative, a company).",
+                    tags: ["clerk"], body: ("application/json", Schemas.ref("Organisation")),
+                    responses: Self.created("the organisation"))
+            ) { request, context in
+                var reader = FieldReader(try await request.json(context: context))
+                let code = reader.value("uscc", CreditCode.init)
+                let name = reader.string("name")
+                reader.rejectUnknownFields()
+                try reader.finish()
+                return try await services.record(
+                    .registerOrganisation(Organisation(creditCode: code!, name: name!)), context: context)
+            },
+            Endpoint(
+                .post, "/v1/mandates", access: Self.clerks,
+                Operation(
+                    id: "registerMandate",
+                    summary: "Register a written mandate (委托书) letting an agent act for a party (流转管理办法 art. 8).",
+                    tags: ["clerk"], body: ("application/json", Schemas.ref("Mandate")),
+                    responses: Self.created("the mandate"))
+            ) { request, context in
+                var reader = FieldReader(try await request.json(context: context))
+                let application = ApplicationParser.mandate(&reader)
+                reader.rejectUnknownFields()
+                try reader.finish()
+                if case .household(let code) = application!.principal {
+                    try context.requireScope(code.collective.region)
+                }
+                return try await services.record(.registerMandate(application!), context: context)
+            },
+        ]
+    }
+}
+
+extension RegistryServices {
+    /// Performs a registry act for the caller and answers 201 with its entry.
+    func record(_ act: RegistryAct, context: RegistryRequestContext, right: RightID? = nil) async throws -> Response {
+        let entry = try await registry.perform(act, actor: try context.caller().actor)
+        return try await recorded(entry, right: right, context: context)
+    }
+
+    func recorded(_ entry: LogEntry, right: RightID?, context: RegistryRequestContext) async throws -> Response {
+        var answer: [String: JSONValue] = ["index": .number(Double(entry.index)), "kind": .string(entry.kind)]
+        var headers: HTTPFields = [:]
+        let payload = entry.payload
+        if entry.kind == MandateRegistered.kind { answer["id"] = .string(MandateRegistered.id(at: entry.index)) }
+        if let id = right ?? payload["id"]?.stringValue.flatMap({ try? RightID($0) }),
+            let report = try? await queries.report(id)
+        {
+            answer["right"] = report.json(context.principal?.seesFullIDNumbers == true ? .full : .masked)
+            headers[.location] = "/v1/rights/\(id.rawValue)"
+            headers[.eTag] = RightsController.etag(report.right, encumbrances: report.encumbrances)
+
+        }
+        return .json(.object(answer), status: .created, headers: headers)
+    }
+
+    /// A value from the URL, as a 422 naming the field when invalid.
+    func parse<T>(_ field: String, _ make: () throws -> T) throws -> T {
+        do {
+            return try make()
+        } catch let error as InvalidValue {
+            throw RegistryError.invalid(field, error.reason)
+        }
+    }
+}

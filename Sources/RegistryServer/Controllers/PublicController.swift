@@ -1,0 +1,166 @@
+import Foundation
+public import Hummingbird
+import Prometheus
+public import RightsRegistry
+
+/// What anyone may ask: health, metrics, the API description, the keys, the log and its
+/// proofs, and whether a certificate is genuine and still what the register says.
+public struct PublicController: Sendable {
+    let services: RegistryServices
+
+    public init(services: RegistryServices) { self.services = services }
+
+    public var endpoints: [Endpoint] {
+        [
+            Endpoint(
+                .get, "/healthz", access: .everyone,
+                Operation(
+                    id: "health", summary: "Liveness: 200 while the store answers.", tags: ["public"],
+                    responses: [
+                        200: Operation.Answer("healthy", "application/json", Schemas.object(["status": Schemas.string]))
+                    ])
+            ) { _, _ in
+                _ = try await services.registry.store.size()
+                return .json(["status": "ok"])
+            },
+            Endpoint(
+                .get, "/metrics", access: .everyone,
+                Operation(
+                    id: "metrics", summary: "Prometheus text: requests and latency by route, register size.",
+                    tags: ["public"],
+                    responses: [200: Operation.Answer("metrics", "text/plain; version=0.0.4", Schemas.string)])
+            ) { _, _ in
+                services.registerSize.set(Int64(try await services.registry.store.size()))
+                var buffer: [UInt8] = []
+                services.metrics.emit(into: &buffer)
+                return .text(String(decoding: buffer, as: UTF8.self), contentType: "text/plain; version=0.0.4")
+            },
+            Endpoint(
+                .get, "/openapi.json", access: .everyone,
+                Operation(
+                    id: "openapi", summary: "This API, as OpenAPI 3.1.", tags: ["public"],
+                    responses: [200: Operation.Answer("the description", "application/json", Schemas.anyObject)])
+            ) { _, _ in .json(services.openAPI) },
+            Endpoint(
+                .get, "/.well-known/jwks.json", access: .everyone,
+                Operation(
+                    id: "jwks", summary: "The certificate public keys, old ones included.", tags: ["public"],
+                    responses: [200: Operation.Answer("the key set", "application/json", Schemas.ref("JWKS"))])
+            ) { _, _ in .json(try services.keys().jwks) },
+            Endpoint(
+                .get, "/v1/log/checkpoint", access: .everyone,
+                Operation(
+                    id: "checkpoint", summary: "The latest signed checkpoint (C2SP tlog-checkpoint).", tags: ["log"],
+                    responses: [200: Operation.Answer("the signed note", "text/plain; charset=utf-8", Schemas.string)])
+            ) { _, _ in
+                guard let checkpoint = try await services.registry.store.latestCheckpoint() else {
+                    throw RegistryError.notFound("checkpoint", "(the log is empty)")
+                }
+                return .text(checkpoint.note)
+            },
+            Endpoint(
+                .get, "/v1/log/key", access: .everyone,
+                Operation(
+                    id: "checkpointKey", summary: "The checkpoint verifier key (C2SP vkey).", tags: ["log"],
+                    responses: [200: Operation.Answer("the verifier key", "text/plain; charset=utf-8", Schemas.string)])
+            ) { _, _ in .text(try services.keys().verifierKey + "\n") },
+            Endpoint(
+                .get, "/v1/log/entries/{index}", access: .everyone,
+                Operation(
+                    id: "entry", summary: "One log entry; ID numbers are masked for callers other than clerks.",
+                    tags: ["log"],
+                    parameters: [Parameter("index", in: .path, "the entry's index", schema: Schemas.integer)],
+                    responses: [200: Operation.Answer("the entry", "application/json", Schemas.ref("Entry"))])
+            ) { _, context in
+                guard let index = UInt64(try context.parameter("index")) else {
+                    throw RegistryError.invalid("index", "must be a non-negative integer")
+                }
+                guard let entry = try await services.registry.store.entries(index..<(index + 1)).first else {
+                    throw RegistryError.notFound("entry", String(index))
+                }
+                return .json(services.entryJSON(entry, for: context.principal))
+            },
+            Endpoint(
+                .get, "/v1/log/proofs/inclusion", access: .everyone,
+                Operation(
+                    id: "inclusionProof", summary: "RFC 9162 inclusion proof of entry `index` in the tree of `size`.",
+                    tags: ["log"],
+                    parameters: [
+                        Parameter("index", in: .query, required: true, "the entry", schema: Schemas.integer),
+                        Parameter(
+                            "size", in: .query, "tree size (default: the latest checkpoint's)",
+                            schema: ["type": "integer", "minimum": 1]),
+                    ],
+                    responses: [200: Operation.Answer("the proof", "application/json", Schemas.ref("InclusionProof"))])
+            ) { request, _ in
+                guard let index = try request.integerQuery("index") else {
+                    throw RegistryError.invalid("index", "required")
+                }
+                let store = services.registry.store
+                let logSize = try await store.size()
+                var size = logSize
+                if let requested = try request.integerQuery("size") {
+                    size = requested
+                } else if let checkpoint = try await store.latestCheckpoint() {
+                    size = checkpoint.size
+                }
+
+                guard size <= logSize else { throw RegistryError.invalid("size", "the log has \(logSize) entries") }
+                guard index < size else { throw RegistryError.invalid("index", "must be below the tree size \(size)") }
+                let hashes = try await MerkleTree.inclusionProof(index: index, size: size, reader: store)
+                let root = try await MerkleTree.root(size: size, reader: store)
+                return .json([
+                    "index": .number(Double(index)), "tree_size": .number(Double(size)),
+                    "root_hash": .string(root.base64),
+                    "hashes": .array(hashes.map { .string($0.base64) }),
+                ])
+            },
+            Endpoint(
+                .get, "/v1/log/proofs/consistency", access: .everyone,
+                Operation(
+                    id: "consistencyProof", summary: "RFC 9162 consistency proof between tree sizes `from` and `to`.",
+                    tags: ["log"],
+                    parameters: [
+                        Parameter(
+                            "from", in: .query, required: true, "the older size",
+                            schema: ["type": "integer", "minimum": 1]),
+                        Parameter("to", in: .query, required: true, "the newer size", schema: Schemas.integer),
+                    ],
+                    responses: [200: Operation.Answer("the proof", "application/json", Schemas.ref("ConsistencyProof"))]
+                )
+            ) { request, _ in
+                guard let from = try request.integerQuery("from"), let to = try request.integerQuery("to") else {
+                    throw RegistryError.invalid("from", "from and to are required")
+                }
+                let logSize = try await services.registry.store.size()
+                guard from > 0, from <= to, to <= logSize else {
+                    throw RegistryError.invalid("from", "need 0 < from ≤ to ≤ \(logSize)")
+                }
+                let hashes = try await MerkleTree.consistencyProof(from: from, to: to, reader: services.registry.store)
+                return .json([
+                    "from": .number(Double(from)), "to": .number(Double(to)),
+                    "hashes": .array(hashes.map { .string($0.base64) }),
+                ])
+            },
+            Endpoint(
+                .post, "/v1/certificates/verify", access: .everyone,
+                Operation(
+                    id: "verifyCertificate",
+                    summary:
+                        "Check a certificate (the JWS text, optionally with its proof) and what the register says of it now.",
+                    tags: ["public"], body: ("application/jose", Schemas.string),
+                    responses: [
+                        200: Operation.Answer("the verdict", "application/json", Schemas.ref("CertificateVerification"))
+                    ])
+            ) { request, context in
+                let text = String(decoding: try await request.bytes(context: context), as: UTF8.self)
+                guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                    throw Problem(
+                        status: .badRequest, code: "validation.body", detail: "send the certificate (the JWS text)")
+                }
+                return .json(try await services.verifyCertificate(text, for: context.principal))
+
+            },
+        ]
+    }
+}

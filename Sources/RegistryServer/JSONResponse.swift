@@ -1,0 +1,63 @@
+import Foundation
+public import HTTPTypes
+public import Hummingbird
+public import RightsRegistry
+
+extension Response {
+    /// A JSON answer in canonical form.
+    public static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:])
+        -> Response
+    {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(
+            status: status, headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: CanonicalJSON.bytes(value))))
+    }
+
+    public static func text(
+        _ text: String, contentType: String = "text/plain; charset=utf-8", status: HTTPResponse.Status = .ok
+    )
+        -> Response
+    {
+        Response(
+            status: status, headers: [.contentType: contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+extension Request {
+    /// The body as bytes.
+    public func bytes(context: RegistryRequestContext) async throws -> [UInt8] {
+        do {
+            let buffer = try await body.collect(upTo: context.maxUploadSize)
+            return Array(buffer.readableBytesView)
+        } catch let error as HTTPError {
+            throw error
+        } catch {
+            throw Problem(status: .contentTooLarge, code: "validation.body", detail: "the body is larger than 1 MB")
+        }
+    }
+
+    /// The body as a JSON value; malformed JSON is a 400.
+    public func json(context: RegistryRequestContext) async throws -> JSONValue {
+        let bytes = try await bytes(context: context)
+        guard !bytes.isEmpty else {
+            throw Problem(status: .badRequest, code: "validation.body", detail: "the body is empty")
+        }
+        do {
+            return try JSONParser.parse(bytes)
+        } catch {
+            throw Problem(status: .badRequest, code: "validation.body", detail: "\(error)")
+        }
+    }
+
+    /// A query parameter that must be a non-negative integer, if present.
+    public func integerQuery(_ name: String) throws -> UInt64? {
+        guard let text = uri.queryParameters.get(name) else { return nil }
+        guard let value = UInt64(text) else {
+            throw RegistryError.invalid(name, "must be a non-negative integer")
+        }
+        return value
+    }
+}

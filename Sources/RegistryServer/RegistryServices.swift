@@ -1,0 +1,76 @@
+public import Prometheus
+public import RightsRegistry
+
+/// What the routes work with: the register, the tokens, the metrics.
+public struct RegistryServices: Sendable {
+    public let registry: Registry
+    public let tokens: TokenStore
+    public let metrics: PrometheusCollectorRegistry
+    let registerSize: Gauge
+
+    public init(registry: Registry, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        tokens = TokenStore(store: registry.store)
+        self.metrics = metrics
+        registerSize = metrics.makeGauge(name: "rights_log_entries", help: "Entries in the register's log")
+    }
+
+    var queries: RegistryQueries { RegistryQueries(registry: registry) }
+
+    func keys() throws -> KeyRing {
+        guard let keys = registry.keys else {
+            throw RegistryError.unavailable("the server was started without its keys")
+        }
+        return keys
+    }
+
+    /// Every route of the server.
+    public var endpoints: [Endpoint] {
+        PublicController(services: self).endpoints + PartiesController(services: self).endpoints
+            + RightsController(services: self).endpoints + CollateralController(services: self).endpoints
+    }
+
+    var openAPI: JSONValue { OpenAPIDocument.build(endpoints: endpoints, origin: registry.origin) }
+
+    /// A log entry as a caller may see it: ID numbers masked unless the caller is a clerk.
+    func entryJSON(_ entry: LogEntry, for principal: Principal?) -> JSONValue {
+        let body = (try? JSONParser.parse(entry.bytes)) ?? .null
+        return [
+            "index": .number(Double(entry.index)), "leaf_hash": .string(entry.leafHash.base64),
+            "entry": principal?.seesFullIDNumbers == true ? body : Masking.mask(body),
+        ]
+    }
+
+    /// The certificate's checks with the registry's own keys, and what the register says now
+    /// (C-2: the register prevails over the certificate).
+    func verifyCertificate(_ text: String, for principal: Principal?) async throws -> JSONValue {
+        let certificate: CertificateExport
+        do {
+            certificate = try CertificateExport(text: text)
+        } catch {
+            throw RegistryError.invalid("body", "\(error)")
+        }
+        let keys = try keys()
+        let result = CertificateVerifier(
+            certificateKeys: keys.certificateKeys.map(\.publicKey), checkpointKey: keys.noteVerifier
+        )
+        .verify(certificate)
+        var answer: [String: JSONValue] = [
+            "valid": .bool(result.valid),
+            "checks": .array(
+                result.checks.map {
+                    ["name": .string($0.name), "passed": .bool($0.passed), "detail": .string($0.detail)]
+                }),
+        ]
+        if result.valid, let number = result.payload["certificate_no"]?.stringValue,
+            let (record, right) = try? await Certificates(registry: registry).lookup(number: number)
+        {
+            let report = try await queries.report(right)
+            answer["certificate_no"] = .string(record.number)
+            answer["status"] = .string(CertificateStatus(number: number, right: right).rawValue)
+            answer["flags"] = .array(report.flags.names.map(JSONValue.string))
+            answer["right"] = report.json(principal?.seesFullIDNumbers == true ? .full : .masked)
+        }
+        return .object(answer)
+    }
+}

@@ -1,0 +1,126 @@
+/// Collateral searches by banks (HMLR-style official searches, rule book anchors §3.4): the
+/// answer is a statement signed with the certificate key, naming the checkpoint it was answered
+/// against, so the bank can prove later what the register said. Every search is itself logged
+/// (who, what, why — R-14).
+public struct CollateralSearches: Sendable {
+    public let registry: Registry
+
+    public init(registry: Registry) { self.registry = registry }
+
+    public static let type = "collateral-search+jws"
+    /// L-21: a security interest in a 土地经营权 exists from the guarantee contract; registration
+    /// only makes it good against third parties, so a search cannot prove there is none.
+    public static let unregisteredInterestWarning =
+        "L-21 A security interest in a 土地经营权 is created when the guarantee contract takes effect; one that is not registered may exist and does not appear in this result."
+
+    public struct Result: Sendable {
+        public let entry: LogEntry
+        public let payload: JSONValue
+        public let jws: String
+    }
+
+    /// - Parameters:
+    ///   - subject: a right ID or a certificate number.
+    ///   - borrower: the ID number (or credit code) the bank was given for the borrower; it is
+    ///     compared with the holders and never stored or echoed.
+    ///   - party: the bank's identifier; `searcher` its name.
+    public func search(
+        subject: String, borrower: String, purpose: String, party: String, searcher: String, actor: String
+    )
+        async throws -> Result
+    {
+        guard let keys = registry.keys else { throw RegistryError.unavailable("signing search results needs the keys") }
+        guard !purpose.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw RegistryError.rule("R-14", "a search states its purpose", field: "purpose")
+        }
+        let borrowerID = try Self.identifier(borrower)
+        let queries = RegistryQueries(registry: registry)
+        var certificateNumber: String?
+        var status: String
+        let right = try await queries.right(idOrCertificate: subject)
+        if let document = try await registry.store.document(CertificateRecord.key(subject)) {
+            let record = try JSONValueDecoder().decode(CertificateRecord.self, from: document)
+            certificateNumber = record.number
+            status = CertificateStatus(number: record.number, right: right).rawValue
+        } else {
+            certificateNumber = right.certificate
+            status =
+                switch right.status {
+                case .current: "current"
+                case .announced: "announced"
+                case .cancelled, .expired: "cancelled"
+                }
+        }
+        let matches = try await holderMatches(right, borrowerID)
+        let searched = CollateralSearched(
+            right: right.id, party: party, purpose: purpose, holderMatch: matches, certificate: certificateNumber)
+        let entry = try await registry.perform(actor: actor) { _ in searched }[0]
+
+        guard let checkpoint = try await registry.store.checkpoint(covering: entry.index + 1) else {
+            throw RegistryError.unavailable("no checkpoint covers the search yet")
+        }
+        let head = try Checkpoint.open(checkpoint.note, verifier: keys.noteVerifier)
+        let report = try await queries.report(right)
+        let today = registry.today
+        let mortgages = report.encumbrances.filter { $0.kind == .mortgage && $0.isActive(on: today) }
+            .sorted { $0.registeredAt < $1.registeredAt }
+        var payload: [String: JSONValue] = [
+            "type": "collateral-search",
+            "registry": .string(keys.origin),
+            "search": .number(Double(entry.index)),
+            "searched_at": .string(entry.time),
+            "searcher": .string(searcher),
+            "purpose": .string(purpose),
+            "right_id": .string(right.id.rawValue),
+            "right_kind": .string(right.kind.rawValue),
+            "certificate_no": certificateNumber.map(JSONValue.string) ?? .null,
+            "status": .string(status),
+            "holder_match": .bool(matches),
+            "area_m2": right.area.map { .string($0.description) } ?? .null,
+            "flags": .array(report.flags.names.map(JSONValue.string)),
+            "seized": .bool(report.flags.seized),
+            "objection": .bool(report.flags.objection),
+            "advance_notice": .bool(report.flags.advanceNotice),
+            "mortgages": .array(
+                mortgages.enumerated().map { rank, mortgage in
+                    [
+                        "id": .string(mortgage.id.rawValue), "rank": .number(Double(rank + 1)),
+                        "amount_fen": mortgage.amount.map { .number(Double($0.value)) } ?? .null,
+                        "mortgagee": .string(mortgage.holder),
+                        "registered_on": .string(mortgage.registeredOn.description),
+                    ]
+                }),
+            "checkpoint": ["size": .number(Double(head.size)), "root": .string(head.root.base64)],
+            "warning": right.kind == .contractLand || right.kind == .landManagement
+                ? .string(Self.unregisteredInterestWarning) : .null,
+        ]
+        if let term = right.term {
+            payload["term_remaining"] = [
+                "end": .string(term.end.description), "days": .number(Double(max(0, today.days(until: term.end)))),
+            ]
+        } else {
+            payload["term_remaining"] = .null
+        }
+        let jws = try JWS.sign(payload: .object(payload), type: Self.type, with: keys.currentCertificateKey)
+        return Result(entry: entry, payload: .object(payload), jws: jws)
+    }
+
+    static func identifier(_ text: String) throws -> String {
+        if let id = try? CitizenID(text) { return id.rawValue }
+        if let code = try? CreditCode(text) { return code.rawValue }
+        throw RegistryError.invalid("holder_id_number", "not a valid citizen ID number or credit code")
+    }
+
+    /// The knowledge check: does the borrower hold the right? A household's right is held by
+    /// every member (L-3).
+    func holderMatches(_ right: Right, _ borrower: String) async throws -> Bool {
+        switch right.holder {
+        case .person(let id): return id.rawValue == borrower
+        case .organisation(let code): return code.rawValue == borrower
+        case .collective(let code): return try await registry.reads.collective(code)?.creditCode.rawValue == borrower
+        case .household(let code):
+            guard let household = try await registry.reads.household(code) else { return false }
+            return household.people.contains { $0.idNumber.rawValue == borrower }
+        }
+    }
+}

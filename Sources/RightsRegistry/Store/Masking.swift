@@ -1,0 +1,40 @@
+/// Hides personal ID numbers from those who may not see them (banks, agents, the public —
+/// INTERFACE.md): every valid 18-character citizen ID number inside any string becomes
+/// `330424********1234`.
+public enum Masking {
+    public static func mask(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text): .string(mask(text))
+        case .array(let elements): .array(elements.map(mask))
+        case .object(let members): .object(members.mapValues(mask))
+        case .null, .bool, .number: value
+        }
+    }
+
+    public static func mask(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 18 else { return text }
+        var output: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            if index + 18 <= bytes.count, isCandidate(bytes, at: index),
+                let id = try? CitizenID(String(decoding: bytes[index..<index + 18], as: UTF8.self))
+            {
+                output += Array(id.masked.utf8)
+                index += 18
+            } else {
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// 17 digits and a digit or X, not inside a longer run of digits.
+    static func isCandidate(_ bytes: [UInt8], at index: Int) -> Bool {
+        func digit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        if index > 0, digit(bytes[index - 1]) { return false }
+        if index + 18 < bytes.count, digit(bytes[index + 18]) { return false }
+        return bytes[index..<index + 17].allSatisfy(digit) && (digit(bytes[index + 17]) || bytes[index + 17] == 0x58)
+    }
+}

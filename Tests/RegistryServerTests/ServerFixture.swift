@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import RegistryServer
+import RightsRegistry
+import Synchronization
+import Testing
+
+/// A clock the tests set.
+final class FixedClock: RegistryClock {
+    private let instant: Mutex<Date>
+    init(_ day: String) {
+        instant = Mutex(Date(timeIntervalSince1970: TimeInterval(Day(day)!.ordinal * 86_400 + 2 * 3600)))
+    }
+    func now() -> Date { instant.withLock { $0 } }
+    func advance(days: Int) { instant.withLock { $0 = $0.addingTimeInterval(TimeInterval(days * 86_400)) } }
+}
+
+/// Log lines kept in memory, to check what the server writes.
+final class LogCapture: Sendable {
+    let lines = Mutex<[String]>([])
+
+    func handler(label: String) -> some LogHandler { CapturingHandler(capture: self) }
+
+    struct CapturingHandler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { $1 }
+            capture.lines.withLock { $0.append("\(event.message) \(all)") }
+        }
+    }
+}
+
+/// The demo county served in memory, with a token for each role.
+struct ServerFixture {
+    let services: RegistryServices
+    let clock: FixedClock
+    let tokens: [String: String]
+    let logs = LogCapture()
+
+    static let roles = ["admin", "clerk", "otherClerk", "exchange", "agent", "bank", "otherBank"]
+
+    init() async throws {
+        clock = FixedClock("2026-11-20")
+        let keys = try KeyRing.generate(origin: "registry.test/330424")
+        let registry = Registry(
+            store: try SQLiteRegistryStore(inMemory: SQLiteSchema.registry), keys: keys, clock: clock)
+        _ = try await DemoCounty.register(in: registry)
+        services = RegistryServices(registry: registry)
+        let principals: [String: Principal] = [
+            "admin": Principal(role: .admin, name: "管理员"),
+            "clerk": Principal(role: .clerk, name: "王芳", scope: try RegionCode("330424100")),
+            "otherClerk": Principal(role: .clerk, name: "李娜", scope: try RegionCode("330424101")),
+            "exchange": Principal(role: .exchange, name: "交易中心"),
+            "agent": Principal(role: .agent, name: DemoCounty.agentName, party: DemoCounty.agent),
+            "bank": Principal(role: .bank, name: DemoCounty.bankName, party: DemoCounty.bank),
+            "otherBank": Principal(role: .bank, name: "另一家银行", party: "91330424MA2B9999X0"),
+        ]
+        var tokens: [String: String] = [:]
+        for (name, principal) in principals { tokens[name] = try await services.tokens.issue(principal) }
+        self.tokens = tokens
+    }
+
+    var application: some ApplicationProtocol {
+        let capture = logs
+        return buildApplication(
+            configuration: ServerConfiguration(
+                host: "127.0.0.1", port: 0, services: services,
+                logger: Logger(label: "test") { label in capture.handler(label: label) }))
+    }
+
+    func headers(_ role: String?, _ extra: HTTPFields = [:]) -> HTTPFields {
+        var headers = extra
+        if let role { headers[.authorization] = "Bearer \(tokens[role] ?? role)" }
+        return headers
+    }
+
+    /// Runs `body` against the router.
+    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await application.test(.router, body)
+    }
+
+    static let household = "330424100200000002"
+    static let contract = "330424100200000002J"
+}
+
+extension TestResponse {
+    var json: JSONValue { (try? JSONParser.parse(Array(body.readableBytesView))) ?? .null }
+    var text: String { String(decoding: body.readableBytesView, as: UTF8.self) }
+}
+
+func jsonBody(_ value: JSONValue) -> ByteBuffer { ByteBuffer(bytes: CanonicalJSON.bytes(value)) }
+func textBody(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
