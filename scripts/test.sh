@@ -8,7 +8,7 @@ root="$(pwd)"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 swift build --build-tests 2>&1 | tee "$log"
-if grep -E "^$root/(Sources|Tests|Benchmarks)/.*: warning:" "$log"; then
+if grep -E "^($root/(Sources|Tests|Benchmarks)/.*|macro expansion .*): warning:" "$log"; then
     echo "error: compiler warnings in the project's code (warnings are errors)" >&2
     exit 1
 fi

@@ -1,6 +1,6 @@
 public import Hummingbird
 public import Logging
-public import RightsRegistry
+import RightsRegistry
 
 /// How to run the server.
 public struct ServerConfiguration: Sendable {
@@ -25,22 +25,12 @@ public func buildRouter(services: RegistryServices) -> Router<RegistryRequestCon
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: PrometheusMiddleware(registry: services.metrics))
     router.add(middleware: ProblemMiddleware())
-    let idempotency = Idempotency(store: services.registry.store)
     let endpoints = services.endpoints
+    router.add(middleware: MethodNotAllowedMiddleware(endpoints: endpoints))
+    let idempotency = Idempotency(store: services.registry.store)
     for endpoint in endpoints {
         router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
             try await endpoint.respond(request, context, idempotency: idempotency)
-        }
-    }
-    // A known path asked with a method it does not have: 405 with `Allow`, not 404.
-    for (path, methods) in Dictionary(grouping: endpoints, by: \.path).mapValues({ $0.map(\.method) }) {
-        let allowed = methods.map(\.rawValue).sorted().joined(separator: ", ")
-        let others: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .options, .trace, .head]
-        for method in others where !methods.contains(method) && !(method == .head && methods.contains(.get)) {
-            router.on(RouterPath(path), method: method) { _, _ -> Response in
-                throw Problem(
-                    status: .methodNotAllowed, code: "http.405", detail: "\(path) answers \(allowed)", allow: allowed)
-            }
         }
     }
     return router

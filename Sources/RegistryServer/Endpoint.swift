@@ -62,10 +62,22 @@ public struct Operation: Sendable {
     public var summary: String
     public var tags: [String]
     public var parameters: [Parameter]
-    /// Content type and schema of the request body.
-    public var body: (contentType: String, schema: JSONValue)?
+    public var body: Body?
     /// Status → answer.
     public var responses: [Int: Answer]
+
+    /// The request body: the media types it may come as, and its schema.
+    public struct Body: Sendable {
+        public var contentTypes: [String]
+        public var schema: JSONValue
+
+        public init(_ contentTypes: [String], _ schema: JSONValue) {
+            self.contentTypes = contentTypes
+            self.schema = schema
+        }
+
+        public static func json(_ schema: JSONValue) -> Body { Body(["application/json"], schema) }
+    }
 
     /// A documented answer: its description and its content, by media type.
     public struct Answer: Sendable {
@@ -84,7 +96,7 @@ public struct Operation: Sendable {
 
     public init(
         id: String, summary: String, tags: [String], parameters: [Parameter] = [],
-        body: (contentType: String, schema: JSONValue)? = nil, responses: [Int: Answer]
+        body: Body? = nil, responses: [Int: Answer]
     ) {
         self.id = id
         self.summary = summary

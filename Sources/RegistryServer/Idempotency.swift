@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 public import HTTPTypes
-public import Hummingbird
+import Hummingbird
 public import RightsRegistry
 
 /// `Idempotency-Key` on POST: the first answer is kept; a retry with the same key and body gets

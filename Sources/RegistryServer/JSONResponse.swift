@@ -52,12 +52,28 @@ extension Request {
         }
     }
 
+    /// A query parameter given at most once, if present.
+    public func query(_ name: String) throws -> String? {
+        let values = uri.queryParameters.getAll(name)
+        guard values.count <= 1 else { throw RegistryError.invalid(name, "given more than once") }
+        return values.first
+    }
+
     /// A query parameter that must be a non-negative integer, if present.
     public func integerQuery(_ name: String) throws -> UInt64? {
-        guard let text = uri.queryParameters.get(name) else { return nil }
+        guard let text = try query(name) else { return nil }
         guard let value = UInt64(text) else {
             throw RegistryError.invalid(name, "must be a non-negative integer")
         }
         return value
+    }
+
+    /// A query parameter that must be `true` or `false`; absent is false.
+    public func booleanQuery(_ name: String) throws -> Bool {
+        switch try query(name) {
+        case nil, "false": false
+        case "true": true
+        default: throw RegistryError.invalid(name, "must be true or false")
+        }
     }
 }

@@ -12,7 +12,9 @@ public struct RegistryServices: Sendable {
         self.registry = registry
         tokens = TokenStore(store: registry.store)
         self.metrics = metrics
-        registerSize = metrics.makeGauge(name: "rights_log_entries", help: "Entries in the register's log")
+        registerSize = metrics.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "rights_log", unitName: "entries", helpText: "Entries in the register's log"))
     }
 
     var queries: RegistryQueries { RegistryQueries(registry: registry) }
@@ -69,8 +71,13 @@ public struct RegistryServices: Sendable {
             answer["certificate_no"] = .string(record.number)
             answer["status"] = .string(CertificateStatus(number: number, right: right).rawValue)
             answer["flags"] = .array(report.flags.names.map(JSONValue.string))
-            answer["right"] = report.json(principal?.seesFullIDNumbers == true ? .full : .masked)
+            answer["right"] = report.json(for: principal)
         }
         return .object(answer)
     }
+}
+
+extension RightReport {
+    /// The report as `principal` may see it: ID numbers in full for clerks and administrators only.
+    func json(for principal: Principal?) -> JSONValue { json(principal?.seesFullIDNumbers == true ? .full : .masked) }
 }

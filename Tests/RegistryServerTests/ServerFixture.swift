@@ -100,3 +100,19 @@ extension TestResponse {
 
 func jsonBody(_ value: JSONValue) -> ByteBuffer { ByteBuffer(bytes: CanonicalJSON.bytes(value)) }
 func textBody(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
+
+/// python3 with an independent checker (openapi-spec-validator), when the machine has it.
+enum Python {
+    static func run(_ script: String, _ arguments: String...) -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        guard (try? process.run()) != nil else { return (-1, "python3 did not start") }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+}

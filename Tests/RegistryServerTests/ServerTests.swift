@@ -60,6 +60,49 @@ struct ServerTests {
         }
     }
 
+    @Test("an agent reads a right only under its holder's registered mandate (FLM-8), with ID numbers masked")
+    func agentMandate() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { client in
+            let agent = fixture.headers("agent")
+            let mandated = try await client.execute(
+                uri: "/v1/rights/330424100200000006J", method: .get, headers: agent)
+            #expect(mandated.status == .ok)
+            let members = mandated.json["household_members"]?.arrayValue ?? []
+            #expect(!members.isEmpty)
+            #expect(members.allSatisfy { $0["id_number"]?.stringValue?.contains("********") == true })
+
+            let uri = "/v1/rights/\(ServerFixture.contract)"
+            let refused = try await client.execute(uri: uri, method: .get, headers: agent)
+            #expect(refused.status == .forbidden)
+            #expect(refused.json["code"] == "auth.mandate")
+            let otherBank = try await client.execute(uri: uri, method: .get, headers: fixture.headers("bank"))
+            #expect(otherBank.json["code"] == "auth.role")
+
+            // The clerk registers household 2's 委托书; it is a log entry, and from then on the agent reads.
+            let size = try await fixture.services.registry.store.size()
+            let mandate: JSONValue = [
+                "principal": .string("household:\(ServerFixture.household)"), "agent": .string(DemoCounty.agent),
+                "agent_name": .string(DemoCounty.agentName), "matters": ["lease"], "authority": "代为办理流转挂牌",
+                "term": ["start": "2026-11-20", "end": "2027-11-19"], "document": "委托书(2026)02号",
+                "signed_by_principal": true, "signed_by_agent": true,
+            ]
+            let registered = try await client.execute(
+                uri: "/v1/mandates", method: .post, headers: fixture.headers("clerk"), body: jsonBody(mandate))
+            #expect(registered.status == .created, "\(registered.text)")
+            #expect(try await fixture.services.registry.store.size() == size + 1)
+            #expect(try await client.execute(uri: uri, method: .get, headers: agent).status == .ok)
+
+            var unsigned = mandate.objectValue!
+            unsigned["signed_by_agent"] = false
+            let refusedMandate = try await client.execute(
+                uri: "/v1/mandates", method: .post, headers: fixture.headers("clerk"), body: jsonBody(.object(unsigned))
+            )
+            #expect(refusedMandate.status == .unprocessableContent)
+            #expect(refusedMandate.json["code"] == "rule.FLM-8")
+        }
+    }
+
     @Test("a clerk acts only within its region (auth.scope)")
     func clerkScope() async throws {
         let fixture = try await ServerFixture()
@@ -87,7 +130,7 @@ struct ServerTests {
         }
     }
 
-    @Test("every error is problem+json with a stable code: 400, 404, 409, 413, 422 and the rule id")
+    @Test("every error is problem+json with a stable code: 400, 404, 405, 409, 413, 422 and the rule id")
     func problems() async throws {
         let fixture = try await ServerFixture()
         try await fixture.test { client in
@@ -128,6 +171,21 @@ struct ServerTests {
                 .notFound,
                 "not_found.right")
             check(try await client.execute(uri: "/v1/nowhere", method: .get), .notFound, "http.404")
+            // A known path with a method it does not answer — even one HTTP has no name for — is 405.
+            for method in [HTTPRequest.Method.delete, HTTPRequest.Method("QUERY")!] {
+                let wrong = try await client.execute(
+                    uri: "/v1/rights/\(ServerFixture.contract)", method: method, headers: clerk)
+                check(wrong, .methodNotAllowed, "http.405")
+                #expect(wrong.headers[.allow] == "GET, HEAD")
+            }
+            check(try await client.execute(uri: "/healthz", method: .post), .methodNotAllowed, "http.405")
+            check(
+                try await client.execute(
+                    uri: "/v1/rights/\(ServerFixture.contract)/certificate?proof=null", method: .get, headers: clerk),
+                .unprocessableContent, "validation.proof")
+            check(
+                try await client.execute(uri: "/v1/log/proofs/inclusion?index=1&index=2", method: .get),
+                .unprocessableContent, "validation.index")
             check(
                 try await client.execute(uri: "/v1/log/proofs/inclusion?index=abc", method: .get),
                 .unprocessableContent,
@@ -376,6 +434,56 @@ struct ServerTests {
             let references = CanonicalJSON.string(document).components(separatedBy: "#/components/schemas/").dropFirst()
                 .map { String($0.prefix { $0 != "\"" }) }
             #expect(Set(references).isSubset(of: schemas))
+        }
+    }
+
+    static let specValidatorAvailable = Python.run("import openapi_spec_validator").status == 0
+
+    @Test(
+        "openapi-spec-validator, an independent checker, accepts /openapi.json as OpenAPI 3.1",
+        .enabled(if: specValidatorAvailable, "needs python3 with openapi-spec-validator"))
+    func openAPIValidates() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { client in
+            let document = try await client.execute(uri: "/openapi.json", method: .get)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("rights-openapi-\(UUID()).json")
+            try Data(document.body.readableBytesView).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let result = Python.run(
+                "import sys; from openapi_spec_validator import validate; from openapi_spec_validator.readers import read_from_filename; validate(read_from_filename(sys.argv[1])[0]); print('valid')",
+                file.path)
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains("valid"))
+        }
+    }
+
+    static let joserfcAvailable = Python.run("import joserfc").status == 0
+
+    @Test(
+        "joserfc verifies the bank's signed search result with the keys at /.well-known/jwks.json",
+        .enabled(if: joserfcAvailable, "needs python3 with joserfc"))
+    func searchVerifiesWithJoserfc() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { client in
+            let search: JSONValue = [
+                "right_id": .string(ServerFixture.contract),
+                "holder_id_number": .string(DemoCounty.county.citizenID(3).rawValue), "purpose": "贷前审查",
+            ]
+            let answer = try await client.execute(
+                uri: "/v1/collateral/searches", method: .post, headers: fixture.headers("bank"), body: jsonBody(search))
+            let jws = try #require(answer.json["jws"]?.stringValue)
+            let jwks = try await client.execute(uri: "/.well-known/jwks.json", method: .get).text
+            let result = Python.run(
+                """
+                import json, sys, warnings
+                warnings.simplefilter("ignore")
+                from joserfc import jws
+                from joserfc.jwk import KeySet
+                token = jws.deserialize_compact(sys.argv[2], KeySet.import_key_set(json.loads(sys.argv[1])), algorithms=["EdDSA"])
+                print(token.headers()["typ"], json.loads(token.payload)["holder_match"])
+                """, jwks, jws)
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "collateral-search+jws True")
         }
     }
 

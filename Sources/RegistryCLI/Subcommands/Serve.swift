@@ -77,11 +77,11 @@ struct Serve: AsyncParsableCommand {
             Principal(role: .agent, name: DemoCounty.agentName, party: DemoCounty.agent),
             Principal(role: .bank, name: DemoCounty.bankName, party: DemoCounty.bank),
         ]
-        Console.current.out("Tokens (shown once):")
+        // Printed as shell lines so the README's curl examples work after pasting them.
+        Console.current.out("Tokens, shown once (paste into the shell you run curl from):")
         for principal in principals {
             let token = try await services.tokens.issue(principal)
-            Console.current.out(
-                "  \(principal.role.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(token)")
+            Console.current.out("  export \(principal.role.rawValue.uppercased())_TOKEN=\(token)")
         }
     }
 }

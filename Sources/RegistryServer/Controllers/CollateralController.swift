@@ -1,5 +1,5 @@
-public import Hummingbird
-public import RightsRegistry
+import Hummingbird
+import RightsRegistry
 
 /// Banks check collateral: a logged, signed search, and the entries since that touch what they
 /// searched or hold mortgages on.
@@ -21,7 +21,7 @@ public struct CollateralController: Sendable {
                     parameters: [
                         Parameter("Idempotency-Key", in: .header, "a retry with the same key gets the first answer")
                     ],
-                    body: ("application/json", Schemas.ref("CollateralSearch")),
+                    body: .json(Schemas.ref("CollateralSearch")),
                     responses: [
                         201: Operation.Answer(
                             "the signed result", "application/json", Schemas.ref("CollateralSearchResult"))

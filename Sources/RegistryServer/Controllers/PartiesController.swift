@@ -1,5 +1,5 @@
-public import Hummingbird
-public import RightsRegistry
+import Hummingbird
+import RightsRegistry
 
 /// Clerks register collectives, households, their members, organisations and mandates, each
 /// within their region.
@@ -21,7 +21,7 @@ public struct PartiesController: Sendable {
                 Operation(
                     id: "registerCollective", summary: "Register a collective economic organisation (发包方).",
                     tags: ["clerk"],
-                    body: ("application/json", Schemas.ref("Collective")), responses: Self.created("the collective"))
+                    body: .json(Schemas.ref("Collective")), responses: Self.created("the collective"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
                 let application = ApplicationParser.collective(&reader, origin: .application)
@@ -34,7 +34,7 @@ public struct PartiesController: Sendable {
                 .post, "/v1/households", access: Self.clerks,
                 Operation(
                     id: "registerHousehold", summary: "Register a household (承包方) with its members.", tags: ["clerk"],
-                    body: ("application/json", Schemas.ref("Household")), responses: Self.created("the household"))
+                    body: .json(Schemas.ref("Household")), responses: Self.created("the household"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
                 let application = ApplicationParser.household(&reader, origin: .application)
@@ -49,7 +49,7 @@ public struct PartiesController: Sendable {
                     id: "addMember", summary: "Add a member to a household (and to its collective's roster).",
                     tags: ["clerk"],
                     parameters: [Parameter("code", in: .path, "the 承包方 code")],
-                    body: ("application/json", Schemas.ref("Member")), responses: Self.created("the member"))
+                    body: .json(Schemas.ref("Member")), responses: Self.created("the member"))
             ) { request, context in
                 let code = try services.parse("code") { try HouseholdCode(try context.parameter("code")) }
                 var reader = FieldReader(try await request.json(context: context))
@@ -63,7 +63,7 @@ public struct PartiesController: Sendable {
                 Operation(
                     id: "registerOrganisation",
                     summary: "Register an organisation that may hold rights (a cooperative, a company).",
-                    tags: ["clerk"], body: ("application/json", Schemas.ref("Organisation")),
+                    tags: ["clerk"], body: .json(Schemas.ref("Organisation")),
                     responses: Self.created("the organisation"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
@@ -79,7 +79,7 @@ public struct PartiesController: Sendable {
                 Operation(
                     id: "registerMandate",
                     summary: "Register a written mandate (委托书) letting an agent act for a party (流转管理办法 art. 8).",
-                    tags: ["clerk"], body: ("application/json", Schemas.ref("Mandate")),
+                    tags: ["clerk"], body: .json(Schemas.ref("Mandate")),
                     responses: Self.created("the mandate"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
@@ -110,7 +110,7 @@ extension RegistryServices {
         if let id = right ?? payload["id"]?.stringValue.flatMap({ try? RightID($0) }),
             let report = try? await queries.report(id)
         {
-            answer["right"] = report.json(context.principal?.seesFullIDNumbers == true ? .full : .masked)
+            answer["right"] = report.json(for: context.principal)
             headers[.location] = "/v1/rights/\(id.rawValue)"
             headers[.eTag] = RightsController.etag(report.right, encumbrances: report.encumbrances)
 

@@ -1,7 +1,7 @@
 import Foundation
-public import Hummingbird
+import Hummingbird
 import Prometheus
-public import RightsRegistry
+import RightsRegistry
 
 /// What anyone may ask: health, metrics, the API description, the keys, the log and its
 /// proofs, and whether a certificate is genuine and still what the register says.
@@ -148,7 +148,7 @@ public struct PublicController: Sendable {
                     id: "verifyCertificate",
                     summary:
                         "Check a certificate (the JWS text, optionally with its proof) and what the register says of it now.",
-                    tags: ["public"], body: ("application/jose", Schemas.string),
+                    tags: ["public"], body: Operation.Body(["application/jose", "text/plain"], Schemas.string),
                     responses: [
                         200: Operation.Answer("the verdict", "application/json", Schemas.ref("CertificateVerification"))
                     ])

@@ -1,6 +1,6 @@
 import Crypto
-public import Hummingbird
-public import RightsRegistry
+import Hummingbird
+import RightsRegistry
 
 /// Clerks register rights, read them and perform registry acts on them — through the same
 /// parser and `Registrar` as the CLI.
@@ -10,6 +10,9 @@ public struct RightsController: Sendable {
     public init(services: RegistryServices) { self.services = services }
 
     static let clerks: Access = .roles([.clerk, .admin])
+    /// One right and its history may also be read by an agent holding its holder's mandate (not
+    /// the certificate: a signed document cannot be masked).
+    static let readers: Access = .roles([.clerk, .admin, .agent])
     static let idParameter = Parameter(
         "id", in: .path, "the right's ID (contract code, 不动产单元代码 …) or a certificate number")
 
@@ -34,7 +37,7 @@ public struct RightsController: Sendable {
                     id: "registerRight",
                     summary:
                         "First registration (首次登记): announced for 15 working days, then completed by a `completion` act.",
-                    tags: ["clerk"], body: ("application/json", Schemas.ref("RightRegistration")),
+                    tags: ["clerk"], body: .json(Schemas.ref("RightRegistration")),
                     responses: [
                         201: Operation.Answer(
                             "the registration: its entry and the announced right", "application/json",
@@ -89,7 +92,7 @@ public struct RightsController: Sendable {
                 return .json(["rights": .array(reports)])
             },
             Endpoint(
-                .get, "/v1/rights/{id}", access: Self.clerks,
+                .get, "/v1/rights/{id}", access: Self.readers,
                 Operation(
                     id: "getRight",
                     summary: "One right with its holders, encumbrances and flags; its ETag for `If-Match`.",
@@ -98,10 +101,11 @@ public struct RightsController: Sendable {
             ) { _, context in
                 let report = try await services.report(context)
                 return .json(
-                    report.json(.full), headers: [.eTag: Self.etag(report.right, encumbrances: report.encumbrances)])
+                    report.json(for: context.principal),
+                    headers: [.eTag: Self.etag(report.right, encumbrances: report.encumbrances)])
             },
             Endpoint(
-                .get, "/v1/rights/{id}/history", access: Self.clerks,
+                .get, "/v1/rights/{id}/history", access: Self.readers,
                 Operation(
                     id: "rightHistory", summary: "The right's log entries, oldest first.", tags: ["clerk"],
                     parameters: [Self.idParameter],
@@ -134,7 +138,7 @@ public struct RightsController: Sendable {
 
             ) { request, context in
                 let report = try await services.report(context)
-                let withProof = request.uri.queryParameters.get("proof") == "true"
+                let withProof = try request.booleanQuery("proof")
                 let export = try await Certificates(registry: services.registry).export(
                     report.right.id.rawValue, withProof: withProof)
                 return withProof ? .text(export.text) : .text(export.jws, contentType: "application/jose")
@@ -150,7 +154,7 @@ public struct RightsController: Sendable {
                         Self.idParameter, Parameter("If-Match", in: .header, "the ETag the act is based on"),
                         Parameter("Idempotency-Key", in: .header, "a retry with the same key gets the first answer"),
                     ],
-                    body: ("application/json", Schemas.ref("RightAct")),
+                    body: .json(Schemas.ref("RightAct")),
                     responses: [
                         201: Operation.Answer(
                             "the act: its entry and the right after it", "application/json", Schemas.ref("Recorded"))
@@ -189,8 +193,23 @@ extension RegistryServices {
     func report(_ context: RegistryRequestContext) async throws -> RightReport {
         let text = try context.parameter("id")
         let right = try await queries.right(idOrCertificate: text)
-        try context.requireScope(right.region)
+        let caller = try context.caller()
+        if caller.role == .agent {
+            try await requireMandate(caller, for: right.holder)
+        } else {
+            try context.requireScope(right.region)
+        }
         return try await queries.report(right)
+    }
+
+    /// FLM-8: an agent acts for a party only under a registered written mandate that is in force.
+    func requireMandate(_ agent: Principal, for holder: Holder) async throws {
+        let today = registry.today
+        let mandates = try await registry.reads.mandates(agent: agent.party ?? "")
+        guard mandates.contains(where: { $0.principal == holder && $0.isInForce(on: today) }) else {
+            throw Problem.forbidden(
+                "auth.mandate", "\(agent.actor) holds no registered 委托书 (FLM-8) from \(holder.masked)")
+        }
     }
 
     /// The region a first registration is in, for the clerk's scope.
@@ -208,19 +227,18 @@ extension RegistryServices {
     }
 
     func rightQuery(_ request: Request, caller: Principal) throws -> RightQuery {
-        let parameters = request.uri.queryParameters
         var query = RightQuery(limit: 100)
-        if let holder = parameters.get("holder") {
+        if let holder = try request.query("holder") {
             query.holder = try parse("holder") { try Holder(holder) }
         }
-        if let collective = parameters.get("collective") {
+        if let collective = try request.query("collective") {
             let code = try parse("collective") { try CollectiveCode(collective) }
             guard caller.mayAct(on: code.region) else {
                 throw Problem.forbidden("auth.scope", "collective \(code) is outside \(caller.actor)'s region")
             }
             query.collective = code
         }
-        if let region = parameters.get("region") {
+        if let region = try request.query("region") {
             let code = try parse("region") { try RegionCode(region) }
             guard caller.mayAct(on: code) || caller.scope.map({ code.contains($0) }) == true else {
                 throw Problem.forbidden("auth.scope", "region \(code) is outside \(caller.actor)'s region")
@@ -231,11 +249,11 @@ extension RegistryServices {
         if caller.role == .clerk, let scope = caller.scope, (query.region ?? "").count < scope.rawValue.count {
             query.region = scope.rawValue
         }
-        if let kind = parameters.get("kind") {
+        if let kind = try request.query("kind") {
             guard let value = RightKind(rawValue: kind) else { throw RegistryError.invalid("kind", "not a right kind") }
             query.kind = value
         }
-        if let status = parameters.get("status") {
+        if let status = try request.query("status") {
             guard let value = RightStatus(rawValue: status) else {
                 throw RegistryError.invalid("status", "not a right status")
             }
@@ -245,7 +263,7 @@ extension RegistryServices {
             guard (1...1000).contains(limit) else { throw RegistryError.invalid("limit", "must be 1–1000") }
             query.limit = Int(limit)
         }
-        if let after = parameters.get("after") { query.after = try parse("after") { try RightID(after) } }
+        if let after = try request.query("after") { query.after = try parse("after") { try RightID(after) } }
         return query
     }
 }

@@ -10,6 +10,16 @@ public struct PrometheusMiddleware: RouterMiddleware {
 
     public init(registry: PrometheusCollectorRegistry) { self.registry = registry }
 
+    // Computed: swift-prometheus's descriptor is not Sendable, so it cannot be a stored static.
+    static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "http_requests", unitName: "total", helpText: "HTTP requests by route, method and status")
+    }
+    static var duration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "http_request_duration", unitName: "seconds", helpText: "HTTP request latency by route")
+    }
+
     static let buckets: [Duration] = [
         .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
         .milliseconds(20), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
@@ -23,8 +33,8 @@ public struct PrometheusMiddleware: RouterMiddleware {
         func record(_ status: Int) {
             let route = context.endpointPath ?? "(no route)"
             let labels = [("route", route), ("method", request.method.rawValue)]
-            registry.makeCounter(name: "http_requests_total", labels: labels + [("status", String(status))]).increment()
-            registry.makeDurationHistogram(name: "http_request_duration_seconds", labels: labels, buckets: Self.buckets)
+            registry.makeCounter(descriptor: Self.requests, labels: labels + [("status", String(status))]).increment()
+            registry.makeDurationHistogram(descriptor: Self.duration, labels: labels, buckets: Self.buckets)
                 .record(ContinuousClock.now - start)
         }
         do {

@@ -43,20 +43,25 @@ public enum OpenAPIDocument {
             ]
         }
         problem(400, "malformed request (bad JSON, bad header)")
-        if endpoint.path.contains("{") { problem(404, "no such thing on the register") }
+        if endpoint.path.contains("{") || operation.body != nil { problem(404, "no such thing on the register") }
         problem(405, "the path does not answer this method")
         if endpoint.access != .everyone {
             problem(401, "no token, or a token this registry did not issue")
             problem(403, "the token's role or region does not allow this")
         }
         if operation.body != nil || !operation.parameters.isEmpty {
+            problem(
+                422,
+                "invalid input, or refused by a rule of the rule book (the code names it)")
+        }
+        if endpoint.method == .post || endpoint.path.contains("{") {
+            problem(
+                409,
+                "conflicts with the register as it is now, e.g. an announced right has no certificate yet (nothing was written)"
+            )
+        }
+        if endpoint.method == .post { problem(413, "the body is too large") }
 
-            problem(422, "invalid input, or refused by a rule of the rule book (the code names it)")
-        }
-        if endpoint.method == .post {
-            problem(409, "conflicts with the register as it is now (nothing was written)")
-            problem(413, "the body is too large")
-        }
         problem(500, "the register contradicts itself")
         problem(503, "the store or the keys are not available")
 
@@ -78,7 +83,9 @@ public enum OpenAPIDocument {
                 })
         }
         if let body = operation.body {
-            object["requestBody"] = ["required": true, "content": [body.contentType: ["schema": body.schema]]]
+            let content = Dictionary(
+                uniqueKeysWithValues: body.contentTypes.map { ($0, ["schema": body.schema] as JSONValue) })
+            object["requestBody"] = ["required": true, "content": .object(content)]
         }
         return .object(object)
     }

@@ -1,4 +1,4 @@
-public import RightsRegistry
+import RightsRegistry
 
 /// The component schemas of `/openapi.json`.
 enum Schemas {
@@ -42,8 +42,11 @@ enum Schemas {
         "Problem": object(
             [
                 "type": string, "title": string, "status": ["type": "integer"], "detail": string, "code": string,
-                "rule": string, "field": string,
-                "errors": array(object(["field": string, "reason": string], required: ["field", "reason"])),
+                // A field may be named "" — an unknown member with an empty name is reported as it is.
+                "rule": string, "field": ["type": "string"],
+                "errors": array(
+                    object(["field": ["type": "string"], "reason": string], required: ["field", "reason"])),
+
             ], required: ["type", "title", "status", "detail", "code"]),
         "Holder": [
             "description": "kind:code (household:…, person:…, organisation:…, collective:…), or an object naming one",

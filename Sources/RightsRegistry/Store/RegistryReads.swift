@@ -14,6 +14,9 @@ public protocol RegistryReads: Sendable {
     func encumbrances(on right: RightID) async throws -> [Encumbrance]
     func encumbrance(_ id: EncumbranceID) async throws -> Encumbrance?
     func policy() async throws -> RegistryPolicy
+    /// The written mandates (委托书) naming `agent`, revoked or lapsed ones included.
+    func mandates(agent: String) async throws -> [Mandate]
+
 }
 
 /// A filter over rights; empty fields do not filter.

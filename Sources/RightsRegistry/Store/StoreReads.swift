@@ -68,7 +68,12 @@ public struct StoreReads: RegistryReads {
         try await load(Encumbrance.self, id.rawValue)
     }
 
+    public func mandates(agent: String) async throws -> [Mandate] {
+        try await query(Mandate.self, [.equals("agent", agent)])
+    }
+
     public func policy() async throws -> RegistryPolicy {
+
         try await load(PolicyRecord.self, PolicyRecord.singletonKey)?.policy ?? .default
     }
 }

@@ -16,9 +16,9 @@ public struct Mandate: Hashable, Sendable, Codable {
     public var registeredAt: UInt64
     public var revoked: Day?
 
-    public func covers(_ matter: String, on day: Day) -> Bool {
-        revoked == nil && term.contains(day) && matters.contains(matter)
-    }
+    public func isInForce(on day: Day) -> Bool { revoked == nil && term.contains(day) }
+
+    public func covers(_ matter: String, on day: Day) -> Bool { isInForce(on: day) && matters.contains(matter) }
 
     enum CodingKeys: String, CodingKey {
         case id, principal, agent, matters, authority, term, document, revoked
