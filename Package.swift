@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -37,6 +38,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ExtrasBase64", package: "swift-extras-base64"),
             ],
             swiftSettings: strict
         ),
@@ -71,6 +73,12 @@ let package = Package(
             name: "ImportBenchmark",
             dependencies: ["RightsRegistry", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/ImportBenchmark",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "HTTPBenchmark",
+            dependencies: ["RightsRegistry"],
+            path: "Benchmarks/HTTPBenchmark",
             swiftSettings: strict
         ),
         .executableTarget(

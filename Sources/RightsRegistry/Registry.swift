@@ -14,7 +14,9 @@ public final class Registry: Sendable {
     /// The signing keys; a registry opened without them can read but not write (every write
     /// is followed by a signed checkpoint).
     public let keys: KeyRing?
+    let checkpointer: Checkpointer?
     let writeLock = AsyncLock()
+    let group = GroupCommit()
 
     public init(
         store: any RegistryStore, keys: KeyRing?, clock: any RegistryClock = SystemClock(),
@@ -22,6 +24,7 @@ public final class Registry: Sendable {
     ) {
         self.store = store
         self.keys = keys
+        checkpointer = keys.map(Checkpointer.init)
         self.clock = clock
         self.timeZone = timeZone
         reads = StoreReads(store: store)
@@ -30,18 +33,26 @@ public final class Registry: Sendable {
     /// The origin (checkpoint name) of this registry's log.
     public var origin: String? { keys?.origin }
 
+    static let keysMissing = RegistryError.unavailable(
+        "the registry was opened without its signing keys; writes need them (--keys)")
+
     func requireKeys() throws -> KeyRing {
-        guard let keys else {
-            throw RegistryError.unavailable(
-                "the registry was opened without its signing keys; writes need them (--keys)")
-        }
+        guard let keys else { throw Self.keysMissing }
         return keys
     }
 
-    /// Signs a checkpoint for the log as `result` left it.
-    @discardableResult
-    public func checkpoint(after result: AppendResult) async throws -> StoredCheckpoint {
-        try await Checkpointer(keys: try requireKeys()).checkpoint(size: result.size, root: result.root, in: store)
+    /// Appends `drafts` with the signed checkpoint that covers them, in one transaction —
+    /// after checking that the log still holds the tree the latest checkpoint signed.
+    public func commit(_ drafts: [EntryDraft], expectedSize: UInt64?) async throws -> AppendResult {
+        guard let checkpointer else { throw Self.keysMissing }
+        try await checkpointer.verifyLatest(in: store)
+        return try await store.append(drafts, expectedSize: expectedSize, checkpoint: checkpointer.sign)
+    }
+
+    /// A checkpoint note from the store, its signature checked (once per note).
+    public func openCheckpoint(_ note: String) throws -> Checkpoint {
+        guard let checkpointer else { throw Self.keysMissing }
+        return try checkpointer.open(note)
     }
 
     /// Today in the registry's zone.
@@ -78,13 +89,24 @@ public final class Registry: Sendable {
                 let time = timeZone.timestamp(of: now)
                 do {
                     let drafts = try events.map { try EntryDraft(event: $0, time: time, actor: actor) }
-                    let result = try await store.append(drafts, expectedSize: size)
-                    try await checkpoint(after: result)
-                    return result.entries
+                    return try await commit(drafts, expectedSize: size).entries
                 } catch StoreError.sizeChanged where attempts < 10 {
                     attempts += 1
                 }
             }
+        }
+    }
+
+    /// Logs an event that needs no decision against the register's state — a collateral search
+    /// records what was asked and answered, whatever else is happening. Such events arriving
+    /// together are committed together: one transaction, one checkpoint for the group (group
+    /// commit), so a burst of searches costs one fsync and one signature, not one each.
+    /// Returns the entry and the signed checkpoint committed with it.
+    public func record(_ event: any RegistryEvent, actor: String) async throws -> (LogEntry, StoredCheckpoint) {
+        _ = try requireKeys()
+        let draft = try EntryDraft(event: event, time: timeZone.timestamp(of: clock.now()), actor: actor)
+        return try await group.submit(draft) { drafts in
+            try await self.writeLock.withLock { try await self.commit(drafts, expectedSize: nil) }
         }
     }
 
@@ -94,10 +116,59 @@ public final class Registry: Sendable {
         _ = try requireKeys()
         return try await writeLock.withLock {
             let time = timeZone.timestamp(of: clock.now())
-            let result = try await store.append(
+            return try await commit(
                 try events.map { try EntryDraft(event: $0, time: time, actor: actor) }, expectedSize: nil)
-            try await checkpoint(after: result)
-            return result
+        }
+    }
+}
+
+/// Group commit: drafts submitted while a commit is running wait for the next one and are
+/// committed together. The first submitter of an idle group starts a drain task that commits
+/// whatever is queued, in arrival order, until the queue is empty.
+final class GroupCommit: Sendable {
+    typealias Commit = @Sendable ([EntryDraft]) async throws -> AppendResult
+
+    private struct Waiting {
+        let draft: EntryDraft
+        let continuation: CheckedContinuation<(LogEntry, StoredCheckpoint), any Error>
+    }
+    private struct State {
+        var queue: [Waiting] = []
+        var draining = false
+    }
+    private let state = Mutex(State())
+    /// The most drafts in one transaction: bounds the transaction's size and the wait of the last.
+    static let limit = 512
+
+    func submit(_ draft: EntryDraft, commit: @escaping Commit) async throws -> (LogEntry, StoredCheckpoint) {
+        try await withCheckedThrowingContinuation { continuation in
+            let start = state.withLock { state in
+                state.queue.append(Waiting(draft: draft, continuation: continuation))
+                defer { state.draining = true }
+                return !state.draining
+            }
+            if start { Task { await self.drain(commit) } }
+        }
+    }
+
+    private func drain(_ commit: Commit) async {
+        while true {
+            let batch = state.withLock { state -> [Waiting] in
+                let batch = Array(state.queue.prefix(Self.limit))
+                state.queue.removeFirst(batch.count)
+                if batch.isEmpty { state.draining = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            do {
+                let result = try await commit(batch.map(\.draft))
+                guard let checkpoint = result.checkpoint else { throw Registry.keysMissing }
+                for (waiting, entry) in zip(batch, result.entries) {
+                    waiting.continuation.resume(returning: (entry, checkpoint))
+                }
+            } catch {
+                for waiting in batch { waiting.continuation.resume(throwing: error) }
+            }
         }
     }
 }

@@ -349,11 +349,22 @@ struct ServerTests {
             _ = try await client.execute(
                 uri: "/v1/rights/\(ServerFixture.contract)/acts", method: .post, headers: fixture.headers("clerk"),
                 body: jsonBody(["kind": "objection", "applicant": "某", "grounds": "某"]))
+            // Another bank's search of the same right is not an event for this bank (nor for the right).
+            let otherBank = fixture.headers("otherBank")
+            let otherSearch = try await client.execute(
+                uri: "/v1/collateral/searches", method: .post, headers: otherBank, body: jsonBody(search))
+            #expect(otherSearch.status == .created)
             let events = try await client.execute(uri: "/v1/events?after=\(searchIndex)", method: .get, headers: bank)
             let kinds = events.json["events"]?.arrayValue?.compactMap { $0["entry"]?["kind"]?.stringValue }
-            #expect(kinds == ["search", "encumbrance"])
-            let other = try await client.execute(uri: "/v1/events", method: .get, headers: fixture.headers("otherBank"))
+            #expect(kinds == ["encumbrance"])
+            let other = try await client.execute(
+                uri: "/v1/events?after=\(searchIndex)", method: .get, headers: otherBank)
             #expect(other.json["events"]?.arrayValue?.isEmpty == true)
+            let history = try await client.execute(
+                uri: "/v1/rights/\(ServerFixture.contract)/history", method: .get, headers: fixture.headers("clerk"))
+            let historyKinds = history.json["entries"]?.arrayValue?.compactMap { $0["entry"]?["kind"]?.stringValue }
+            #expect(historyKinds?.last == "encumbrance")
+            #expect(historyKinds?.contains("search") == false)
         }
     }
 

@@ -16,17 +16,14 @@ public struct RightsController: Sendable {
     static let idParameter = Parameter(
         "id", in: .path, "the right's ID (contract code, 不动产单元代码 …) or a certificate number")
 
-    /// A right's version for `If-Match`: the digest of what it states and its encumbrances —
-    /// not of its history, which grows with every search.
+    /// A right's version for `If-Match`: the digest of what it states and its encumbrances.
     static func etag(_ right: Right, encumbrances: [Encumbrance] = []) -> String {
-        var stated = right
-        stated.history = []
         var hasher = SHA256()
-        hasher.update(data: (try? JSONValueEncoder().canonicalBytes(stated)) ?? [])
+        hasher.update(data: (try? JSONValueEncoder().canonicalBytes(right)) ?? [])
         for encumbrance in encumbrances {
             hasher.update(data: (try? JSONValueEncoder().canonicalBytes(encumbrance)) ?? [])
         }
-        return "\"" + Base64URL.encode(hasher.finalize().prefix(12)) + "\""
+        return "\"" + Base64URL.encode(Array(hasher.finalize()).prefix(12)) + "\""
     }
 
     public var endpoints: [Endpoint] {

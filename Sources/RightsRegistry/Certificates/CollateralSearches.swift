@@ -35,32 +35,31 @@ public struct CollateralSearches: Sendable {
         }
         let borrowerID = try Self.identifier(borrower)
         let queries = RegistryQueries(registry: registry)
-        var certificateNumber: String?
-        var status: String
         let right = try await queries.right(idOrCertificate: subject)
-        if let document = try await registry.store.document(CertificateRecord.key(subject)) {
+        var certificateNumber = right.certificate
+        var status: String =
+            switch right.status {
+            case .current: "current"
+            case .announced: "announced"
+            case .cancelled, .expired: "cancelled"
+            }
+        if subject.uppercased() != right.id.rawValue,
+            let document = try await registry.store.document(CertificateRecord.key(subject))
+        {
+            // Asked by certificate number: the answer is about that certificate, which may have
+            // been superseded since (the register prevails, C-2).
             let record = try JSONValueDecoder().decode(CertificateRecord.self, from: document)
             certificateNumber = record.number
             status = CertificateStatus(number: record.number, right: right).rawValue
-        } else {
-            certificateNumber = right.certificate
-            status =
-                switch right.status {
-                case .current: "current"
-                case .announced: "announced"
-                case .cancelled, .expired: "cancelled"
-                }
         }
-        let matches = try await holderMatches(right, borrowerID)
+        // The answer states the register as read just before the search entry; the checkpoint
+        // is the one committed with it, so every later change to the right follows it in the log.
+        let report = try await queries.report(right)
+        let matches = try await holderMatches(report, borrowerID)
         let searched = CollateralSearched(
             right: right.id, party: party, purpose: purpose, holderMatch: matches, certificate: certificateNumber)
-        let entry = try await registry.perform(actor: actor) { _ in searched }[0]
-
-        guard let checkpoint = try await registry.store.checkpoint(covering: entry.index + 1) else {
-            throw RegistryError.unavailable("no checkpoint covers the search yet")
-        }
-        let head = try Checkpoint.open(checkpoint.note, verifier: keys.noteVerifier)
-        let report = try await queries.report(right)
+        let (entry, checkpoint) = try await registry.record(searched, actor: actor)
+        let head = try registry.openCheckpoint(checkpoint.note)
         let today = registry.today
         let mortgages = report.encumbrances.filter { $0.kind == .mortgage && $0.isActive(on: today) }
             .sorted { $0.registeredAt < $1.registeredAt }
@@ -113,14 +112,12 @@ public struct CollateralSearches: Sendable {
 
     /// The knowledge check: does the borrower hold the right? A household's right is held by
     /// every member (L-3).
-    func holderMatches(_ right: Right, _ borrower: String) async throws -> Bool {
-        switch right.holder {
+    func holderMatches(_ report: RightReport, _ borrower: String) async throws -> Bool {
+        switch report.right.holder {
         case .person(let id): return id.rawValue == borrower
         case .organisation(let code): return code.rawValue == borrower
         case .collective(let code): return try await registry.reads.collective(code)?.creditCode.rawValue == borrower
-        case .household(let code):
-            guard let household = try await registry.reads.household(code) else { return false }
-            return household.people.contains { $0.idNumber.rawValue == borrower }
+        case .household: return report.householdMembers.contains { $0.person.idNumber.rawValue == borrower }
         }
     }
 }

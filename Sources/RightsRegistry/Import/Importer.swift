@@ -53,7 +53,7 @@ public struct Importer: Sendable {
             if let previous = writing { summary.entries += try await finish(previous) }
             let expected = nextIndex
             nextIndex += UInt64(drafts.count)
-            writing = drafts.isEmpty ? nil : Task { try await store.append(drafts, expectedSize: expected) }
+            writing = drafts.isEmpty ? nil : Task { try await registry.commit(drafts, expectedSize: expected) }
             progress(
                 ImportProgress(
                     phase: .writing, lines: reader.lineNumber, bytes: reader.bytesRead, totalBytes: reader.totalBytes))
@@ -66,9 +66,7 @@ public struct Importer: Sendable {
     /// batches before it stay committed and a re-run continues after them).
     func finish(_ batch: Task<AppendResult, any Error>) async throws -> Int {
         do {
-            let result = try await batch.value
-            try await registry.checkpoint(after: result)
-            return result.entries.count
+            return try await batch.value.entries.count
         } catch StoreError.sizeChanged {
             throw RegistryError.conflict(
                 "import", "the register changed while importing (another writer); run the import again to continue")

@@ -1,38 +1,50 @@
-/// Signs a checkpoint after each write — and refuses to sign one that is not consistent with
-/// the last it signed: the root at that checkpoint's size, recomputed from the stored tree, must
-/// still be the root it signed. A log that was rewritten behind the program's back therefore
-/// stops getting checkpoints instead of getting a second, conflicting history.
-public struct Checkpointer: Sendable {
+import Synchronization
+
+/// Signs the checkpoint of each write — and refuses to sign one that is not consistent with
+/// the last it signed: before a write, the root at the latest checkpoint's size, recomputed
+/// from the stored tree, must still be the root it signed. A log that was rewritten behind the
+/// program's back therefore stops getting checkpoints instead of getting a second, conflicting
+/// history. The store writes the new checkpoint in the write's own transaction, so entries and
+/// the checkpoint covering them reach the disk together.
+public final class Checkpointer: Sendable {
     public let keys: KeyRing
+    /// The last note this checkpointer signed or verified: the same note read back needs no
+    /// second signature check (the root recomputation still runs before every write).
+    private let trusted = Mutex<String?>(nil)
 
     public init(keys: KeyRing) { self.keys = keys }
 
-    /// The signed checkpoint for `size` entries with `root`, stored and returned; if a checkpoint
-    /// of that size or larger exists already (another writer was quicker), that one.
-    @discardableResult
-    public func checkpoint(size: UInt64, root: TreeHash, in store: any RegistryStore) async throws -> StoredCheckpoint {
-        if let latest = try await store.latestCheckpoint() {
-            let signed = try Checkpoint.open(latest.note, verifier: keys.noteVerifier)
-            let logSize = try await store.size()
-            guard signed.size <= logSize else {
-                throw RegistryError(
-                    code: "integrity.checkpoint",
-                    message: "the log has fewer entries than checkpoint \(signed.size) signed")
-            }
-            let recomputed = try await MerkleTree.root(size: signed.size, reader: store)
-            guard recomputed == signed.root else {
-                throw RegistryError(
-                    code: "integrity.checkpoint",
-                    message: "the log's root at size \(signed.size) is no longer the one checkpointed; refusing to sign"
-                )
-            }
-            if signed.size >= size { return latest }
-        }
-        let checkpoint = StoredCheckpoint(
-            size: size, note: try Checkpoint(origin: keys.origin, size: size, root: root).signed(by: keys.checkpointKey)
-        )
-        try await store.saveCheckpoint(checkpoint)
+    /// A stored checkpoint note, its signature checked unless it is the one last checked.
+    public func open(_ note: String) throws -> Checkpoint {
+        if trusted.withLock({ $0 == note }) { return try Checkpoint(text: try SignedNote.split(note).text) }
+        let checkpoint = try Checkpoint.open(note, verifier: keys.noteVerifier)
+        trusted.withLock { $0 = note }
         return checkpoint
+    }
+
+    /// Checks, before a write, that the log still holds the tree the latest checkpoint signed.
+    public func verifyLatest(in store: any RegistryStore) async throws {
+        guard let latest = try await store.latestCheckpoint() else { return }
+        let signed = try open(latest.note)
+        let logSize = try await store.size()
+        guard signed.size <= logSize else {
+            throw RegistryError(
+                code: "integrity.checkpoint", message: "the log has fewer entries than checkpoint \(signed.size) signed")
+        }
+        let recomputed = try await MerkleTree.root(size: signed.size, reader: store)
+        guard recomputed == signed.root else {
+            throw RegistryError(
+                code: "integrity.checkpoint",
+                message: "the log's root at size \(signed.size) is no longer the one checkpointed; refusing to sign")
+        }
+    }
+
+    /// The signed checkpoint of a log of `size` entries with `root` (the store calls it inside
+    /// the write's transaction).
+    public func sign(size: UInt64, root: TreeHash) throws -> StoredCheckpoint {
+        let note = try Checkpoint(origin: keys.origin, size: size, root: root).signed(by: keys.checkpointKey)
+        trusted.withLock { $0 = note }
+        return StoredCheckpoint(size: size, note: note)
     }
 }
 

@@ -55,12 +55,17 @@ public enum SignedNote {
         }
     }
 
+    /// A note's text and its signature lines, unchecked.
+    static func split(_ note: String) throws(NoteError) -> (text: String, signatures: Substring) {
+        guard let separator = note.range(of: "\n\n") else { throw .malformed("no blank line before the signatures") }
+        return (String(note[..<separator.lowerBound]) + "\n", note[separator.upperBound...])
+    }
+
     /// Splits a note into its text and signature lines and checks that `verifier` signed it.
     /// Signatures by other keys (witnesses) are ignored; one by this key that fails is an error.
     public static func open(_ note: String, verifier: Verifier) throws(NoteError) -> String {
-        guard let separator = note.range(of: "\n\n") else { throw .malformed("no blank line before the signatures") }
-        let text = String(note[..<separator.lowerBound]) + "\n"
-        let signatures = note[separator.upperBound...].split(separator: "\n", omittingEmptySubsequences: false)
+        let (text, signatureLines) = try split(note)
+        let signatures = signatureLines.split(separator: "\n", omittingEmptySubsequences: false)
         guard let key = try? VerifyingKey.ed25519(verifier.publicKey) else { throw .malformed("bad Ed25519 key") }
         var verified = false
         for line in signatures where !line.isEmpty {

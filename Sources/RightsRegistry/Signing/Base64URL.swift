@@ -1,28 +1,21 @@
-import Foundation
+import ExtrasBase64
 
 /// RFC 4648 §5 base64url without padding, as JOSE uses it (RFC 7515 §2). Decoding is strict:
-/// padding, whitespace and characters outside the URL alphabet are refused.
+/// padding, whitespace and characters outside the URL alphabet are refused, and so is any
+/// encoding that is not the canonical one for its bytes (non-zero unused trailing bits).
 public enum Base64URL {
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+    static let options: Base64.EncodingOptions = [.base64UrlAlphabet, .omitPaddingCharacter]
+
+    public static func encode(_ bytes: some Collection<UInt8>) -> String {
+        Base64.encodeToString(bytes: bytes, options: options)
     }
 
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
         guard
-            text.utf8.allSatisfy({ byte in
-                (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
-                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
-            }), text.utf8.count % 4 != 1
+            let bytes = try? Base64.decode(
+                bytes: Array(text.utf8), options: [.base64UrlAlphabet, .omitPaddingCharacter]),
+            encode(bytes) == text
         else { return nil }
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        standard += String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
-        guard let data = Data(base64Encoded: standard) else { return nil }
-        let bytes = Array(data)
-        // Only the canonical encoding of the bytes is accepted (unused trailing bits are zero).
-        guard encode(bytes) == text else { return nil }
         return bytes
     }
 }

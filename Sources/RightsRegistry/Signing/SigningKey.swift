@@ -122,7 +122,7 @@ public struct SigningKey: Sendable {
         guard case .object(let members) = jwk else { return "" }
         let required: Set<String> = members["kty"] == "OKP" ? ["crv", "kty", "x"] : ["crv", "kty", "x", "y"]
         let canonical = CanonicalJSON.bytes(.object(members.filter { required.contains($0.key) }))
-        return Base64URL.encode(SHA256.hash(data: canonical))
+        return Base64URL.encode(Array(SHA256.hash(data: canonical)))
     }
 }
 

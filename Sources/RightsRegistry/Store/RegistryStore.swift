@@ -12,10 +12,12 @@ public protocol RegistryStore: SubtreeReader {
     /// The stored rows of entries `range` as they are, hashes included, for the audit.
     func logRows(_ range: Range<UInt64>) async throws -> [StoredLogRow]
 
-    /// Appends the drafts as entries `expectedSize…` and applies their events, atomically.
+    /// Appends the drafts as entries `expectedSize…` and applies their events, atomically, with
+    /// the checkpoint `checkpoint` signs for the new size and root in the same transaction.
     /// If the log no longer has `expectedSize` entries (another writer was first) it throws
     /// `StoreError.sizeChanged` and writes nothing; nil skips the check.
-    func append(_ drafts: [EntryDraft], expectedSize: UInt64?) async throws -> AppendResult
+    func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: CheckpointSigner?) async throws
+        -> AppendResult
 
     /// Projection reads.
     func document(_ key: EntityKey) async throws -> JSONValue?
@@ -97,6 +99,18 @@ public struct AppendResult: Sendable {
     public let entries: [LogEntry]
     public let size: UInt64
     public let root: TreeHash
+    /// The checkpoint written with the entries, if one was asked for.
+    public let checkpoint: StoredCheckpoint?
+}
+
+/// Signs the checkpoint for a log's new size and root, inside the appending transaction.
+public typealias CheckpointSigner = @Sendable (_ size: UInt64, _ root: TreeHash) throws -> StoredCheckpoint
+
+extension RegistryStore {
+    /// Appends without a checkpoint (tests, benchmarks, tools that sign separately).
+    public func append(_ drafts: [EntryDraft], expectedSize: UInt64?) async throws -> AppendResult {
+        try await append(drafts, expectedSize: expectedSize, checkpoint: nil)
+    }
 }
 
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -68,14 +68,14 @@ public struct CollateralSearched: RegistryEvent {
         case holderMatch = "holder_match"
     }
 
-    public func touches(_ entry: EntryContext) -> [EntityKey] {
-        [Right.key(right.rawValue), Watch.key(Watch.key(party: party, right: right))]
-    }
+    /// A search is an access record, not a registry act: it leaves the right and its history
+    /// as they are (so no bank learns from a right's history that another bank looked), and
+    /// only starts the bank's watch on the right.
+    public func touches(_ entry: EntryContext) -> [EntityKey] { [Watch.key(Watch.key(party: party, right: right))] }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         if try state.get(Watch.self, Watch.key(party: party, right: right)) == nil {
             state.put(Watch(party: party, right: right, since: entry.index))
         }
-        try state.updateRight(right, entry: entry, restatesCertificate: false) { _ in }
     }
 }

@@ -116,12 +116,14 @@ public final class SQLiteRegistryStore: RegistryStore {
         return result
     }
 
-    public func append(_ drafts: [EntryDraft], expectedSize: UInt64?) async throws -> AppendResult {
+    public func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: CheckpointSigner?) async throws
+        -> AppendResult
+    {
         try await writer.writeWithoutTransaction { db in
             var result: AppendResult?
             do {
                 try db.inTransaction(.immediate) {
-                    result = try self.append(drafts, expectedSize: expectedSize, db)
+                    result = try self.append(drafts, expectedSize: expectedSize, checkpoint: checkpoint, db)
                     return .commit
                 }
             } catch {
@@ -133,7 +135,9 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
-    private func append(_ drafts: [EntryDraft], expectedSize: UInt64?, _ db: Database) throws -> AppendResult {
+    private func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: CheckpointSigner?, _ db: Database)
+        throws -> AppendResult
+    {
         let size = try Self.size(db)
         if let expectedSize, expectedSize != size { throw StoreError.sizeChanged(expected: expectedSize, actual: size) }
         var range = try frontier.withLock { cached in
@@ -155,9 +159,11 @@ public final class SQLiteRegistryStore: RegistryStore {
             batch.append((entry, draft.event))
         }
         try project(batch, db)
+        let signed = try checkpoint?(range.size, range.root)
+        if let signed { try Self.save(signed, db) }
         let appended = range
         frontier.withLock { $0 = appended }
-        return AppendResult(entries: batch.map(\.0), size: range.size, root: range.root)
+        return AppendResult(entries: batch.map(\.0), size: range.size, root: range.root, checkpoint: signed)
     }
 
     /// Loads what the events touch, applies them, writes the changed rows.
@@ -321,11 +327,13 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     public func saveCheckpoint(_ checkpoint: StoredCheckpoint) async throws {
-        try await writer.write { db in
-            try db.execute(
-                sql: "INSERT INTO checkpoints (size, note) VALUES (?, ?) ON CONFLICT(size) DO NOTHING",
-                arguments: [Int64(checkpoint.size), checkpoint.note])
-        }
+        try await writer.write { db in try Self.save(checkpoint, db) }
+    }
+
+    static func save(_ checkpoint: StoredCheckpoint, _ db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO checkpoints (size, note) VALUES (?, ?) ON CONFLICT(size) DO NOTHING",
+            arguments: [Int64(checkpoint.size), checkpoint.note])
     }
 
     static func checkpoint(_ row: Row) -> StoredCheckpoint {
