@@ -8,12 +8,18 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     public var services: RegistryServices
     public var logger: Logger
+    /// Called with the bound port once the server listens (port 0 picks a free one).
+    public var onListening: @Sendable (Int) async -> Void
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, services: RegistryServices, logger: Logger) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, services: RegistryServices, logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
         self.host = host
         self.port = port
         self.services = services
         self.logger = logger
+        self.onListening = onListening
     }
 }
 
@@ -43,5 +49,7 @@ public func buildApplication(configuration: ServerConfiguration) -> some Applica
         router: buildRouter(services: configuration.services),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "rights"),
+        onServerRunning: { channel in await configuration.onListening(channel.localAddress?.port ?? configuration.port)
+        },
         logger: configuration.logger)
 }

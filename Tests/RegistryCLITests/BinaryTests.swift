@@ -1,6 +1,11 @@
 import Foundation
 import RightsRegistry
+import Synchronization
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The built `rights` executable, run as a separate process.
 @Suite("rights binary", .serialized)
@@ -81,4 +86,90 @@ struct BinaryTests {
         #expect(auditStatus == 0)
         #expect(auditOut.hasPrefix("audit passed: \(total) entries"))
     }
+
+    @Test(
+        "rights serve --demo on port 0: tokens printed once, routes answer, logs hold no token or ID number, SIGTERM stops it cleanly"
+    )
+    func serve() async throws {
+        let temporary = try TemporaryDirectory("rights-serve")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = ["serve", "--demo", "--port", "0"]
+        process.currentDirectoryURL = URL(fileURLWithPath: temporary.path)
+        let output = Captured()
+        let errors = Captured()
+        process.standardOutput = output.pipe
+        process.standardError = errors.pipe
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        var base: String?
+        for _ in 0..<600 where base == nil {
+            try await Task.sleep(for: .milliseconds(100))
+            base = output.text.split(separator: "\n").first { $0.hasPrefix("Serving registry") }
+                .flatMap { $0.split(separator: " ").last.map(String.init) }
+        }
+        let url = try #require(base, "the server did not start: \(errors.text)")
+        let tokens = Dictionary(
+            uniqueKeysWithValues: output.text.split(separator: "\n").compactMap { line -> (String, String)? in
+                guard let range = line.range(of: "export ") else { return nil }
+                let pair = line[range.upperBound...].split(separator: "=", maxSplits: 1)
+                return pair.count == 2 ? (String(pair[0]), String(pair[1])) : nil
+            })
+        #expect(Set(tokens.keys) == ["ADMIN_TOKEN", "CLERK_TOKEN", "EXCHANGE_TOKEN", "AGENT_TOKEN", "BANK_TOKEN"])
+        let clerk = try #require(tokens["CLERK_TOKEN"])
+
+        func get(_ path: String, token: String? = nil) async throws -> (Int, String) {
+            var request = URLRequest(url: URL(string: url + path)!)
+            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        }
+        #expect(try await get("/healthz").0 == 200)
+        let holder = DemoCounty.county.citizenID(3).rawValue
+        let right = try await get("/v1/rights/330424100200000002J", token: clerk)
+        #expect(right.0 == 200)
+        #expect(right.1.contains(holder))
+        #expect(try await get("/v1/rights?holder=person:\(holder)", token: clerk).0 == 200)
+        #expect(try await get("/v1/rights/330424100200000002J").0 == 401)
+
+        // A token issued by the CLI while the server runs is good at once; only its hash is kept.
+        let (status, issued, _) = try Self.run(
+            ["token", "issue", "--role", "bank", "--name", "测试银行", "--party", "91330424MA2B1234XJ"],
+            in: temporary.path)
+        #expect(status == 0)
+        let bank = issued.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(bank.hasPrefix("rr_"))
+        #expect(try await get("/v1/events", token: bank).0 == 200)
+        for file in ["registry.sqlite", "registry.sqlite-wal"] {
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: temporary.path + "/" + file))) ?? Data()
+            #expect(bytes.range(of: Data(bank.utf8)) == nil, "the token itself is in \(file)")
+        }
+
+        kill(process.processIdentifier, SIGTERM)
+        for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!process.isRunning, "SIGTERM did not stop the server")
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+
+        let log = errors.text
+        #expect(log.contains("route=/v1/rights/{id}"))
+        #expect(log.contains("caller=clerk:"))
+        #expect(!log.contains(holder), "a full ID number in the request log")
+        for token in tokens.values + [bank] { #expect(!log.contains(token), "a token in the request log") }
+    }
+}
+
+/// A child process's output, collected as it comes.
+final class Captured: Sendable {
+    let pipe = Pipe()
+    private let buffer = Mutex(Data())
+
+    init() {
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            self?.buffer.withLock { $0.append(data) }
+        }
+    }
+
+    var text: String { buffer.withLock { String(decoding: $0, as: UTF8.self) } }
 }

@@ -39,9 +39,12 @@ struct Serve: AsyncParsableCommand {
             let registry = try await global.openRegistry()
             let services = RegistryServices(registry: registry)
             if demo { try await printDemoTokens(services) }
-            Console.current.out("Serving registry \(registry.origin ?? "?") on http://\(host):\(port)")
+            let (origin, console) = (registry.origin ?? "?", Console.current)
             let application = buildApplication(
-                configuration: ServerConfiguration(host: host, port: port, services: services, logger: logger))
+                configuration: ServerConfiguration(
+                    host: host, port: port, services: services, logger: logger,
+                    onListening: { [host] port in console.out("Serving registry \(origin) on http://\(host):\(port)") })
+            )
             try await application.runService()
         }
     }

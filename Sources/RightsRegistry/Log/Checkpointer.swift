@@ -29,7 +29,8 @@ public final class Checkpointer: Sendable {
         let logSize = try await store.size()
         guard signed.size <= logSize else {
             throw RegistryError(
-                code: "integrity.checkpoint", message: "the log has fewer entries than checkpoint \(signed.size) signed")
+                code: "integrity.checkpoint", message: "the log has fewer entries than checkpoint \(signed.size) signed"
+            )
         }
         let recomputed = try await MerkleTree.root(size: signed.size, reader: store)
         guard recomputed == signed.root else {
