@@ -87,11 +87,22 @@ let package = Package(
             path: "Benchmarks/LogBenchmark",
             swiftSettings: strict
         ),
+        .target(
+            name: "RegistryTestSupport",
+            dependencies: ["RightsRegistry"],
+            path: "Tests/Support",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "RightsRegistryTests",
-
-            dependencies: ["RightsRegistry", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["RightsRegistry", "RegistryTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/RightsRegistryTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ExchangeTests",
+            dependencies: ["Exchange", "RightsRegistry", "RegistryTestSupport"],
+            path: "Tests/ExchangeTests",
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Exchange
 import Foundation
 import RightsRegistry
 
@@ -52,7 +53,7 @@ struct GlobalOptions: ParsableArguments {
             throw RegistryError.unavailable("no registry at \(path): create one with `rights init`")
         }
         do {
-            return try SQLiteRegistryStore(path: path)
+            return try SQLiteRegistryStore(path: path, migrations: ProductSchema.sqlite)
         } catch {
             throw RegistryError.unavailable("cannot open \(path): \(error)")
         }

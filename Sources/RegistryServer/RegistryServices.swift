@@ -1,15 +1,21 @@
+public import Exchange
 public import Prometheus
 public import RightsRegistry
 
 /// What the routes work with: the register, the tokens, the metrics.
 public struct RegistryServices: Sendable {
     public let registry: Registry
+    public let exchange: ExchangeService
     public let tokens: TokenStore
     public let metrics: PrometheusCollectorRegistry
     let registerSize: Gauge
 
-    public init(registry: Registry, metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    public init(
+        registry: Registry, exchangeRules: ExchangeRules = ExchangeRules(),
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    ) {
         self.registry = registry
+        exchange = ExchangeService(registry: registry, rules: exchangeRules)
         tokens = TokenStore(store: registry.store)
         self.metrics = metrics
         registerSize = metrics.makeGauge(
@@ -30,6 +36,7 @@ public struct RegistryServices: Sendable {
     public var endpoints: [Endpoint] {
         PublicController(services: self).endpoints + PartiesController(services: self).endpoints
             + RightsController(services: self).endpoints + CollateralController(services: self).endpoints
+            + MortgageController(services: self).endpoints + ExchangeController(services: self).endpoints
     }
 
     var openAPI: JSONValue { OpenAPIDocument.build(endpoints: endpoints, origin: registry.origin) }
@@ -69,7 +76,7 @@ public struct RegistryServices: Sendable {
         {
             let report = try await queries.report(right)
             answer["certificate_no"] = .string(record.number)
-            answer["status"] = .string(CertificateStatus(number: number, right: right).rawValue)
+            answer["status"] = .string(CertificateStatus(number: number, right: right, on: registry.today).rawValue)
             answer["flags"] = .array(report.flags.names.map(JSONValue.string))
             answer["right"] = report.json(for: principal)
         }

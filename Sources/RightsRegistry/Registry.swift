@@ -68,12 +68,14 @@ public final class Registry: Sendable {
     /// Decides with `decide` (which may return several events, appended together) and logs the
     /// result. The exchange uses this to settle a deal and perform its registry acts in one
     /// transaction.
+    @discardableResult
     public func perform(actor: String, _ decide: @Sendable (Registrar) async throws -> any RegistryEvent) async throws
         -> [LogEntry]
     {
         try await performAll(actor: actor) { registrar in [try await decide(registrar)] }
     }
 
+    @discardableResult
     public func performAll(actor: String, _ decide: @Sendable (Registrar) async throws -> [any RegistryEvent])
         async throws -> [LogEntry]
     {
@@ -84,7 +86,8 @@ public final class Registry: Sendable {
                 let size = try await store.size()
                 let now = clock.now()
                 let registrar = Registrar(
-                    reads: reads, policy: try await reads.policy(), today: timeZone.day(of: now), nextIndex: size)
+                    reads: reads, policy: try await reads.policy(), today: timeZone.day(of: now), now: now,
+                    nextIndex: size)
                 let events = try await decide(registrar)
                 let time = timeZone.timestamp(of: now)
                 do {

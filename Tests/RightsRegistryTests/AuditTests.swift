@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import RegistryTestSupport
 import Testing
 
 @testable import RightsRegistry

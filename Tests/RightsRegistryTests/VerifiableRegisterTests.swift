@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RegistryTestSupport
 import Testing
 
 @testable import RightsRegistry

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Exchange
 import Foundation
 import RightsRegistry
 
@@ -18,8 +19,10 @@ struct Audit: AsyncParsableCommand {
             let registry = try await global.openRegistry(writing: false)
             let console = Console.current
             let scratch = NSTemporaryDirectory() + "rights-audit-\(UUID().uuidString).sqlite"
-            let result = try await Maintenance(store: registry.store, catalog: .registry).audit(
-                scratchPath: scratch, migrations: SQLiteSchema.registry, checkpointKey: registry.keys?.noteVerifier
+            let result = try await Maintenance(
+                store: registry.store, catalog: ProductSchema.catalog, tables: ProductSchema.tables
+            ).audit(
+                scratchPath: scratch, migrations: ProductSchema.sqlite, checkpointKey: registry.keys?.noteVerifier
             ) { phase, done, total in
                 console.status(
                     "\(phase) \(progressBar(total == 0 ? 1 : Double(done) / Double(total)))  \(done)/\(total)")
@@ -60,9 +63,11 @@ struct Rebuild: AsyncParsableCommand {
         try await runReporting {
             let registry = try await global.openRegistry()
             let console = Console.current
-            try await Maintenance(store: registry.store, catalog: .registry).rebuild { done, total in
-                console.status("replay \(progressBar(total == 0 ? 1 : Double(done) / Double(total)))  \(done)/\(total)")
-            }
+            try await Maintenance(store: registry.store, catalog: ProductSchema.catalog, tables: ProductSchema.tables)
+                .rebuild { done, total in
+                    console.status(
+                        "replay \(progressBar(total == 0 ? 1 : Double(done) / Double(total)))  \(done)/\(total)")
+                }
             console.endStatus()
             console.out("rebuilt the projections from \(try await registry.store.size()) entries")
         }

@@ -44,9 +44,3 @@ final class TokenCache: Sendable {
     func get(_ hash: String) -> Principal? { entries.withLock { $0[hash] } }
     func set(_ hash: String, _ principal: Principal) { entries.withLock { $0[hash] = principal } }
 }
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
-}

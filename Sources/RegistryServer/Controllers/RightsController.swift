@@ -215,7 +215,7 @@ extension RegistryServices {
         case .contractLand(let contract, _): return contract.household.collective.region
         case .homestead(let household, _, _): return household.collective.region
         case .collectiveShare(let collective, _, _): return collective.region
-        case .landManagement(let parent, _, _, _, _, _, _):
+        case .landManagement(let parent, _, _, _, _, _, _, _):
             guard let right = try await registry.reads.right(parent) else {
                 throw RegistryError.notFound("right", parent.rawValue)
             }

@@ -1,3 +1,4 @@
+import Exchange
 import RightsRegistry
 
 /// The component schemas of `/openapi.json`.
@@ -186,6 +187,13 @@ enum Schemas {
                         "on": date,
                     ],
                     required: ["kind", "filed_with", "document", "on"]),
+                object(
+                    [
+                        "kind": enumeration(["termination"]),
+                        "ground": enumeration(TerminationGround.allCases.map(\.rawValue)), "by": ref("Holder"),
+                        "document": string,
+                    ],
+                    required: ["kind", "ground", "by", "document"]),
             ],
         ],
         "Right": [
@@ -229,5 +237,100 @@ enum Schemas {
             ["search": integer, "result": anyObject, "jws": string], required: ["search", "result", "jws"]),
         "Events": object(["events": array(ref("Entry")), "next": integer], required: ["events", "next"]),
         "JWKS": object(["keys": array(anyObject)], required: ["keys"]),
+    ].merging(exchange) { old, _ in old }
+
+    static let fen: JSONValue = ["type": "integer", "minimum": 1, "description": "an amount in fen (分)"]
+    static let fenOrZero: JSONValue = ["type": "integer", "minimum": 0, "description": "an amount in fen (分)"]
+
+    static let listingOffer: [String: JSONValue] = [
+        "price_fen": fen, "increment_fen": fen, "deposit_fen": fenOrZero,
+        "lease": object(["term": ref("Term"), "use": string], required: ["term", "use"]),
+        "shares": ["type": "integer", "minimum": 1], "consents": array(ref("Consent")), "filing": ref("Filing"),
+        "collective_decision": object(
+            [
+                "votes_for": ["type": "integer", "minimum": 0], "votes_cast": ["type": "integer", "minimum": 1],
+                "township_approval": string,
+            ], required: ["votes_for", "votes_cast", "township_approval"]),
+    ]
+
+    /// The exchange's and the bank's bodies and answers.
+    static let exchange: [String: JSONValue] = [
+        "ListingApplication": object(
+            listingOffer.merging([
+                "right_id": rightID,
+                "kind": enumeration(ListingKind.allCases.filter { $0 != .foreclosureSale }.map(\.rawValue)),
+            ]) { old, _ in old },
+            required: ["right_id", "kind", "price_fen", "increment_fen", "deposit_fen"]),
+        "ForeclosureApplication": object(listingOffer, required: ["price_fen", "increment_fen", "deposit_fen"]),
+        "Listing": [
+            "type": "object",
+            "description": "A listing with its intents and bids; ID numbers masked for all but clerks.",
+            "properties": [
+                "id": string, "kind": enumeration(ListingKind.allCases.map(\.rawValue)), "right": string,
+                "seller": string, "status": enumeration(ListingStatus.allCases.map(\.rawValue)),
+                "price_fen": integer, "increment_fen": integer, "deposit_fen": integer,
+                "announcement": ref("Term"), "auction": anyObject, "intents": array(ref("Intent")),
+                "bids": array(anyObject), "deal": string,
+            ],
+            "required": ["id", "kind", "right", "seller", "status", "price_fen", "intents", "bids"],
+        ],
+        "Listings": object(["listings": array(ref("Listing"))], required: ["listings"]),
+        "Review": object(
+            ["decision": enumeration(["approve", "reject"]), "reason": string], required: ["decision"]),
+        "IntentApplication": object(
+            [
+                "buyer": ref("Holder"), "deposit_fen": fenOrZero,
+                "priority": enumeration(["member", "renewal"]), "capacity": string, "offer_fen": fen,
+            ], required: ["buyer", "deposit_fen"]),
+        "Intent": [
+            "type": "object",
+            "properties": [
+                "id": string, "buyer": string, "deposit_fen": integer, "deposit_status": string, "priority": string,
+            ],
+            "required": ["id", "buyer", "deposit_fen", "deposit_status"],
+        ],
+        "BidRequest": object(["intent": string, "amount_fen": fen], required: ["intent", "amount_fen"]),
+        "IntentReference": object(["intent": string], required: ["intent"]),
+        "PaymentReference": object(["reference": string], required: ["reference"]),
+        "Approval": object(["approval": string], required: ["approval"]),
+        "Deal": [
+            "type": "object",
+            "properties": [
+                "id": string, "listing": string, "kind": string, "right": string, "seller": string, "buyer": string,
+                "price_fen": integer, "basis": string, "due": date, "status": string, "resulting_right": string,
+                "payouts": array(anyObject),
+            ],
+            "required": ["id", "listing", "buyer", "price_fen", "due", "status"],
+        ],
+        "Forfeit": [
+            "type": "object", "properties": ["forfeited": ref("Deal"), "next": ref("Deal")], "required": ["forfeited"],
+        ],
+        "WithdrawalApplication": object(
+            [
+                "right_id": rightID, "compensation_fen": fen, "subsidy_fen": fenOrZero, "residual_value_fen": fenOrZero,
+                "notice_on": date, "keep_eligibility": boolean, "shares": ["type": "integer", "minimum": 1],
+                "consents": array(ref("Consent")),
+            ], required: ["right_id"]),
+        "Withdrawal": [
+            "type": "object",
+            "properties": [
+                "id": string, "right": string, "holder": string, "right_kind": string, "compensation_fen": integer,
+                "status": enumeration(["applied", "approved", "paid"]),
+            ],
+            "required": ["id", "right", "status", "compensation_fen"],
+        ],
+        "MortgageApplication": object(
+            [
+                "right_id": rightID, "amount_fen": fen, "term": ref("Term"), "contract": string,
+                "consents": array(ref("Consent")), "filing": ref("Filing"), "other_residence": string,
+            ], required: ["right_id", "amount_fen", "term", "contract"]),
+        "Mortgage": [
+            "type": "object",
+            "properties": [
+                "id": string, "right_id": string, "amount_fen": integer, "rank": integer, "index": integer,
+                "released": boolean,
+            ],
+            "required": ["id", "right_id", "amount_fen", "released"],
+        ],
     ]
 }

@@ -113,7 +113,14 @@ public struct CertificateVerifier: Sendable {
                 return "entry \(entry.index) does not concern this right"
             }
         default:
-            return "entry \(entry.index) is a \(entry.kind) entry, which issues no certificate"
+            // An entry that carries an attestation (the exchange's 交易鉴证书) binds a payload
+            // that states every one of its fields as logged.
+            guard case .object(let attestation)? = event["attestation"] else {
+                return "entry \(entry.index) is a \(entry.kind) entry, which issues no certificate"
+            }
+            for (field, value) in attestation.sorted(by: { $0.key < $1.key }) where payload[field] != value {
+                return "the certificate's \(field) differs from the one entry \(entry.index) attests"
+            }
         }
         return nil
     }

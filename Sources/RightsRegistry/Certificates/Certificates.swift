@@ -47,15 +47,19 @@ public struct Certificates: Sendable {
         let report = try await RegistryQueries(registry: registry).report(right)
         let payload = CertificateDocument.payload(record: record, report: report, entry: entry, registry: keys.origin)
         let jws = try JWS.sign(payload: payload, type: CertificateDocument.type, with: keys.currentCertificateKey)
-        guard withProof else { return CertificateExport(jws: jws, proof: nil) }
-        guard let checkpoint = try await registry.store.latestCheckpoint(), checkpoint.size > entry.index else {
+        return CertificateExport(jws: jws, proof: withProof ? try await registry.proof(of: entry) : nil)
+    }
+}
+
+extension Registry {
+    /// The `tlog-proof@v1` bundle binding `entry` to the latest signed checkpoint: what a
+    /// certificate or attestation carries to be checked offline.
+    public func proof(of entry: LogEntry) async throws -> TlogProof {
+        guard let checkpoint = try await store.latestCheckpoint(), checkpoint.size > entry.index else {
             throw RegistryError.unavailable("no checkpoint covers entry \(entry.index) yet")
         }
-        let hashes = try await MerkleTree.inclusionProof(
-            index: entry.index, size: checkpoint.size, reader: registry.store)
-        return CertificateExport(
-            jws: jws,
-            proof: TlogProof(extra: entry.bytes, index: entry.index, hashes: hashes, checkpoint: checkpoint.note))
+        let hashes = try await MerkleTree.inclusionProof(index: entry.index, size: checkpoint.size, reader: store)
+        return TlogProof(extra: entry.bytes, index: entry.index, hashes: hashes, checkpoint: checkpoint.note)
     }
 }
 

@@ -38,7 +38,7 @@ public struct CollateralSearches: Sendable {
         let right = try await queries.right(idOrCertificate: subject)
         var certificateNumber = right.certificate
         var status: String =
-            switch right.status {
+            switch right.status(on: registry.today) {
             case .current: "current"
             case .announced: "announced"
             case .cancelled, .expired: "cancelled"
@@ -50,7 +50,7 @@ public struct CollateralSearches: Sendable {
             // been superseded since (the register prevails, C-2).
             let record = try JSONValueDecoder().decode(CertificateRecord.self, from: document)
             certificateNumber = record.number
-            status = CertificateStatus(number: record.number, right: right).rawValue
+            status = CertificateStatus(number: record.number, right: right, on: registry.today).rawValue
         }
         // The answer states the register as read just before the search entry; the checkpoint
         // is the one committed with it, so every later change to the right follows it in the log.

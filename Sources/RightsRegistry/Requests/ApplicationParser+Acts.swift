@@ -65,10 +65,25 @@ extension ApplicationParser {
             act = court.map { .act(.seizureRelease(court: $0, seizure: seizure)) }
         case "filing":
             act = filing(&reader).map { .act(.filing($0)) }
+        case "termination":
+            let ground = reader.value("ground") { text throws(InvalidValue) in
+                guard let ground = TerminationGround(rawValue: text) else {
+                    throw InvalidValue(
+                        "L-22 allows only " + TerminationGround.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                return ground
+            }
+            let by = holder(&reader, "by")
+            let document = reader.string("document")
+            act = ground.flatMap { ground in
+                by.flatMap { by in
+                    document.map { .act(.termination(LeaseTermination(ground: ground, by: by, document: $0))) }
+                }
+            }
         default:
             reader.problem(
                 "kind",
-                "unknown act; one of completion, transfer, change, correction, cancellation, objection, advance-notice, seizure, seizure-release, filing"
+                "unknown act; one of completion, transfer, change, correction, cancellation, objection, advance-notice, seizure, seizure-release, filing, termination"
             )
             return nil
         }
@@ -114,6 +129,29 @@ extension ApplicationParser {
             return .collectiveShare(ShareHolding(shares: Int(shares), shareClass: shareClass))
         }
         return nil
+    }
+}
+
+extension ApplicationParser {
+    /// The body of `POST /v1/mortgages` (and `rights mortgage register --body`); the mortgagee is
+    /// the bank the caller's token names.
+    public static func mortgage(_ reader: inout FieldReader, mortgagee: String) -> (RightID, MortgageApplication)? {
+        let id = reader.value("right_id") { text throws(InvalidValue) in try RightID(text) }
+        let amount = reader.integer("amount_fen", in: 1...(Int64(1) << 50))
+        let term = term(&reader, "term")
+        let contract = reader.string("contract")
+        let consents = consents(&reader)
+        var filing: Filing?
+        if var nested = reader.object("filing", required: false) { filing = self.filing(&nested) }
+        let residence = reader.string("other_residence", required: false)
+        reader.rejectUnknownFields()
+        guard let id, let amount, let term, let contract, let consents else { return nil }
+        return (
+            id,
+            MortgageApplication(
+                mortgagee: mortgagee, amount: Fen(amount), term: term, contract: contract, consents: consents,
+                filing: filing, otherResidence: residence)
+        )
     }
 }
 

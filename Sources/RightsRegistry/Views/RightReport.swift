@@ -23,7 +23,7 @@ public struct RightReport: Sendable {
             "id": .string(right.id.rawValue),
             "kind": .string(right.kind.rawValue),
             "kind_name": .string(right.kind.chineseName),
-            "status": .string(right.status.rawValue),
+            "status": .string(right.status(on: today).rawValue),
             "holder": .string(visibility == .full ? right.holder.rawValue : right.holder.masked),
             "collective": .string(right.collective.rawValue),
             "region": .string(right.region.rawValue),

@@ -8,11 +8,12 @@ extension Registrar {
             return try await registerHomestead(unit, of: household, homestead, origin: application.origin)
         case .collectiveShare(let collective, let holder, let holding):
             return try await registerShares(holding, in: collective, for: holder, origin: application.origin)
-        case .landManagement(let parent, let holder, let parcels, let method, let use, let filing, let consents):
+        case .landManagement(
+            let parent, let holder, let parcels, let method, let use, let filing, let consents, let rent):
             guard let term = application.term else { throw RegistryError.invalid("term", "a 土地经营权 needs its term") }
             return try await registerLandManagement(
                 from: parent, to: holder, term: term, parcels: parcels, method: method, use: use, filing: filing,
-                consents: consents)
+                consents: consents, rent: rent)
         }
     }
 
@@ -25,7 +26,12 @@ extension Registrar {
     func registerContractLand(_ contract: ContractCode, parcels: [Parcel], application: RightApplication)
         async throws -> any RegistryEvent
     {
-        _ = try await household(contract.household)
+        let household = try await household(contract.household)
+        // L-10: a household that surrendered its contract land asks for none during the term.
+        if let barred = household.contractLandBarredUntil, today <= barred {
+            throw RegistryError.rule(
+                "L-10", "household \(contract.household) surrendered its contract land and is barred until \(barred)")
+        }
         guard try await reads.right(.contractLand(contract)) == nil else {
             throw RegistryError.conflict("right", "contract \(contract) is already registered")
         }
@@ -59,6 +65,11 @@ extension Registrar {
         }
         let homestead = try Rules.applyAreaStandard(homestead, policy: policy, origin: origin)
         // T-6 binds approvals of new homesteads, not the confirmation of existing ones.
+        // H-9: a household that gave up its 资格权 with its homestead gets no new one.
+        if origin != .imported, let givenUp = household.homesteadEligibilityGivenUp {
+            throw RegistryError.rule(
+                "H-9", "household \(code) gave up its homestead eligibility (资格权) on \(givenUp)")
+        }
         if origin != .imported, let disposal = household.disposedDwelling {
             throw RegistryError.rule(
                 "T-6",
@@ -111,11 +122,11 @@ extension Registrar {
     /// (再流转, L-23).
     func registerLandManagement(
         from parentID: RightID, to holder: Holder, term: Term, parcels requested: [ParcelCode]?, method: TransferMethod,
-        use: String?, filing: Filing?, consents: [Consent]
+        use: String?, filing: Filing?, consents: [Consent], rent: Rent? = nil
     ) async throws -> any RegistryEvent {
         let parent = try await right(parentID)
-        guard parent.status == .current else {
-            throw RegistryError.conflict("right", "\(parentID) is \(parent.status.rawValue), not current")
+        guard parent.status(on: today) == .current else {
+            throw RegistryError.conflict("right", "\(parentID) is \(parent.status(on: today).rawValue), not current")
         }
         let root: Right
         switch parent.detail {
@@ -187,7 +198,7 @@ extension Registrar {
             detail: .landManagement(
                 LandManagement(
                     parent: parentID, contractRight: root.id, parcels: parcels.sorted(), area: area, method: method,
-                    use: use)),
+                    use: use, rent: rent.map { Rent(annual: $0.annual, over: term) })),
             origin: .transfer, noticeEnds: nil, filing: filing, consents: consents.isEmpty ? nil : consents)
     }
 

@@ -38,6 +38,10 @@ extension Registrar {
             _ = try required(filing.matter, "filing.matter")
             _ = try required(filing.filedWith, "filing.filed_with")
             return RightFiled(right: id, filing: filing)
+        case .mortgage(let application): return try await mortgage(right, application)
+        case .mortgageRelease(let mortgage, let party): return try await releaseMortgage(of: right, mortgage, by: party)
+        case .termination(let termination): return try await terminate(right, termination)
+        case .surrender(let surrender): return try await self.surrender(right, surrender)
         }
     }
 
@@ -48,8 +52,8 @@ extension Registrar {
     }
 
     func requireCurrent(_ right: Right) throws {
-        guard right.status == .current else {
-            throw RegistryError.conflict("right", "\(right.id) is \(right.status.rawValue), not current")
+        guard right.status(on: today) == .current else {
+            throw RegistryError.conflict("right", "\(right.id) is \(right.status(on: today).rawValue), not current")
         }
     }
 
@@ -81,6 +85,11 @@ extension Registrar {
         guard household.collective == right.collective else {
             throw RegistryError.rule(
                 "L-14", "household \(receiver) is in collective \(household.collective), not \(right.collective)",
+                field: "to")
+        }
+        if let barred = household.contractLandBarredUntil, today <= barred {
+            throw RegistryError.rule(
+                "L-10", "household \(receiver) surrendered its contract land and takes none until \(barred)",
                 field: "to")
         }
         guard transfer.consents.contains(where: { $0.party == .contractingParty }) else {
@@ -120,6 +129,10 @@ extension Registrar {
             if let other = held.first {
                 throw RegistryError.rule(
                     "T-3", "household \(receiver) already holds homestead \(other.id)", field: "to")
+            }
+            if let givenUp = household.homesteadEligibilityGivenUp {
+                throw RegistryError.rule(
+                    "H-9", "household \(receiver) gave up its homestead eligibility (资格权) on \(givenUp)", field: "to")
             }
             if let disposal = household.disposedDwelling {
                 throw RegistryError.rule(

@@ -1,21 +1,26 @@
 import Crypto
+public import Foundation
 
 /// Decides registry acts: checks an act against the rule book and the current register and
 /// either returns the event to log or refuses with the rule that forbids it. It writes nothing;
 /// a refused act therefore changes nothing.
 public struct Registrar: Sendable {
-    let reads: any RegistryReads
-    let policy: RegistryPolicy
+    public let reads: any RegistryReads
+    public let policy: RegistryPolicy
     /// Today in the registry's zone, from the injected clock.
-    let today: Day
+    public let today: Day
+    /// The instant the act is decided at (the injected clock's now), for rules that count in
+    /// minutes rather than days (an auction's end).
+    public let now: Date
     /// The index the decided entry will get; IDs derived from it (shares, leases, encumbrances)
     /// are therefore the same when the log is replayed.
-    let nextIndex: UInt64
+    public let nextIndex: UInt64
 
-    public init(reads: any RegistryReads, policy: RegistryPolicy, today: Day, nextIndex: UInt64) {
+    public init(reads: any RegistryReads, policy: RegistryPolicy, today: Day, now: Date = Date(), nextIndex: UInt64) {
         self.reads = reads
         self.policy = policy
         self.today = today
+        self.now = now
         self.nextIndex = nextIndex
     }
 
@@ -160,7 +165,7 @@ public struct Registrar: Sendable {
     }
 
     /// Whether `holder` is a member of `collective`: a household of it, or a person on its roster.
-    func isMember(_ holder: Holder, of collective: CollectiveCode) async throws -> Bool {
+    public func isMember(_ holder: Holder, of collective: CollectiveCode) async throws -> Bool {
         switch holder {
         case .household(let code):
             guard code.collective == collective else { return false }

@@ -33,8 +33,10 @@ public enum CertificateStatus: String, Sendable, Codable {
     case superseded
     case cancelled
 
-    public init(number: String, right: Right) {
-        if right.status == .cancelled || right.status == .expired {
+    /// As of `day` (a lease's certificate lapses with its term); the right's stored status when nil.
+    public init(number: String, right: Right, on day: Day? = nil) {
+        let status = day.map(right.status(on:)) ?? right.status
+        if status == .cancelled || status == .expired {
             self = right.certificate == number ? .cancelled : .superseded
         } else {
             self = right.certificate == number ? .current : .superseded

@@ -21,10 +21,13 @@ public struct Encumbrance: Hashable, Sendable, Codable {
     public var amount: Fen?
     /// For an advance notice: the party the right is promised to.
     public var beneficiary: Holder?
+    /// For a mortgage: the secured claim's repayment term (C-11).
+    public var term: Term?
 
     public init(
         id: EncumbranceID, right: RightID, kind: EncumbranceKind, holder: String, reference: String,
-        registeredOn: Day, lapsesAfter: Day?, registeredAt: UInt64, amount: Fen? = nil, beneficiary: Holder? = nil
+        registeredOn: Day, lapsesAfter: Day?, registeredAt: UInt64, amount: Fen? = nil, beneficiary: Holder? = nil,
+        term: Term? = nil
     ) {
         self.id = id
         self.right = right
@@ -36,6 +39,7 @@ public struct Encumbrance: Hashable, Sendable, Codable {
         self.registeredAt = registeredAt
         self.amount = amount
         self.beneficiary = beneficiary
+        self.term = term
     }
 
     public func isActive(on day: Day) -> Bool {
@@ -45,7 +49,7 @@ public struct Encumbrance: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, right, kind, holder, reference, released, amount, beneficiary
+        case id, right, kind, holder, reference, released, amount, beneficiary, term
         case registeredOn = "registered_on"
         case lapsesAfter = "lapses_after"
         case registeredAt = "registered_at"

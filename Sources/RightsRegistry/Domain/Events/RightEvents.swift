@@ -370,10 +370,11 @@ public struct EncumbranceRegistered: RegistryEvent {
     public var lapsesAfter: Day?
     public var amount: Fen?
     public var beneficiary: Holder?
+    public var term: Term?
 
     public init(
         right: RightID, encumbrance: EncumbranceKind, holder: String, reference: String, lapsesAfter: Day?,
-        amount: Fen? = nil, beneficiary: Holder? = nil
+        amount: Fen? = nil, beneficiary: Holder? = nil, term: Term? = nil
     ) {
         self.right = right
         self.encumbrance = encumbrance
@@ -382,24 +383,34 @@ public struct EncumbranceRegistered: RegistryEvent {
         self.lapsesAfter = lapsesAfter
         self.amount = amount
         self.beneficiary = beneficiary
+        self.term = term
     }
 
     enum CodingKeys: String, CodingKey {
-        case right, encumbrance, holder, reference, amount, beneficiary
+        case right, encumbrance, holder, reference, amount, beneficiary, term
         case lapsesAfter = "lapses_after"
     }
 
     /// The ID the encumbrance gets when this event is entry `index`.
     public static func id(at index: UInt64) -> EncumbranceID { EncumbranceID(entry: index) }
 
-    public func touches(_ entry: EntryContext) -> [EntityKey] { [Right.key(right.rawValue)] }
+    public func touches(_ entry: EntryContext) -> [EntityKey] {
+        var keys = [Right.key(right.rawValue)]
+        if encumbrance == .mortgage { keys.append(Watch.key(Watch.key(party: holder, right: right))) }
+        return keys
+    }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         let id = Self.id(at: entry.index)
+        // The mortgagee follows the right from now on (its event feed).
+        if encumbrance == .mortgage, try state.get(Watch.self, Watch.key(party: holder, right: right)) == nil {
+            state.put(Watch(party: holder, right: right, since: entry.index))
+        }
         state.put(
             Encumbrance(
                 id: id, right: right, kind: encumbrance, holder: holder, reference: reference, registeredOn: entry.day,
-                lapsesAfter: lapsesAfter, registeredAt: entry.index, amount: amount, beneficiary: beneficiary))
+                lapsesAfter: lapsesAfter, registeredAt: entry.index, amount: amount, beneficiary: beneficiary,
+                term: term))
         try state.updateRight(right, entry: entry, restatesCertificate: false) { _ in }
     }
 }
@@ -439,6 +450,7 @@ extension EventCatalog {
         RosterFiled.self, CharterFiled.self, OrganisationRegistered.self, PolicySet.self, RightRegistered.self,
         RegistrationCompleted.self, RightTransferred.self, RightChanged.self, RightCorrected.self,
         RightCancelled.self, RightFiled.self, EncumbranceRegistered.self, EncumbranceReleased.self,
+        RightTerminated.self, RightSurrendered.self,
         MandateRegistered.self, CollateralSearched.self,
     ])
 

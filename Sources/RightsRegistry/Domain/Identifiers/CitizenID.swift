@@ -38,6 +38,9 @@ public struct CitizenID: Identifier {
         rawValue = normalised
     }
 
+    /// Full civil capacity (民法典 art. 18): eighteen years of age on `day`.
+    public func isAdult(on day: Day) -> Bool { birthDate.adding(years: 18) <= day }
+
     /// The valid number for 17 leading digits (address, birth date, sequence): appends the
     /// MOD 11-2 check character. For demo data and generated test counties.
     public static func completing(_ first17: String) throws(InvalidValue) -> CitizenID {
@@ -48,6 +51,7 @@ public struct CitizenID: Identifier {
         return try CitizenID(first17 + String(UnicodeScalar(checkCharacters[sum % 11])))
     }
 
+    /// The birth date the number states.
     public var birthDate: Day { Day(String(rawValue.utf8.dropFirst(6).prefix(8))!)! }
 
     /// The form shown to banks, agents and the public: `330424********1234`.

@@ -9,6 +9,8 @@ public struct Collective: Hashable, Sendable, Codable {
     /// Every filing (备案) of the member roster with the township and county (S-4).
     public var rosterFilings: [RosterFiling]
     public var registeredAt: UInt64
+    /// Shares redeemed by the collective, by year ("2026": 120), for the charter's annual cap.
+    public var redemptions: [String: Int]?
 
     public init(
         code: CollectiveCode, name: String, creditCode: CreditCode, region: RegionCode,
@@ -28,6 +30,7 @@ public struct Collective: Hashable, Sendable, Codable {
         case creditCode = "uscc"
         case rosterFilings = "roster_filings"
         case registeredAt = "registered_at"
+        case redemptions
     }
 }
 

@@ -12,6 +12,11 @@ public struct Household: Hashable, Sendable, Codable {
     public var disposedDwelling: DwellingDisposal?
     /// The log index of the entry that registered the household.
     public var registeredAt: UInt64
+    /// L-10: a household that gave up its contract land may not ask for contract land again
+    /// during the term — until this day.
+    public var contractLandBarredUntil: Day?
+    /// H-9: the household gave up its homestead and its 资格权 with it (no new homestead, T-6).
+    public var homesteadEligibilityGivenUp: Day?
 
     public init(
         code: HouseholdCode, head: Person, members: [HouseholdMember], registeredAt: UInt64,
@@ -34,6 +39,8 @@ public struct Household: Hashable, Sendable, Codable {
         case movedToTown = "moved_to_town"
         case disposedDwelling = "disposed_dwelling"
         case registeredAt = "registered_at"
+        case contractLandBarredUntil = "contract_land_barred_until"
+        case homesteadEligibilityGivenUp = "homestead_eligibility_given_up"
     }
 }
 

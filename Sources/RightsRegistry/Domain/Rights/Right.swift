@@ -47,6 +47,13 @@ public struct Right: Hashable, Sendable, Codable {
 
     public var region: RegionCode { collective.region }
 
+    /// The status as of `day`. A 土地经营权 ends with its term: once the term is over it is
+    /// expired, without any act — the end date is on the register (L-17(3)).
+    public func status(on day: Day) -> RightStatus {
+        if status == .current, kind == .landManagement, let term, day > term.end { return .expired }
+        return status
+    }
+
     /// 面积: the parcels' total for land, the plot for a homestead.
     public var area: SquareMetres? {
         switch detail {
@@ -133,10 +140,12 @@ public struct LandManagement: Hashable, Sendable, Codable {
     public var method: TransferMethod
     /// Agreed use; agricultural use may not change (L-17(2)).
     public var use: String?
+    /// The agreed rent and its instalments, when the lease came through the exchange.
+    public var rent: Rent?
 
     public init(
         parent: RightID, contractRight: RightID, parcels: [ParcelCode], area: SquareMetres, method: TransferMethod,
-        use: String?
+        use: String?, rent: Rent? = nil
     ) {
         self.parent = parent
         self.contractRight = contractRight
@@ -144,12 +153,49 @@ public struct LandManagement: Hashable, Sendable, Codable {
         self.area = area
         self.method = method
         self.use = use
+        self.rent = rent
     }
 
     enum CodingKeys: String, CodingKey {
-        case parent, parcels, method, use
+        case parent, parcels, method, use, rent
         case contractRight = "contract_right"
         case area = "area_m2"
+    }
+}
+
+/// A lease's rent (流转价款, L-19(6)): so much a year, one instalment due at the start of each
+/// lease year; a short last year pays its share by days.
+public struct Rent: Hashable, Sendable, Codable {
+    public var annual: Fen
+    public var schedule: [RentInstalment]
+
+    public init(annual: Fen, over term: Term) {
+        self.annual = annual
+        var schedule: [RentInstalment] = []
+        var start = term.start
+        while start <= term.end {
+            let next = start.adding(years: 1)
+            let days = start.days(until: min(next, term.end.adding(days: 1)))
+            let full = start.days(until: next)
+            schedule.append(RentInstalment(due: start, amount: Fen(annual.value * Int64(days) / Int64(full))))
+            start = next
+        }
+        self.schedule = schedule
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schedule
+        case annual = "annual_fen"
+    }
+}
+
+public struct RentInstalment: Hashable, Sendable, Codable {
+    public var due: Day
+    public var amount: Fen
+
+    enum CodingKeys: String, CodingKey {
+        case due
+        case amount = "amount_fen"
     }
 }
 

@@ -30,6 +30,13 @@ public struct RegistryTimeZone: Sendable, Hashable {
         return Day(ordinal: Int((Double(seconds) / 86_400).rounded(.down)))
     }
 
+    /// The instant `day` reaches `hour`:00 local time.
+    public func instant(of day: Day, hour: Int) -> Date {
+        let local = TimeInterval(day.ordinal * 86_400 + hour * 3600)
+        let guess = Date(timeIntervalSince1970: local - TimeInterval(zone.secondsFromGMT()))
+        return Date(timeIntervalSince1970: local - TimeInterval(zone.secondsFromGMT(for: guess)))
+    }
+
     /// RFC 3339 with the local offset, to the second: `2026-11-21T10:15:30+08:00`.
     public func timestamp(of instant: Date) -> String {
         let offset = zone.secondsFromGMT(for: instant)

@@ -64,6 +64,16 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Day(year: target, month: month, day: min(day, Self.daysInMonth(year: target, month: month)))!
     }
 
+    /// The same day `months` later, clamped to the month's last day (31 August + 6 months is
+    /// 28 or 29 February).
+    public func adding(months: Int) -> Day {
+        let total = year * 12 + (month - 1) + months
+        let (targetYear, targetMonth) = (total / 12, total % 12 + 1)
+        return Day(
+            year: targetYear, month: targetMonth,
+            day: min(day, Self.daysInMonth(year: targetYear, month: targetMonth)))!
+    }
+
     public func days(until other: Day) -> Int { other.ordinal - ordinal }
 
     /// 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday).

@@ -1,41 +1,43 @@
-import Foundation
+public import Foundation
+public import RightsRegistry
 import Synchronization
-import Testing
-
-@testable import RightsRegistry
+public import Testing
 
 /// A clock the test sets.
-final class TestClock: RegistryClock {
+public final class TestClock: RegistryClock {
     private let instant: Mutex<Date>
 
-    init(_ day: String, hour: Int = 10) {
+    public init(_ day: String, hour: Int = 10) {
         instant = Mutex(TestClock.date(day, hour: hour))
     }
 
-    static func date(_ day: String, hour: Int = 10) -> Date {
+    public static func date(_ day: String, hour: Int = 10) -> Date {
         // Registry time is Asia/Shanghai, UTC+8.
         Date(timeIntervalSince1970: TimeInterval(Day(day)!.ordinal * 86_400 + (hour - 8) * 3600))
     }
 
-    func now() -> Date { instant.withLock { $0 } }
-    func set(_ day: String, hour: Int = 10) { instant.withLock { $0 = TestClock.date(day, hour: hour) } }
-    func advance(days: Int) { instant.withLock { $0 = $0.addingTimeInterval(TimeInterval(days * 86_400)) } }
+    public func now() -> Date { instant.withLock { $0 } }
+    public func set(_ day: String, hour: Int = 10) { instant.withLock { $0 = TestClock.date(day, hour: hour) } }
+    public func advance(days: Int) { instant.withLock { $0 = $0.addingTimeInterval(TimeInterval(days * 86_400)) } }
 }
 
 /// A registry on an in-memory SQLite store, seeded with a small synthetic village by the importer.
-struct TestRegistry {
-    let registry: Registry
-    let clock: TestClock
-    let county: SyntheticCounty
-    let keys: KeyRing
+public struct TestRegistry {
+    public let registry: Registry
+    public let clock: TestClock
+    public let county: SyntheticCounty
+    public let keys: KeyRing
+    /// The projection tables `snapshot` compares.
+    public let tables: [EntityTable]
 
-    var store: any RegistryStore { registry.store }
-    var reads: StoreReads { registry.reads }
+    public var store: any RegistryStore { registry.store }
+    public var reads: StoreReads { registry.reads }
 
-    init(
+    public init(
         today: String = "2026-11-20", county: SyntheticCounty? = SyntheticCounty(householdsPerVillage: 4),
-        store: (any RegistryStore)? = nil, keys: KeyRing? = nil
+        store: (any RegistryStore)? = nil, keys: KeyRing? = nil, tables: [EntityTable] = RegistryTables.all
     ) async throws {
+        self.tables = tables
         clock = TestClock(today)
         let keys = try keys ?? KeyRing.generate(origin: "registry.test/330424")
         self.keys = keys
@@ -50,34 +52,36 @@ struct TestRegistry {
     }
 
     // Codes of the seeded county: villages v = 0, 1; households h = 1…4.
-    func collective(_ v: Int = 0) -> CollectiveCode { try! CollectiveCode(county.villages()[v] + "00") }
-    func household(_ v: Int, _ h: Int) -> HouseholdCode {
+    public func collective(_ v: Int = 0) -> CollectiveCode { try! CollectiveCode(county.villages()[v] + "00") }
+    public func household(_ v: Int, _ h: Int) -> HouseholdCode {
         try! HouseholdCode(collective(v).rawValue + String(h).leftPadded(to: 4))
     }
-    func contract(_ v: Int, _ h: Int) -> RightID { .contractLand(ContractCode(household: household(v, h))) }
-    func homestead(_ v: Int, _ h: Int) -> RightID {
+    public func contract(_ v: Int, _ h: Int) -> RightID { .contractLand(ContractCode(household: household(v, h))) }
+    public func homestead(_ v: Int, _ h: Int) -> RightID {
         try! RightID(county.villages()[v] + "JC" + String(h).leftPadded(to: 5) + "F0001" + String(h).leftPadded(to: 4))
     }
-    func parcel(_ v: Int, _ n: Int) -> ParcelCode {
+    public func parcel(_ v: Int, _ n: Int) -> ParcelCode {
         try! ParcelCode(collective(v).rawValue + String(n).leftPadded(to: 5))
     }
     /// The head of household h of village v (people are numbered in file order, three per household).
-    func head(_ v: Int, _ h: Int) -> CitizenID { county.citizenID((v * county.householdsPerVillage + h - 1) * 3) }
+    public func head(_ v: Int, _ h: Int) -> CitizenID {
+        county.citizenID((v * county.householdsPerVillage + h - 1) * 3)
+    }
 
     @discardableResult
-    func perform(_ act: RegistryAct, as actor: String = "clerk:test") async throws -> LogEntry {
+    public func perform(_ act: RegistryAct, as actor: String = "clerk:test") async throws -> LogEntry {
         try await registry.perform(act, actor: actor)
     }
 
     @discardableResult
-    func act(_ id: RightID, _ act: RightAct) async throws -> LogEntry {
+    public func act(_ id: RightID, _ act: RightAct) async throws -> LogEntry {
         try await perform(.onRight(id, act))
     }
 
-    func right(_ id: RightID) async throws -> Right { try #require(try await reads.right(id)) }
+    public func right(_ id: RightID) async throws -> Right { try #require(try await reads.right(id)) }
 
     /// Asserts that `body` is refused with `code` and that nothing was written.
-    func expectRefusal(
+    public func expectRefusal(
         _ code: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void
     )
         async throws
@@ -97,9 +101,9 @@ struct TestRegistry {
     }
 
     /// Every projection row, for before/after comparisons.
-    func snapshot() async throws -> [String: [String]] {
+    public func snapshot() async throws -> [String: [String]] {
         var rows: [String: [String]] = [:]
-        for table in RegistryTables.all {
+        for table in tables {
             rows[table.name] = try await store.rows(table, after: nil, limit: 1_000_000).map {
                 $0.key + "=" + String(decoding: $0.document, as: UTF8.self)
             }
@@ -107,40 +111,40 @@ struct TestRegistry {
         return rows
     }
 
-    static func consent(_ party: ConsentParty, _ by: String = "村股份经济合作社") -> Consent {
+    public static func consent(_ party: ConsentParty, _ by: String = "村股份经济合作社") -> Consent {
         Consent(party: party, by: by, document: "同意书-\(party.rawValue)", on: Day("2026-11-01")!)
     }
 
-    static func filing(_ with: String = "发包方", matter: String = "流转") -> Filing {
+    public static func filing(_ with: String = "发包方", matter: String = "流转") -> Filing {
         Filing(matter: matter, filedWith: with, document: "备案-001", on: Day("2026-11-10")!)
     }
 }
 
 /// A directory in the temporary directory, removed with everything in it when the value goes.
-final class TemporaryDirectory: Sendable {
-    let path: String
+public final class TemporaryDirectory: Sendable {
+    public let path: String
 
-    init(_ prefix: String) throws {
+    public init(_ prefix: String) throws {
         path = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
     /// A path for a new file in it.
-    func file(_ name: String) -> String { path + "/" + name }
+    public func file(_ name: String) -> String { path + "/" + name }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// A file in the temporary directory, removed when the value goes away.
-final class TemporaryFile {
-    let path: String
+public final class TemporaryFile {
+    public let path: String
 
-    init(contents: String, suffix: String = ".jsonl") throws {
+    public init(contents: String, suffix: String = ".jsonl") throws {
         path = NSTemporaryDirectory() + "rights-\(UUID().uuidString)\(suffix)"
         try contents.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
-    convenience init(lines county: SyntheticCounty) throws {
+    public convenience init(lines county: SyntheticCounty) throws {
         var text = ""
         county.lines { text += $0 + "\n" }
         try self.init(contents: text)

@@ -1,0 +1,95 @@
+import Exchange
+import Hummingbird
+import RightsRegistry
+
+/// Banks register, release and enforce their own mortgages (C-10…C-12, L-21, H-11). The
+/// mortgagee is always the bank the token names.
+public struct MortgageController: Sendable {
+    let services: RegistryServices
+
+    public init(services: RegistryServices) { self.services = services }
+
+    static let idParameter = Parameter("id", in: .path, "the mortgage's ID (E and the index of its entry)")
+
+    public var endpoints: [Endpoint] {
+        [
+            Endpoint(
+                .post, "/v1/mortgages", access: CollateralController.banks,
+                Operation(
+                    id: "registerMortgage",
+                    summary:
+                        "抵押 (质押 for shares) registration: refused on seized or disputed rights (C-10); rank by registration order (C-12).",
+                    tags: ["bank"], parameters: [ExchangeController.idempotency],
+                    body: .json(Schemas.ref("MortgageApplication")),
+                    responses: ExchangeController.created("the mortgage and its rank", "Mortgage"))
+            ) { request, context in
+                let bank = try context.caller()
+                var reader = FieldReader(try await request.json(context: context))
+                let parsed = ApplicationParser.mortgage(&reader, mortgagee: bank.party ?? bank.name)
+                try reader.finish()
+                let (right, application) = parsed!
+                let entry = try await services.registry.perform(
+                    .onRight(right, .mortgage(application)), actor: bank.actor)
+                return .json(try await mortgage(EncumbranceRegistered.id(at: entry.index)), status: .created)
+            },
+            Endpoint(
+                .post, "/v1/mortgages/{id}/release", access: CollateralController.banks,
+                Operation(
+                    id: "releaseMortgage", summary: "The mortgagee discharges its mortgage.", tags: ["bank"],
+                    parameters: [Self.idParameter, ExchangeController.idempotency],
+                    responses: ExchangeController.answer("the released mortgage", "Mortgage"))
+            ) { _, context in
+                let bank = try context.caller()
+                let id = try services.parse("id") { try EncumbranceID(try context.parameter("id")) }
+                let current = try await encumbrance(id)
+                try await services.registry.perform(
+                    .onRight(current.right, .mortgageRelease(mortgage: id, by: bank.party ?? bank.name)),
+                    actor: bank.actor)
+                return .json(try await mortgage(id))
+            },
+            Endpoint(
+                .post, "/v1/mortgages/{id}/foreclosure", access: CollateralController.banks,
+                Operation(
+                    id: "foreclose",
+                    summary:
+                        "On default the mortgagee starts a foreclosure-sale listing; proceeds pay the mortgages by rank, the rest goes to the holder.",
+                    tags: ["bank"], parameters: [Self.idParameter, ExchangeController.idempotency],
+                    body: .json(Schemas.ref("ForeclosureApplication")),
+                    responses: ExchangeController.created("the listing, awaiting the operator's review", "Listing"))
+            ) { request, context in
+                let bank = try context.caller()
+                let id = try services.parse("id") { try EncumbranceID(try context.parameter("id")) }
+                let current = try await encumbrance(id)
+                var reader = FieldReader(try await request.json(context: context))
+                let application = ExchangeParser.listing(&reader, foreclosing: current.right)
+                try reader.finish()
+                let listing = try await services.exchange.foreclose(
+                    id, application!, bank: bank.party ?? bank.name, actor: bank.actor)
+                return .json(Masking.mask(try JSONValueEncoder().encode(listing)), status: .created)
+            },
+        ]
+    }
+
+    func encumbrance(_ id: EncumbranceID) async throws -> Encumbrance {
+        guard let encumbrance = try await services.registry.reads.encumbrance(id), encumbrance.kind == .mortgage else {
+            throw RegistryError.notFound("mortgage", id.rawValue)
+        }
+        return encumbrance
+    }
+
+    /// A mortgage as its bank sees it, with its rank among the right's active mortgages (C-12).
+    func mortgage(_ id: EncumbranceID) async throws -> JSONValue {
+        let mortgage = try await encumbrance(id)
+        let today = services.registry.today
+        let ranked = try await services.registry.reads.encumbrances(on: mortgage.right)
+            .filter { $0.kind == .mortgage && $0.isActive(on: today) }
+            .sorted { $0.registeredAt < $1.registeredAt }
+        var answer: [String: JSONValue] = [
+            "id": .string(id.rawValue), "right_id": .string(mortgage.right.rawValue),
+            "amount_fen": .number(Double(mortgage.amount?.value ?? 0)), "index": .number(Double(mortgage.registeredAt)),
+            "released": .bool(!mortgage.isActive(on: today)),
+        ]
+        if let rank = ranked.firstIndex(where: { $0.id == id }) { answer["rank"] = .number(Double(rank + 1)) }
+        return .object(answer)
+    }
+}
