@@ -18,6 +18,7 @@ public final class TestClock: RegistryClock {
 
     public func now() -> Date { instant.withLock { $0 } }
     public func set(_ day: String, hour: Int = 10) { instant.withLock { $0 = TestClock.date(day, hour: hour) } }
+    public func set(_ date: Date) { instant.withLock { $0 = date } }
     public func advance(days: Int) { instant.withLock { $0 = $0.addingTimeInterval(TimeInterval(days * 86_400)) } }
 }
 

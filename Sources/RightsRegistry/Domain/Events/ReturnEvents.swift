@@ -13,7 +13,9 @@ public struct RightTerminated: RegistryEvent {
         self.document = document
     }
 
-    public func touches(_ entry: EntryContext) -> [EntityKey] { [Right.key(right.rawValue)] }
+    public func touches(_ entry: EntryContext) -> [EntityKey] {
+        [Right.key(right.rawValue)] + ProjectionState.certificateKeys(entry)
+    }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         try state.updateRight(right, entry: entry) { right in right.status = .cancelled }
@@ -68,7 +70,10 @@ public struct RightSurrendered: RegistryEvent {
     }
 
     public func touches(_ entry: EntryContext) -> [EntityKey] {
-        var keys = [Right.key(right.rawValue)] + (parcels ?? []).map { ParcelClaim.key($0.rawValue) }
+        // A partly redeemed holding stays current and is restated on a new certificate.
+        var keys =
+            [Right.key(right.rawValue)] + (parcels ?? []).map { ParcelClaim.key($0.rawValue) }
+            + ProjectionState.certificateKeys(entry)
         if let household { keys.append(Household.key(household.rawValue)) }
         if let collective { keys.append(Collective.key(collective.rawValue)) }
         return keys
