@@ -18,6 +18,7 @@ final class FixedClock: RegistryClock {
     }
     func now() -> Date { instant.withLock { $0 } }
     func advance(days: Int) { instant.withLock { $0 = $0.addingTimeInterval(TimeInterval(days * 86_400)) } }
+    func set(_ date: Date) { instant.withLock { $0 = date } }
 }
 
 /// Log lines kept in memory, to check what the server writes.
