@@ -19,6 +19,13 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Who performs the act, as logged (env RIGHTS_ACTOR, default clerk:$USER).")
     var actor: String?
 
+    @Option(
+        name: .long,
+        help:
+            "Act as of this instant, e.g. 2026-12-02T10:00:00+08:00 (env RIGHTS_NOW): rehearsals and tests of procedures that run over days."
+    )
+    var now: String?
+
     var databasePath: String {
         db ?? ProcessInfo.processInfo.environment["RIGHTS_DB"] ?? "./registry.sqlite"
     }
@@ -34,7 +41,8 @@ struct GlobalOptions: ParsableArguments {
 
     /// Opens the registry, which must have been created with `rights init`. Writing needs the
     /// signing keys (every write is checkpointed); reading uses them when they are there.
-    func openRegistry(writing: Bool = true, clock: any RegistryClock = SystemClock()) async throws -> Registry {
+    func openRegistry(writing: Bool = true, clock: (any RegistryClock)? = nil) async throws -> Registry {
+        let clock = try clock ?? stoppedClock() ?? SystemClock()
         let store = try openStore(creating: false)
         let zone = try RegistryTimeZone(try await store.setting(RegistrySettings.timeZone) ?? "Asia/Shanghai")
         let keys = writing ? try KeyRing.load(from: keyDirectory) : try? KeyRing.load(from: keyDirectory)
@@ -42,6 +50,17 @@ struct GlobalOptions: ParsableArguments {
             throw RegistryError.unavailable("the keys in \(keyDirectory) belong to \(keys.origin), not to \(origin)")
         }
         return Registry(store: store, keys: keys, clock: clock, timeZone: zone)
+    }
+
+    /// The clock stopped at `--now` / `RIGHTS_NOW` (RFC 3339), if given: for rehearsing a
+    /// procedure that runs over days — an announcement, an auction, a payment deadline — and for
+    /// tests. The log records the stopped time as the acts' time.
+    func stoppedClock() throws -> (any RegistryClock)? {
+        guard let text = now ?? ProcessInfo.processInfo.environment["RIGHTS_NOW"] else { return nil }
+        guard let instant = RegistryTimeZone.instant(text) else {
+            throw RegistryError.invalid("now", "write an instant like 2026-12-02T10:00:00+08:00")
+        }
+        return FixedClock(instant: instant)
     }
 
     func openStore(creating: Bool) throws -> any RegistryStore {
@@ -64,4 +83,10 @@ struct GlobalOptions: ParsableArguments {
 enum RegistrySettings {
     static let origin = "origin"
     static let timeZone = "time_zone"
+}
+
+/// A clock stopped at one instant (`RIGHTS_NOW`).
+struct FixedClock: RegistryClock {
+    let instant: Date
+    func now() -> Date { instant }
 }
