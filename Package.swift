@@ -82,6 +82,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "SettlementBenchmark",
+            dependencies: ["RightsRegistry", "Exchange", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Benchmarks/SettlementBenchmark",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "LogBenchmark",
             dependencies: ["RightsRegistry", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Benchmarks/LogBenchmark",
