@@ -35,10 +35,10 @@ let baselinePath = workdir + "/baseline-\(UUID().uuidString).sqlite"
 var configuration = Configuration()
 configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
 let pool = try DatabasePool(path: baselinePath, configuration: configuration)
-try await pool.write { db in try db.execute(sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)") }
+try pool.write { db in try db.execute(sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)") }
 let baselineStart = now()
 for row in 0..<deals {
-    try await pool.write { db in
+    try pool.write { db in
         try db.execute(sql: "INSERT INTO rows (id, doc) VALUES (?, ?)", arguments: [row, "{\"deal\":\(row)}"])
     }
 }

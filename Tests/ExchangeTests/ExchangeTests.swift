@@ -52,6 +52,42 @@ struct ExchangeTests {
         #expect(checked.firstFailure?.name == "payload matches entry")
     }
 
+    @Test(
+        "leases over time: early termination only by the contract holder (L-22); expiry; the lessee's renewal right (FLM-10)"
+    )
+    func leaseOverTime() async throws {
+        let m = try await Market()
+        let buyer = try await m.company()
+        let listing = try await m.announce(m.lease(of: m.t.contract(0, 1)))
+        _ = try await m.intent(listing, buyer)
+        m.afterAnnouncement(listing)
+        let deal = try #require(try await m.exchange.close(listing.id, actor: m.desk).deal)
+        let lease = try #require(
+            try await m.exchange.confirmPayment(deal, reference: "r", actor: m.desk).resultingRight)
+        try await m.t.expectRefusal("rule.L-22") {
+            try await m.t.act(
+                lease,
+                .termination(LeaseTermination(ground: .abandoned, by: .household(m.t.household(0, 2)), document: "通知")))
+        }
+        // At the end of its term the lease has expired, without any act.
+        m.t.clock.set("2037-01-04")
+        #expect(try await m.t.right(lease).status(on: m.t.registry.today) == .expired)
+        // Relisted: the previous lessee registers with its renewal right, which outranks a member's.
+        var again = m.lease(of: m.t.contract(0, 1))
+        again.lease = LeaseOffer(term: try Term(start: Day("2037-03-01")!, end: Day("2046-12-31")!), use: "粮食种植")
+        let relisted = try await m.announce(again)
+        let renewal = try await m.intent(relisted, buyer, priority: .renewal)
+        let member = try await m.intent(relisted, .household(m.t.household(0, 2)), priority: .member)
+        #expect(renewal.priority == .renewal && member.priority == .member)
+        m.biddingTime(relisted, plusMinutes: 1)
+        try await m.bid(relisted, member, 110_000)
+        m.biddingTime(relisted, plusMinutes: 24 * 60)
+        let matching = try await m.exchange.close(relisted.id, actor: m.desk)
+        #expect(matching.status == .matching)
+        let renewed = try await m.exchange.matchPriority(relisted.id, intent: renewal.id, by: .desk, actor: m.desk)
+        #expect(renewed.buyer == buyer && renewed.price == 110_000)
+    }
+
     @Test("no qualified buyer: 流拍; a buyer after the announcement is refused (E-4)")
     func failedListing() async throws {
         let m = try await Market()
