@@ -16,7 +16,7 @@ public struct Registrar: Sendable {
     /// are therefore the same when the log is replayed.
     public let nextIndex: UInt64
 
-    public init(reads: any RegistryReads, policy: RegistryPolicy, today: Day, now: Date = Date(), nextIndex: UInt64) {
+    public init(reads: any RegistryReads, policy: RegistryPolicy, today: Day, now: Date, nextIndex: UInt64) {
         self.reads = reads
         self.policy = policy
         self.today = today
