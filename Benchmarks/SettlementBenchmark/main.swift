@@ -51,7 +51,7 @@ let clock = BenchmarkClock()
 let zone = RegistryTimeZone.shanghai
 clock.set(zone.instant(of: Day("2026-11-23")!, hour: 10))
 let registry = Registry(
-    store: try SQLiteRegistryStore(path: path, migrations: ProductSchema.sqlite),
+    store: try SQLiteRegistryStore(path: path, migrations: ProductSchema.migrations.sqlite),
     keys: try KeyRing.generate(origin: "bench.example/330424"), clock: clock)
 let county = SyntheticCounty(townships: 1, villagesPerTownship: max(1, deals / 500), householdsPerVillage: 500)
 let countyFile = workdir + "/county-\(UUID().uuidString).jsonl"

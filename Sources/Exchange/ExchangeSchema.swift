@@ -33,8 +33,8 @@ extension EventCatalog {
 /// The whole product's storage — the registry's and the exchange's tables, migrations and
 /// events — which every command, the server, the audit and the tests open the store with.
 public enum ProductSchema {
-    public static let sqlite: [StoreMigration] =
-        SQLiteSchema.registry + [
+    public static let migrations = StoreSchema(
+        sqlite: SQLiteSchema.registry + [
             StoreMigration(
                 "2026-11-22-exchange",
                 """
@@ -46,7 +46,22 @@ public enum ProductSchema {
                 CREATE TABLE withdrawals (key TEXT PRIMARY KEY, right_id TEXT, doc TEXT NOT NULL);
                 CREATE INDEX withdrawals_right ON withdrawals(right_id);
                 """)
-        ]
+        ],
+        postgres: PostgresSchema.registry + [
+            StoreMigration(
+                "2026-11-22-exchange",
+                """
+                CREATE TABLE listings (
+                    key TEXT COLLATE "C" PRIMARY KEY, status TEXT COLLATE "C", right_id TEXT COLLATE "C", doc TEXT NOT NULL
+                );
+                CREATE INDEX listings_status ON listings(status);
+                CREATE INDEX listings_right ON listings(right_id);
+                CREATE TABLE deals (key TEXT COLLATE "C" PRIMARY KEY, listing TEXT COLLATE "C", doc TEXT NOT NULL);
+                CREATE INDEX deals_listing ON deals(listing);
+                CREATE TABLE withdrawals (key TEXT COLLATE "C" PRIMARY KEY, right_id TEXT COLLATE "C", doc TEXT NOT NULL);
+                CREATE INDEX withdrawals_right ON withdrawals(right_id);
+                """)
+        ])
 
     public static let catalog = EventCatalog.registry.merging(.exchange)
 

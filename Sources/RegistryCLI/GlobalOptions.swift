@@ -30,6 +30,9 @@ struct GlobalOptions: ParsableArguments {
         db ?? ProcessInfo.processInfo.environment["RIGHTS_DB"] ?? "./registry.sqlite"
     }
 
+    /// The database as messages name it: a PostgreSQL URL without its password.
+    var databaseName: String { (try? StoreLocation(databasePath))?.description ?? databasePath }
+
     var keyDirectory: String {
         keys ?? ProcessInfo.processInfo.environment["RIGHTS_KEYS"] ?? "./keys"
     }
@@ -43,7 +46,7 @@ struct GlobalOptions: ParsableArguments {
     /// signing keys (every write is checkpointed); reading uses them when they are there.
     func openRegistry(writing: Bool = true, clock: (any RegistryClock)? = nil) async throws -> Registry {
         let clock = try clock ?? stoppedClock() ?? SystemClock()
-        let store = try openStore(creating: false)
+        let store = try await openStore(creating: false)
         let zone = try RegistryTimeZone(try await store.setting(RegistrySettings.timeZone) ?? "Asia/Shanghai")
         let keys = writing ? try KeyRing.load(from: keyDirectory) : try? KeyRing.load(from: keyDirectory)
         if let keys, let origin = try await store.setting(RegistrySettings.origin), origin != keys.origin {
@@ -63,18 +66,28 @@ struct GlobalOptions: ParsableArguments {
         return FixedClock(instant: instant)
     }
 
-    func openStore(creating: Bool) throws -> any RegistryStore {
-        let path = databasePath
-        if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") {
-            throw RegistryError.unavailable("PostgreSQL is not available in this build yet")
-        }
-        if !creating, !FileManager.default.fileExists(atPath: path) {
+    /// Opens the store at `--db`. `creating` (init, demo, copy's target) creates it and applies
+    /// pending migrations; every other command refuses a schema that is behind and names the
+    /// command that migrates it.
+    func openStore(creating: Bool) async throws -> any RegistryStore {
+        try await Self.openStore(databasePath, creating: creating)
+    }
+
+    static func openStore(_ text: String, creating: Bool) async throws -> any RegistryStore {
+        let location = try StoreLocation(text)
+        if case .sqlite(let path) = location, !creating, !FileManager.default.fileExists(atPath: path) {
             throw RegistryError.unavailable("no registry at \(path): create one with `rights init`")
         }
         do {
-            return try SQLiteRegistryStore(path: path, migrations: ProductSchema.sqlite)
+            return try await location.open(ProductSchema.migrations, migrate: creating)
+        } catch StoreError.migrationsPending(let names) {
+            throw RegistryError.unavailable(
+                "the registry at \(location) needs \(names.count) schema migration(s) (\(names.joined(separator: ", "))): "
+                    + "run `rights migrate --db <the same database>` first")
+        } catch let error as RegistryError {
+            throw error
         } catch {
-            throw RegistryError.unavailable("cannot open \(path): \(error)")
+            throw RegistryError.unavailable("cannot open \(location): \(StoreLocation.explain(error))")
         }
     }
 }

@@ -15,7 +15,8 @@ struct Rights: AsyncParsableCommand {
             Transfer.self, Cancel.self, Object.self, AdvanceNotice.self, Seize.self, ReleaseSeizure.self, File.self,
             HouseholdCommand.self, Roster.self, Charter.self, PolicyCommand.self, CertificateCommand.self,
             LogCommand.self,
-            KeysCommand.self, Audit.self, Rebuild.self, Backup.self, Serve.self, Token.self, ListingCommand.self,
+            KeysCommand.self, Migrate.self, Audit.self, Rebuild.self, Backup.self, Copy.self, Serve.self, Token.self,
+            ListingCommand.self,
             DealCommand.self, MortgageCommand.self, WithdrawCommand.self,
 
         ]

@@ -86,7 +86,7 @@ struct MortgageAndWithdrawalTests {
         let audit = try await Maintenance(
             store: m.t.store, catalog: ProductSchema.catalog, tables: ProductSchema.tables
         ).audit(
-            scratchPath: scratch.file("replay.sqlite"), migrations: ProductSchema.sqlite,
+            scratchPath: scratch.file("replay.sqlite"), migrations: ProductSchema.migrations.sqlite,
             checkpointKey: m.t.keys.noteVerifier)
         #expect(audit.finding == nil, "\(String(describing: audit.finding))")
     }

@@ -13,7 +13,7 @@ struct Market {
 
     init() async throws {
         t = try await TestRegistry(
-            store: try SQLiteRegistryStore(inMemory: ProductSchema.sqlite), tables: ProductSchema.tables)
+            store: try SQLiteRegistryStore(inMemory: ProductSchema.migrations.sqlite), tables: ProductSchema.tables)
         exchange = ExchangeService(registry: t.registry)
     }
 

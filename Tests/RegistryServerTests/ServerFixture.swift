@@ -55,7 +55,7 @@ struct ServerFixture {
         clock = FixedClock("2026-11-20")
         let keys = try KeyRing.generate(origin: "registry.test/330424")
         let registry = Registry(
-            store: try SQLiteRegistryStore(inMemory: ProductSchema.sqlite), keys: keys, clock: clock)
+            store: try SQLiteRegistryStore(inMemory: ProductSchema.migrations.sqlite), keys: keys, clock: clock)
         _ = try await DemoCounty.register(in: registry)
         services = RegistryServices(registry: registry)
         let principals: [String: Principal] = [

@@ -10,7 +10,7 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let store = try global.openStore(creating: true)
+            let store = try await global.openStore(creating: true)
             let keys: KeyRing
             if let origin = try await store.setting(RegistrySettings.origin) {
                 keys = try KeyRing.load(from: global.keyDirectory)
@@ -26,10 +26,10 @@ struct Demo: AsyncParsableCommand {
             let console = Console.current
             if try await store.size() == 0 {
                 let summary = try await DemoCounty.register(in: registry)
-                console.out("Demo county registered in \(global.databasePath): \(summary.entries) log entries.")
+                console.out("Demo county registered in \(global.databaseName): \(summary.entries) log entries.")
             } else {
                 console.out(
-                    "\(global.databasePath) already holds a register (\(try await store.size()) entries); showing it.")
+                    "\(global.databaseName) already holds a register (\(try await store.size()) entries); showing it.")
             }
             for right in try await registry.reads.rights(RightQuery(limit: 12)) { console.out(RightText.line(right)) }
             console.out("…  (rights right list --region 330424 for all; rights right show ID for one)")

@@ -30,9 +30,9 @@ struct Init: AsyncParsableCommand {
             guard (try? RegistryTimeZone(timeZone)) != nil else {
                 throw RegistryError.invalid("time_zone", "unknown time zone \(timeZone)")
             }
-            let store = try global.openStore(creating: true)
+            let store = try await global.openStore(creating: true)
             if let existing = try await store.setting(RegistrySettings.origin) {
-                throw RegistryError.conflict("registry", "\(global.databasePath) is already the registry \(existing)")
+                throw RegistryError.conflict("registry", "\(global.databaseName) is already the registry \(existing)")
             }
             let keys = try KeyRing.create(at: global.keyDirectory, origin: name, algorithm: algorithm.algorithm)
             try await store.setSetting(RegistrySettings.origin, name)
@@ -40,14 +40,14 @@ struct Init: AsyncParsableCommand {
             if global.json {
                 Console.current.out(
                     CanonicalJSON.string([
-                        "origin": .string(name), "db": .string(global.databasePath),
+                        "origin": .string(name), "db": .string(global.databaseName),
                         "keys": .string(global.keyDirectory),
                         "verifier_key": .string(keys.verifierKey),
                         "certificate_kid": .string(keys.currentCertificateKey.kid),
                     ]))
             } else {
                 Console.current.out(
-                    "Created registry \(name) in \(global.databasePath), keys in \(global.keyDirectory)")
+                    "Created registry \(name) in \(global.databaseName), keys in \(global.keyDirectory)")
                 Console.current.out("checkpoint verifier key: \(keys.verifierKey)")
             }
         }

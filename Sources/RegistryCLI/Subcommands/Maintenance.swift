@@ -22,7 +22,8 @@ struct Audit: AsyncParsableCommand {
             let result = try await Maintenance(
                 store: registry.store, catalog: ProductSchema.catalog, tables: ProductSchema.tables
             ).audit(
-                scratchPath: scratch, migrations: ProductSchema.sqlite, checkpointKey: registry.keys?.noteVerifier
+                scratchPath: scratch, migrations: ProductSchema.migrations.sqlite,
+                checkpointKey: registry.keys?.noteVerifier
             ) { phase, done, total in
                 console.status(
                     "\(phase) \(progressBar(total == 0 ? 1 : Double(done) / Double(total)))  \(done)/\(total)")
@@ -76,7 +77,12 @@ struct Rebuild: AsyncParsableCommand {
 
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "A consistent copy of the registry, taken while it is in use.")
+        abstract: "A consistent copy of the registry in a new SQLite file, taken while it is in use.",
+        discussion: """
+            A SQLite registry is copied with SQLite's online backup. A PostgreSQL registry is copied \
+            entry by entry as `rights copy` does, its root checked on arrival; for a full \
+            PostgreSQL backup with history use pg_basebackup or pg_dump as well.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Where to write the copy (must not exist).") var file: String
@@ -86,12 +92,79 @@ struct Backup: AsyncParsableCommand {
             guard !FileManager.default.fileExists(atPath: file) else {
                 throw RegistryError.invalid("file", "\(file) exists; choose a new name")
             }
-            let store = try global.openStore(creating: false)
-            guard let sqlite = store as? SQLiteRegistryStore else {
-                throw RegistryError.unavailable("backup of this store is not supported")
+            let store = try await global.openStore(creating: false)
+            if let sqlite = store as? SQLiteRegistryStore {
+                try await sqlite.backup(to: file)
+                Console.current.out("backed up \(try await store.size()) entries to \(file)")
+            } else {
+                let target = try await GlobalOptions.openStore(file, creating: true)
+                let (size, root) = try await copy(from: store, to: target)
+                Console.current.out("backed up \(size) entries to \(file), root \(root.base64)")
             }
-            try await sqlite.backup(to: file)
-            Console.current.out("backed up \(try await store.size()) entries to \(file)")
         }
     }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply the schema migrations this version needs (named, append-only, in one transaction).")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await runReporting {
+            let location = try StoreLocation(global.databasePath)
+            if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
+                throw RegistryError.unavailable("no registry at \(path): create one with `rights init`")
+            }
+            var pending: [String] = []
+            do {
+                _ = try await location.open(ProductSchema.migrations, migrate: false)
+            } catch StoreError.migrationsPending(let names) {
+                pending = names
+            }
+            if !pending.isEmpty { _ = try await location.open(ProductSchema.migrations, migrate: true) }
+            Console.current.out(
+                pending.isEmpty
+                    ? "\(location): the schema is current"
+                    : "\(location): applied \(pending.joined(separator: ", "))")
+        }
+    }
+}
+
+struct Copy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy a registry to a new database (SQLite ⇄ PostgreSQL); the log is verified on arrival.",
+        discussion: """
+            Every entry is appended to the new database byte for byte; the copy re-derives every \
+            hash and projection row, checks every checkpoint against the copied tree and refuses \
+            to finish unless its root equals the source's. Then run `rights audit` on it.
+            """)
+
+    @Option(help: "The registry to copy: a SQLite path or postgres://… URL.") var from: String
+    @Option(help: "The new database: a SQLite path or postgres://… URL, empty or not yet created.") var to: String
+
+    func run() async throws {
+        try await runReporting {
+            let source = try await GlobalOptions.openStore(from, creating: false)
+            let target = try await GlobalOptions.openStore(to, creating: true)
+            let (size, root) = try await copy(from: source, to: target)
+            Console.current.out(
+                "copied \(size) entries to \((try? StoreLocation(to))?.description ?? to), root \(root.base64) (equal to the source's)"
+            )
+        }
+    }
+}
+
+/// Copies with progress on the console.
+private func copy(from source: any RegistryStore, to target: any RegistryStore) async throws -> (
+    size: UInt64, root: TreeHash
+) {
+    let console = Console.current
+    let result = try await Maintenance(store: source, catalog: ProductSchema.catalog, tables: ProductSchema.tables)
+        .copy(to: target) { done, total in
+            console.status("copy \(progressBar(total == 0 ? 1 : Double(done) / Double(total)))  \(done)/\(total)")
+        }
+    console.endStatus()
+    return result
 }

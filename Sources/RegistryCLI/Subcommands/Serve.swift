@@ -51,9 +51,9 @@ struct Serve: AsyncParsableCommand {
 
     /// An empty (or missing) database becomes the demo county.
     func prepareDemo() async throws {
-        let store = try global.openStore(creating: true)
+        let store = try await global.openStore(creating: true)
         guard try await store.size() == 0 else {
-            Console.current.out("\(global.databasePath) already holds a register; serving it as it is.")
+            Console.current.out("\(global.databaseName) already holds a register; serving it as it is.")
             return
         }
         let keys: KeyRing

@@ -48,6 +48,9 @@ public struct LogEntry: Sendable, Equatable {
             payloadBytes: CanonicalJSON.bytes(payload))
     }
 
+    /// The payload's canonical bytes, as they lie within `bytes`.
+    public var payloadBytes: ArraySlice<UInt8> { bytes[payloadRange] }
+
     /// Reads stored bytes back; refuses anything that is not a well-formed canonical entry, so a
     /// tampered row cannot pass as an entry.
     public init(bytes: [UInt8]) throws(RegistryError) {

@@ -26,6 +26,56 @@ public struct Maintenance: Sendable {
         try await replay(from: store, into: store, size: size, progress: progress)
     }
 
+    /// Copies the registry into `target`, which must be empty: every entry appended byte for
+    /// byte (the target re-derives each leaf and subtree hash and applies each event, as for a
+    /// new act), then the checkpoints — each checked against the copied tree at its size —, the
+    /// settings and the side records. Refuses to finish unless the copy's root equals the
+    /// source's. Copying a registry in use copies the log as it was when the copy began.
+    public func copy(to target: any RegistryStore, progress: (UInt64, UInt64) -> Void = { _, _ in }) async throws
+        -> (size: UInt64, root: TreeHash)
+    {
+        guard try await target.size() == 0, try await target.settings().isEmpty else {
+            throw RegistryError.conflict("to", "the target already holds a register; copy into a new database")
+        }
+        let size = try await store.size()
+        let expected = try await MerkleTree.root(size: size, reader: store)
+        var root = TreeHash.emptyRoot
+        var next: UInt64 = 0
+        while next < size {
+            let entries = try await store.entries(next..<min(size, next + chunk))
+            let drafts = try entries.map { EntryDraft(logged: $0, event: try catalog.event(of: $0)) }
+            let appended = try await target.append(drafts, expectedSize: next)
+            (next, root) = (appended.size, appended.root)
+            progress(next, size)
+        }
+        guard root == expected else {
+            throw RegistryError(
+                code: "integrity.copy",
+                message: "the copy's root \(root.base64) differs from the source's \(expected.base64)")
+        }
+        var last: UInt64?
+        while case let page = try await store.checkpoints(after: last, limit: 1_000), !page.isEmpty {
+            for checkpoint in page where checkpoint.size <= size {
+                let root = try await MerkleTree.root(size: checkpoint.size, reader: target)
+                if let finding = check(checkpoint, root: root, key: nil) {
+                    throw RegistryError(code: "integrity.copy", message: finding.description)
+                }
+                try await target.saveCheckpoint(checkpoint)
+            }
+            last = page.last?.size
+        }
+        for (name, value) in try await store.settings() { try await target.setSetting(name, value) }
+        var position: SideRecordKey?
+        while case let page = try await store.sideRecords(after: position, limit: 1_000), !page.isEmpty {
+            for record in page {
+                try await target.putSideRecord(
+                    record.position.table, key: record.position.key, value: record.value, onlyIfAbsent: false)
+            }
+            position = page.last?.position
+        }
+        return (size, root)
+    }
+
     func replay(
         from source: any RegistryStore, into target: any RegistryStore, size: UInt64, progress: (UInt64, UInt64) -> Void
     )

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the register lives: the log (entries with their stored subtree hashes) and the current
 /// state projected from it. SQLite and PostgreSQL implement it; both pass one conformance suite.
 ///
@@ -50,10 +52,29 @@ public protocol RegistryStore: SubtreeReader {
     func putSideRecord(_ table: String, key: String, value: [UInt8], onlyIfAbsent: Bool) async throws -> Bool
     func deleteSideRecord(_ table: String, key: String) async throws
 
-    /// Registry settings kept beside the log (origin name, time zone).
+    /// Side records in (table, key) order, a page at a time, for copying a registry.
+    func sideRecords(after position: SideRecordKey?, limit: Int) async throws -> [SideRecord]
 
+    /// Registry settings kept beside the log (origin name, time zone).
     func setting(_ name: String) async throws -> String?
     func setSetting(_ name: String, _ value: String) async throws
+    /// Every setting, for copying a registry.
+    func settings() async throws -> [String: String]
+}
+
+public struct SideRecordKey: Sendable, Hashable {
+    public let table: String
+    public let key: String
+
+    public init(table: String, key: String) {
+        self.table = table
+        self.key = key
+    }
+}
+
+public struct SideRecord: Sendable {
+    public let position: SideRecordKey
+    public let value: [UInt8]
 }
 
 /// A log row exactly as stored.
@@ -72,6 +93,23 @@ public struct StoredLogRow: Sendable {
     }
 }
 
+extension Subtree {
+    /// This subtree's hash as the log stores it, in the row of its last leaf: the leaf hash at
+    /// level 0, else slot `level - 1` of the hashes of the subtrees that leaf completes.
+    /// `leafHash` is nil when the row is missing.
+    func storedHash(leafHash: Data?, subtreeHashes: Data?) throws -> TreeHash {
+        guard let leafHash, let subtreeHashes else {
+            throw RegistryError(code: "integrity.tree", message: "no entry \(lastLeaf) for subtree \(self)")
+        }
+        let bytes = level == 0 ? leafHash : subtreeHashes
+        let offset = level == 0 ? 0 : (level - 1) * 32
+        guard bytes.count >= offset + 32, let hash = TreeHash(bytes: bytes.dropFirst(offset).prefix(32)) else {
+            throw RegistryError(code: "integrity.tree", message: "entry \(lastLeaf) lacks the hash of subtree \(self)")
+        }
+        return hash
+    }
+}
+
 /// An entry about to be appended: its event, who and when. The payload is encoded when the
 /// draft is made, so that work happens before (and, for the importer, beside) the write
 /// transaction rather than inside it.
@@ -79,19 +117,31 @@ public struct EntryDraft: Sendable {
     public let event: any RegistryEvent
     public let time: String
     public let actor: String
+    let kind: String
+    let version: Int
     let payload: [UInt8]
 
     public init(event: any RegistryEvent, time: String, actor: String) throws {
         self.event = event
         self.time = time
         self.actor = actor
+        kind = type(of: event).kind
+        version = type(of: event).version
         payload = try JSONValueEncoder().canonicalBytes(event)
     }
 
+    /// An entry of another log, to be appended byte for byte as it was (copying a registry).
+    init(logged entry: LogEntry, event: any RegistryEvent) {
+        self.event = event
+        time = entry.time
+        actor = entry.actor
+        kind = entry.kind
+        version = entry.version
+        payload = Array(entry.payloadBytes)
+    }
+
     func entry(at index: UInt64) -> LogEntry {
-        LogEntry(
-            index: index, kind: type(of: event).kind, version: type(of: event).version, time: time, actor: actor,
-            payloadBytes: payload)
+        LogEntry(index: index, kind: kind, version: version, time: time, actor: actor, payloadBytes: payload)
     }
 }
 
@@ -118,11 +168,14 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case sizeChanged(expected: UInt64, actual: UInt64)
     /// The database is not at the schema this program expects.
     case schema(String)
+    /// The database needs these migrations before this program may use it.
+    case migrationsPending([String])
 
     public var description: String {
         switch self {
         case .sizeChanged(let expected, let actual): "the log has \(actual) entries, expected \(expected)"
         case .schema(let message): message
+        case .migrationsPending(let names): "the schema needs migrating (\(names.joined(separator: ", ")))"
         }
     }
 }

@@ -13,12 +13,15 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     /// A `scratch` database (the audit's replay target) skips durable syncing: it is thrown away.
-    public convenience init(path: String, migrations: [StoreMigration] = SQLiteSchema.registry, scratch: Bool = false)
-        throws
-    {
+    /// Without `migrate`, a database whose schema is behind is refused with
+    /// `StoreError.migrationsPending`.
+    public convenience init(
+        path: String, migrations: [StoreMigration] = SQLiteSchema.registry, migrate: Bool = true, scratch: Bool = false
+    ) throws {
         var configuration = Self.configuration(durable: !scratch)
         configuration.busyMode = .timeout(30)
-        try self.init(writer: DatabasePool(path: path, configuration: configuration), migrations: migrations)
+        try self.init(
+            writer: DatabasePool(path: path, configuration: configuration), migrations: migrations, migrate: migrate)
     }
 
     /// A private in-memory database: the scratch store of audits and tests.
@@ -26,13 +29,19 @@ public final class SQLiteRegistryStore: RegistryStore {
         try self.init(writer: DatabaseQueue(configuration: Self.configuration(durable: false)), migrations: migrations)
     }
 
-    init(writer: any DatabaseWriter, migrations: [StoreMigration]) throws {
+    init(writer: any DatabaseWriter, migrations: [StoreMigration], migrate: Bool = true) throws {
         self.writer = writer
         var migrator = DatabaseMigrator()
         for migration in migrations {
             migrator.registerMigration(migration.name) { db in try db.execute(sql: migration.sql) }
         }
-        try migrator.migrate(writer)
+        if migrate {
+            try migrator.migrate(writer)
+        } else {
+            let applied = try writer.read { db in try migrator.appliedIdentifiers(db) }
+            let pending = migrations.map(\.name).filter { !applied.contains($0) }
+            if !pending.isEmpty { throw StoreError.migrationsPending(pending) }
+        }
     }
 
     static func configuration(durable: Bool) -> Configuration {
@@ -101,17 +110,9 @@ public final class SQLiteRegistryStore: RegistryStore {
             arguments: StatementArguments(leaves))
         let byIndex = Dictionary(uniqueKeysWithValues: rows.map { (UInt64($0["idx"] as Int64), $0) })
         for subtree in subtrees {
-            guard let row = byIndex[subtree.lastLeaf] else {
-                throw RegistryError(
-                    code: "integrity.tree", message: "no entry \(subtree.lastLeaf) for subtree \(subtree)")
-            }
-            let bytes: Data = subtree.level == 0 ? row["leaf_hash"] : row["subtree_hashes"]
-            let offset = subtree.level == 0 ? 0 : (subtree.level - 1) * 32
-            guard bytes.count >= offset + 32, let hash = TreeHash(bytes: bytes.dropFirst(offset).prefix(32)) else {
-                throw RegistryError(
-                    code: "integrity.tree", message: "entry \(subtree.lastLeaf) lacks the hash of subtree \(subtree)")
-            }
-            result[subtree] = hash
+            let row = byIndex[subtree.lastLeaf]
+            result[subtree] = try subtree.storedHash(
+                leafHash: row?["leaf_hash"], subtreeHashes: row?["subtree_hashes"])
         }
         return result
     }
@@ -218,7 +219,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     public func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?)
         async throws -> [JSONValue]
     {
-        let (clause, arguments) = try Self.whereClause(table, filters, after: key)
+        let (clause, arguments) = Self.whereClause(table, filters, after: key)
         let sql =
             "SELECT doc FROM \(table.name)\(clause) ORDER BY key" + (limit.map { " LIMIT \($0)" } ?? "")
         return try await writer.read { db in
@@ -227,7 +228,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     public func count(_ table: EntityTable, where filters: [ColumnFilter]) async throws -> Int {
-        let (clause, arguments) = try Self.whereClause(table, filters, after: nil)
+        let (clause, arguments) = Self.whereClause(table, filters, after: nil)
         return try await writer.read { db in
             try Int.fetchOne(
                 db.cachedStatement(sql: "SELECT COUNT(*) FROM \(table.name)\(clause)"), arguments: arguments)
@@ -260,43 +261,11 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
-    /// SQL for a filter over a table's declared index columns (never user-supplied names).
-    static func whereClause(_ table: EntityTable, _ filters: [ColumnFilter], after key: String?) throws
+    static func whereClause(_ table: EntityTable, _ filters: [ColumnFilter], after key: String?)
         -> (String, StatementArguments)
     {
-        var conditions: [String] = []
-        var arguments: [String] = []
-        func column(_ name: String) throws -> String {
-            guard name == "key" || table.columns.contains(name) else {
-                preconditionFailure("\(table.name) has no column \(name)")
-            }
-            return name
-        }
-        for filter in filters {
-            switch filter {
-            case .equals(let name, let value):
-                conditions.append("\(try column(name)) = ?")
-                arguments.append(value)
-            case .hasPrefix(let name, let prefix):
-                // A range, so the index is used: "330424101" ≤ value < "330424101\u{FFFF}".
-                conditions.append("\(try column(name)) >= ? AND \(try column(name)) < ?")
-                arguments += [prefix, prefix + "\u{FFFF}"]
-            case .isIn(let name, let values):
-                guard !values.isEmpty else {
-                    conditions.append("0")
-                    continue
-                }
-                conditions.append(
-                    "\(try column(name)) IN (\(Array(repeating: "?", count: values.count).joined(separator: ",")))")
-                arguments += values
-            }
-        }
-        if let key {
-            conditions.append("key > ?")
-            arguments.append(key)
-        }
-        let clause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return (clause, StatementArguments(arguments))
+        let clause = FilterClause(table, filters, after: key) { _ in "?" }
+        return (clause.sql, StatementArguments(clause.arguments))
     }
 
     // MARK: Checkpoints
@@ -368,7 +337,29 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
+    public func sideRecords(after position: SideRecordKey?, limit: Int) async throws -> [SideRecord] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT tbl, key, value FROM side_records WHERE (tbl, key) > (?, ?) ORDER BY tbl, key LIMIT ?",
+                arguments: [position?.table ?? "", position?.key ?? "", limit]
+            ).map { row in
+                SideRecord(
+                    position: SideRecordKey(table: row["tbl"], key: row["key"]), value: Array(row["value"] as Data))
+            }
+        }
+    }
+
     // MARK: Settings and maintenance
+
+    public func settings() async throws -> [String: String] {
+        try await writer.read { db in
+            Dictionary(
+                uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT name, value FROM registry_settings").map {
+                    ($0["name"] as String, $0["value"] as String)
+                })
+        }
+    }
 
     public func setting(_ name: String) async throws -> String? {
         try await writer.read { db in

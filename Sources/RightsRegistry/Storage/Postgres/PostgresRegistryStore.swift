@@ -1,0 +1,489 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The scale-out store: the same log and projections as `SQLiteRegistryStore`, on PostgreSQL
+/// through PostgresNIO's connection pool, for registries with many clerks, banks and servers
+/// at once.
+///
+/// Appends lock the one `log_head` row first, inside the transaction that inserts the entries,
+/// applies their events and stores the checkpoint; so writers in any number of processes take
+/// turns, the log stays gapless and ordered, and a crash leaves all of an act or none. Reads run
+/// on their own connections and never wait for the lock.
+public final class PostgresRegistryStore: RegistryStore {
+    private let client: PostgresClient
+    private let running: Task<Void, Never>
+    private let logger: Logger
+    /// The right edge of the tree after the last append this process made; used only when the
+    /// locked head still has its size, so other processes' appends are noticed.
+    private let frontier = Mutex<CompactRange?>(nil)
+    /// Where the store is, without its password, for messages.
+    public let location: PostgresLocation
+
+    /// Connects. With `migrate`, applies pending migrations (in one transaction, one migrator at
+    /// a time); without it, refuses a database whose schema is behind with
+    /// `StoreError.migrationsPending`.
+    public init(_ location: PostgresLocation, migrations: [StoreMigration], migrate: Bool) async throws {
+        self.location = location
+        var logger = Logger(label: "rights.postgres")
+        // Errors only: PostgresNIO warns when a lease comes before `run()` has started, which
+        // the first query after `init` races with harmlessly.
+        logger.logLevel = .error
+        self.logger = logger
+        let client = PostgresClient(configuration: location.configuration, backgroundLogger: logger)
+        self.client = client
+        running = Task { await client.run() }
+        do {
+            if migrate {
+                try await self.migrate(migrations)
+            } else {
+                let pending = try await self.pendingMigrations(migrations)
+                if !pending.isEmpty { throw StoreError.migrationsPending(pending) }
+            }
+        } catch {
+            running.cancel()
+            throw error
+        }
+    }
+
+    deinit { running.cancel() }
+
+    // MARK: Migrations
+
+    /// Names of `migrations` not yet applied. Throws if the database has migrations this
+    /// program does not know (a newer version wrote it).
+    public func pendingMigrations(_ migrations: [StoreMigration]) async throws -> [String] {
+        try await client.withConnection { connection in
+            try await self.pending(migrations, connection)
+        }
+    }
+
+    private func pending(_ migrations: [StoreMigration], _ connection: PostgresConnection) async throws -> [String] {
+        let exists = try await rows("SELECT to_regclass('schema_migrations') IS NOT NULL", on: connection)
+        guard try exists.first?.decode(Bool.self) == true else { return migrations.map(\.name) }
+        let applied = Set(
+            try await rows("SELECT name FROM schema_migrations", on: connection).map { try $0.decode(String.self) })
+        let known = Set(migrations.map(\.name))
+        if let unknown = applied.subtracting(known).sorted().first {
+            throw StoreError.schema(
+                "the database has migration \(unknown), which this program does not know: it was written by a newer version"
+            )
+        }
+        return migrations.map(\.name).filter { !applied.contains($0) }
+    }
+
+    private func migrate(_ migrations: [StoreMigration]) async throws {
+        try await client.withConnection { connection in
+            if let schema = self.location.schema {
+                try await self.rows("CREATE SCHEMA IF NOT EXISTS \(Self.quoted(schema))", on: connection)
+            }
+            try await self.transaction(on: connection) {
+                // One migrator at a time, across processes: the others wait, then find nothing to do.
+                try await self.rows("SELECT pg_advisory_xact_lock(7406310428)", on: connection)
+                try await self.rows(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                    on: connection)
+                let pending = Set(try await self.pending(migrations, connection))
+                for migration in migrations where pending.contains(migration.name) {
+                    for statement in Self.statements(migration.sql) { try await self.rows(statement, on: connection) }
+                    var binds = PostgresBindings()
+                    binds.append(migration.name)
+                    try await self.rows("INSERT INTO schema_migrations (name) VALUES ($1)", binds, on: connection)
+                }
+            }
+        }
+    }
+
+    /// A migration's statements: PostgreSQL prepares one statement per query.
+    static func statements(_ sql: String) -> [String] {
+        sql.components(separatedBy: ";\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .map { $0.hasSuffix(";") ? String($0.dropLast()) : $0 }.filter { !$0.isEmpty }
+    }
+
+    static func quoted(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    // MARK: Queries
+
+    @discardableResult
+    private func rows(_ sql: String, _ binds: PostgresBindings = PostgresBindings(), on connection: PostgresConnection)
+        async throws -> [PostgresRow]
+    {
+        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).collect()
+    }
+
+    /// A query on a pooled connection of its own.
+    @discardableResult
+    private func read(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {
+        try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).collect()
+    }
+
+    /// Runs `body` in a transaction on `connection`, rethrowing `body`'s own error after the
+    /// rollback (so `StoreError.sizeChanged` reaches the caller as it is).
+    private func transaction<T>(on connection: PostgresConnection, _ body: () async throws -> T) async throws -> T {
+        try await rows("BEGIN", on: connection)
+        do {
+            let result = try await body()
+            try await rows("COMMIT", on: connection)
+            return result
+        } catch {
+            _ = try? await rows("ROLLBACK", on: connection)
+            throw error
+        }
+    }
+
+    private func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await self.transaction(on: connection) { try await body(connection) }
+        }
+    }
+
+    // MARK: Log
+
+    public func size() async throws -> UInt64 {
+        UInt64(try await read("SELECT size FROM log_head").first?.decode(Int64.self) ?? 0)
+    }
+
+    public func entries(_ range: Range<UInt64>) async throws -> [LogEntry] {
+        try await logRows(range).map { row in
+            let entry = try LogEntry(bytes: row.body)
+            guard entry.index == row.index else {
+                throw RegistryError(code: "integrity.entry", message: "row \(row.index) holds entry \(entry.index)")
+            }
+            return entry
+        }
+    }
+
+    public func logRows(_ range: Range<UInt64>) async throws -> [StoredLogRow] {
+        guard !range.isEmpty else { return [] }
+        var binds = PostgresBindings()
+        binds.append(Int64(range.lowerBound))
+        binds.append(Int64(range.upperBound))
+        return try await read(
+            "SELECT idx, leaf_hash, subtree_hashes, body FROM log_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+            binds
+        ).map { row in
+            let (index, leaf, subtrees, body) = try row.decode((Int64, Data, Data, Data).self)
+            return StoredLogRow(
+                index: UInt64(index), leafHash: Array(leaf), subtreeHashes: Array(subtrees), body: Array(body))
+        }
+    }
+
+    public func hashes(of subtrees: [Subtree]) async throws -> [Subtree: TreeHash] {
+        try await client.withConnection { connection in try await self.hashes(of: subtrees, connection) }
+    }
+
+    /// One query for all the rows that hold the subtrees' hashes (about 2 log₂ n of them).
+    private func hashes(of subtrees: [Subtree], _ connection: PostgresConnection) async throws -> [Subtree: TreeHash] {
+        let leaves = Array(Set(subtrees.map { Int64($0.lastLeaf) }))
+        guard !leaves.isEmpty else { return [:] }
+        var binds = PostgresBindings()
+        binds.append(leaves)
+        var byIndex: [UInt64: (Data, Data)] = [:]
+        for row in try await rows(
+            "SELECT idx, leaf_hash, subtree_hashes FROM log_entries WHERE idx = ANY($1)", binds, on: connection)
+        {
+            let (index, leaf, completed) = try row.decode((Int64, Data, Data).self)
+            byIndex[UInt64(index)] = (leaf, completed)
+        }
+        var result: [Subtree: TreeHash] = [:]
+        for subtree in subtrees {
+            let row = byIndex[subtree.lastLeaf]
+            result[subtree] = try subtree.storedHash(leafHash: row?.0, subtreeHashes: row?.1)
+        }
+        return result
+    }
+
+    public func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: CheckpointSigner?) async throws
+        -> AppendResult
+    {
+        let (result, range) = try await transaction { connection in
+            try await self.append(drafts, expectedSize: expectedSize, checkpoint: checkpoint, connection)
+        }
+        // Only after the commit: the cache never runs ahead of the log.
+        frontier.withLock { $0 = range }
+        return result
+    }
+
+    private func append(
+        _ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: CheckpointSigner?, _ connection: PostgresConnection
+    ) async throws -> (AppendResult, CompactRange) {
+        // The lock every writer takes first: from here to the commit this transaction owns the log's end.
+        let size = UInt64(
+            try await rows("SELECT size FROM log_head FOR UPDATE", on: connection).first?.decode(Int64.self) ?? 0)
+        if let expectedSize, expectedSize != size { throw StoreError.sizeChanged(expected: expectedSize, actual: size) }
+        var range: CompactRange
+        if let cached = frontier.withLock({ $0 }), cached.size == size {
+            range = cached
+        } else {
+            let subtrees = CompactRange.subtrees(size: size)
+            let hashes = try await self.hashes(of: subtrees, connection)
+            range = CompactRange(size: size, hashes: subtrees.map { hashes[$0]! })
+        }
+        var batch: [(LogEntry, any RegistryEvent)] = []
+        var rows: [[SQLValue]] = []
+        for (offset, draft) in drafts.enumerated() {
+            let entry = draft.entry(at: size + UInt64(offset))
+            let completed = range.append(entry.leafHash)
+            rows.append([
+                .integer(Int64(entry.index)), .bytes(Data(entry.leafHash.bytes)),
+                .bytes(Data(completed.flatMap(\.bytes))),
+                .bytes(Data(entry.bytes)),
+            ])
+            batch.append((entry, draft.event))
+        }
+        try await insert(
+            into: "log_entries", columns: ["idx", "leaf_hash", "subtree_hashes", "body"], rows, connection)
+        try await project(batch, connection)
+        let signed = try checkpoint?(range.size, range.root)
+        if let signed { try await save(signed, connection) }
+        var binds = PostgresBindings()
+        binds.append(Int64(range.size))
+        try await self.rows("UPDATE log_head SET size = $1", binds, on: connection)
+        return (AppendResult(entries: batch.map(\.0), size: range.size, root: range.root, checkpoint: signed), range)
+    }
+
+    /// Multi-row INSERTs, as many rows per statement as the protocol's parameter limit allows.
+    private func insert(
+        into table: String, columns: [String], _ rows: [[SQLValue]],
+        onConflict: String = "", _ connection: PostgresConnection
+    ) async throws {
+        guard !rows.isEmpty else { return }
+        let perStatement = max(1, 30_000 / columns.count)
+        for start in stride(from: 0, to: rows.count, by: perStatement) {
+            let chunk = rows[start..<min(start + perStatement, rows.count)]
+            var binds = PostgresBindings(capacity: chunk.count * columns.count)
+            var tuples: [String] = []
+            for row in chunk {
+                let first = binds.count
+                for value in row { value.bind(to: &binds) }
+                tuples.append("(" + (1...row.count).map { "$\(first + $0)" }.joined(separator: ", ") + ")")
+            }
+            try await self.rows(
+                "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(tuples.joined(separator: ", "))\(onConflict)",
+                binds, on: connection)
+        }
+    }
+
+    /// Loads what the events touch (one query per table), applies them, writes the changed rows.
+    private func project(_ batch: [(LogEntry, any RegistryEvent)], _ connection: PostgresConnection) async throws {
+        let keys = Projector.touchedKeys(batch)
+        var state = ProjectionState()
+        for (table, tableKeys) in Dictionary(grouping: keys, by: \.table) {
+            var binds = PostgresBindings()
+            binds.append(tableKeys.map(\.key))
+            var found: [String: JSONValue] = [:]
+            for row in try await rows("SELECT key, doc FROM \(table.name) WHERE key = ANY($1)", binds, on: connection) {
+                let (key, doc) = try row.decode((String, String).self)
+                found[key] = try JSONParser.parse(doc)
+            }
+            for key in tableKeys { state.load(key, document: found[key.key]) }
+        }
+        let writes = try Projector.apply(batch, to: &state)
+        for (table, tableWrites) in Dictionary(grouping: writes, by: \.key.table) {
+            let deleted = tableWrites.filter { $0.document == nil }.map(\.key.key)
+            if !deleted.isEmpty {
+                var binds = PostgresBindings()
+                binds.append(deleted)
+                try await rows("DELETE FROM \(table.name) WHERE key = ANY($1)", binds, on: connection)
+            }
+            let upserts: [[SQLValue]] = tableWrites.compactMap { write in
+                guard let document = write.document else { return nil }
+                return [.text(write.key.key)] + write.columns.map(SQLValue.text)
+                    + [.text(String(decoding: document, as: UTF8.self))]
+            }
+            let updates = (table.columns + ["doc"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            try await insert(
+                into: table.name, columns: ["key"] + table.columns + ["doc"], upserts,
+                onConflict: " ON CONFLICT (key) DO UPDATE SET \(updates)", connection)
+        }
+    }
+
+    public func applyLogged(_ entries: [(LogEntry, any RegistryEvent)]) async throws {
+        try await transaction { connection in try await self.project(entries, connection) }
+    }
+
+    public func clearProjections(_ tables: [EntityTable]) async throws {
+        try await transaction { connection in
+            for table in tables { try await self.rows("DELETE FROM \(table.name)", on: connection) }
+        }
+    }
+
+    // MARK: Projection reads
+
+    public func document(_ key: EntityKey) async throws -> JSONValue? {
+        var binds = PostgresBindings()
+        binds.append(key.key)
+        guard let row = try await read("SELECT doc FROM \(key.table.name) WHERE key = $1", binds).first else {
+            return nil
+        }
+        return try JSONParser.parse(try row.decode(String.self))
+    }
+
+    public func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?)
+        async throws -> [JSONValue]
+    {
+        let clause = FilterClause(table, filters, after: key) { "$\($0)" }
+        let sql = "SELECT doc FROM \(table.name)\(clause.sql) ORDER BY key" + (limit.map { " LIMIT \($0)" } ?? "")
+        return try await read(sql, Self.binds(clause.arguments)).map {
+            try JSONParser.parse(try $0.decode(String.self))
+        }
+    }
+
+    public func count(_ table: EntityTable, where filters: [ColumnFilter]) async throws -> Int {
+        let clause = FilterClause(table, filters, after: nil) { "$\($0)" }
+        return Int(
+            try await read("SELECT COUNT(*) FROM \(table.name)\(clause.sql)", Self.binds(clause.arguments)).first?
+                .decode(Int64.self) ?? 0)
+    }
+
+    public func existingKeys(_ table: EntityTable, among keys: [String]) async throws -> Set<String> {
+        guard !keys.isEmpty else { return [] }
+        var binds = PostgresBindings()
+        binds.append(keys)
+        return Set(
+            try await read("SELECT key FROM \(table.name) WHERE key = ANY($1)", binds).map {
+                try $0.decode(String.self)
+            })
+    }
+
+    public func rows(_ table: EntityTable, after key: String?, limit: Int) async throws -> [(
+        key: String, document: [UInt8]
+    )] {
+        var binds = PostgresBindings()
+        binds.append(key ?? "")
+        binds.append(Int64(limit))
+        return try await read("SELECT key, doc FROM \(table.name) WHERE key > $1 ORDER BY key LIMIT $2", binds).map {
+            let (key, doc) = try $0.decode((String, String).self)
+            return (key: key, document: Array(doc.utf8))
+        }
+    }
+
+    private static func binds(_ values: [String]) -> PostgresBindings {
+        var binds = PostgresBindings(capacity: values.count)
+        for value in values { binds.append(value) }
+        return binds
+    }
+
+    // MARK: Checkpoints
+
+    public func latestCheckpoint() async throws -> StoredCheckpoint? {
+        try await read("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1").first.map(Self.checkpoint)
+    }
+
+    public func checkpoint(covering size: UInt64) async throws -> StoredCheckpoint? {
+        var binds = PostgresBindings()
+        binds.append(Int64(size))
+        return try await read("SELECT size, note FROM checkpoints WHERE size >= $1 ORDER BY size LIMIT 1", binds).first
+            .map(Self.checkpoint)
+    }
+
+    public func checkpoints(after size: UInt64?, limit: Int) async throws -> [StoredCheckpoint] {
+        var binds = PostgresBindings()
+        binds.append(size.map(Int64.init) ?? -1)
+        binds.append(Int64(limit))
+        return try await read("SELECT size, note FROM checkpoints WHERE size > $1 ORDER BY size LIMIT $2", binds).map(
+            Self.checkpoint)
+    }
+
+    public func saveCheckpoint(_ checkpoint: StoredCheckpoint) async throws {
+        try await client.withConnection { connection in try await self.save(checkpoint, connection) }
+    }
+
+    private func save(_ checkpoint: StoredCheckpoint, _ connection: PostgresConnection) async throws {
+        var binds = PostgresBindings()
+        binds.append(Int64(checkpoint.size))
+        binds.append(checkpoint.note)
+        try await rows(
+            "INSERT INTO checkpoints (size, note) VALUES ($1, $2) ON CONFLICT (size) DO NOTHING", binds, on: connection)
+    }
+
+    private static func checkpoint(_ row: PostgresRow) throws -> StoredCheckpoint {
+        let (size, note) = try row.decode((Int64, String).self)
+        return StoredCheckpoint(size: UInt64(size), note: note)
+    }
+
+    // MARK: Side records and settings
+
+    public func sideRecord(_ table: String, key: String) async throws -> [UInt8]? {
+        var binds = PostgresBindings()
+        binds.append(table)
+        binds.append(key)
+        return try await read("SELECT value FROM side_records WHERE tbl = $1 AND key = $2", binds).first.map {
+            Array(try $0.decode(Data.self))
+        }
+    }
+
+    @discardableResult
+    public func putSideRecord(_ table: String, key: String, value: [UInt8], onlyIfAbsent: Bool) async throws -> Bool {
+        var binds = PostgresBindings()
+        binds.append(table)
+        binds.append(key)
+        binds.append(ByteBuffer(bytes: value))
+        let conflict = onlyIfAbsent ? "DO NOTHING" : "DO UPDATE SET value = excluded.value"
+        return
+            !(try await read(
+                "INSERT INTO side_records (tbl, key, value) VALUES ($1, $2, $3) ON CONFLICT (tbl, key) \(conflict) RETURNING 1",
+                binds
+            ).isEmpty)
+    }
+
+    public func deleteSideRecord(_ table: String, key: String) async throws {
+        var binds = PostgresBindings()
+        binds.append(table)
+        binds.append(key)
+        try await read("DELETE FROM side_records WHERE tbl = $1 AND key = $2", binds)
+    }
+
+    public func sideRecords(after position: SideRecordKey?, limit: Int) async throws -> [SideRecord] {
+        var binds = PostgresBindings()
+        binds.append(position?.table ?? "")
+        binds.append(position?.key ?? "")
+        binds.append(Int64(limit))
+        return try await read(
+            "SELECT tbl, key, value FROM side_records WHERE (tbl, key) > ($1, $2) ORDER BY tbl, key LIMIT $3", binds
+        ).map { row in
+            let (table, key, value) = try row.decode((String, String, Data).self)
+            return SideRecord(position: SideRecordKey(table: table, key: key), value: Array(value))
+        }
+    }
+
+    public func settings() async throws -> [String: String] {
+        Dictionary(
+            uniqueKeysWithValues: try await read("SELECT name, value FROM registry_settings").map {
+                try $0.decode((String, String).self)
+            })
+    }
+
+    public func setting(_ name: String) async throws -> String? {
+        var binds = PostgresBindings()
+        binds.append(name)
+        return try await read("SELECT value FROM registry_settings WHERE name = $1", binds).first?.decode(String.self)
+    }
+
+    public func setSetting(_ name: String, _ value: String) async throws {
+        var binds = PostgresBindings()
+        binds.append(name)
+        binds.append(value)
+        try await read(
+            "INSERT INTO registry_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            binds)
+    }
+}
+
+/// A value of a multi-row INSERT.
+private enum SQLValue {
+    case text(String?)
+    case integer(Int64)
+    case bytes(Data)
+
+    func bind(to binds: inout PostgresBindings) {
+        switch self {
+        case .text(let value): binds.append(value)
+        case .integer(let value): binds.append(value)
+        case .bytes(let value): binds.append(ByteBuffer(bytes: value))
+        }
+    }
+}
