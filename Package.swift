@@ -97,7 +97,7 @@ let package = Package(
         ),
         .target(
             name: "RegistryTestSupport",
-            dependencies: ["RightsRegistry"],
+            dependencies: ["RightsRegistry", .product(name: "PostgresNIO", package: "postgres-nio")],
             path: "Tests/Support",
             swiftSettings: strict
         ),
@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(
             name: "RegistryServerTests",
             dependencies: [
-                "RegistryServer", "RightsRegistry", "Exchange",
+                "RegistryServer", "RightsRegistry", "Exchange", "RegistryTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/RegistryServerTests",
@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "RegistryCLITests",
 
-            dependencies: ["RegistryCLI", "RightsRegistry"],
+            dependencies: ["RegistryCLI", "RightsRegistry", "Exchange", "RegistryTestSupport"],
             path: "Tests/RegistryCLITests",
             swiftSettings: strict
         ),

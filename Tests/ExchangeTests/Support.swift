@@ -13,7 +13,7 @@ struct Market {
 
     init() async throws {
         t = try await TestRegistry(
-            store: try SQLiteRegistryStore(inMemory: ProductSchema.migrations.sqlite), tables: ProductSchema.tables)
+            store: try await TestStore.default.make(ProductSchema.migrations), tables: ProductSchema.tables)
         exchange = ExchangeService(registry: t.registry)
     }
 

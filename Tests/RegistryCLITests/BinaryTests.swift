@@ -1,4 +1,6 @@
+import Exchange
 import Foundation
+import RegistryTestSupport
 import RightsRegistry
 import Synchronization
 import Testing
@@ -22,11 +24,14 @@ struct BinaryTests {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
     }
 
-    static func run(_ arguments: [String], in directory: String) throws -> (Int32, String, String) {
+    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> (
+        Int32, String, String
+    ) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -63,7 +68,7 @@ struct BinaryTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Wait until some batches are committed, then kill it without warning.
-        let store = try SQLiteRegistryStore(path: directory + "/registry.sqlite")
+        let store = try SQLiteRegistryStore(path: directory + "/registry.sqlite", migrations: ProductSchema.migrations.sqlite)
         var committed: UInt64 = 0
         for _ in 0..<600 where committed == 0 {
             try await Task.sleep(for: .milliseconds(20))
@@ -156,6 +161,98 @@ struct BinaryTests {
         #expect(log.contains("caller=clerk:"))
         #expect(!log.contains(holder), "a full ID number in the request log")
         for token in tokens.values + [bank] { #expect(!log.contains(token), "a token in the request log") }
+    }
+}
+
+extension BinaryTests {
+    @Test(
+        "two servers on one database, writing at once, leave a gapless log that audits, every checkpoint included",
+        arguments: TestStore.shared)
+    func twoServers(_ kind: TestStore) async throws {
+        let temporary = try TemporaryDirectory("rights-two")
+        let environment = ["RIGHTS_DB": try await kind.newLocation()]
+        func rights(_ arguments: String...) throws -> String {
+            let (status, out, err) = try Self.run(arguments, in: temporary.path, environment: environment)
+            #expect(status == 0, "rights \(arguments.joined(separator: " ")): \(err)")
+            return out.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        _ = try rights("init")
+        _ = try rights("demo")
+        let bank = try rights("token", "issue", "--role", "bank", "--name", "测试银行", "--party", "91330424MA2B1234XJ")
+        let before = try JSONParser.parse(try rights("audit", "--json"))["size"]?.integerValue ?? -1
+
+        let servers = try await [
+            ServerProcess.start(["serve", "--port", "0"], in: temporary.path, environment: environment),
+            ServerProcess.start(["serve", "--port", "0"], in: temporary.path, environment: environment),
+        ]
+        let perServer = 30
+        let body = Data(
+            CanonicalJSON.string([
+                "right_id": "330424100200000002J", "holder_id_number": .string(DemoCounty.county.citizenID(3).rawValue),
+                "purpose": "抵押贷款贷前调查",
+            ]).utf8)
+        let created = try await withThrowingTaskGroup(of: Int.self) { group in
+            for server in servers {
+                for _ in 0..<perServer {
+                    group.addTask {
+                        var request = URLRequest(url: URL(string: server.url + "/v1/collateral/searches")!)
+                        request.httpMethod = "POST"
+                        request.setValue("Bearer \(bank)", forHTTPHeaderField: "Authorization")
+                        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                        request.httpBody = body
+                        let (_, response) = try await URLSession.shared.data(for: request)
+                        return (response as? HTTPURLResponse)?.statusCode == 201 ? 1 : 0
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        for server in servers { try await server.stop() }
+        #expect(created == 2 * perServer, "every search was answered 201")
+
+        let audit = try JSONParser.parse(try rights("audit", "--json"))
+        #expect(audit["ok"] == true, "\(audit)")
+        #expect(audit["size"]?.integerValue == before + Int64(created), "one entry per search, none lost, none doubled")
+    }
+}
+
+/// A `rights serve` child process and the address it listens on.
+struct ServerProcess {
+    let process: Process
+    let url: String
+    let errors: Captured
+
+    static func start(_ arguments: [String], in directory: String, environment: [String: String]) async throws
+        -> ServerProcess
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BinaryTests.executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let output = Captured()
+        let errors = Captured()
+        process.standardOutput = output.pipe
+        process.standardError = errors.pipe
+        try process.run()
+        var url: String?
+        for _ in 0..<600 where url == nil && process.isRunning {
+            try await Task.sleep(for: .milliseconds(50))
+            url = output.text.split(separator: "\n").first { $0.hasPrefix("Serving registry") }
+                .flatMap { $0.split(separator: " ").last.map(String.init) }
+        }
+        guard let url else {
+            if process.isRunning { process.terminate() }
+            throw RegistryError.unavailable("the server did not start: \(errors.text)")
+        }
+        return ServerProcess(process: process, url: url, errors: errors)
+    }
+
+    /// SIGTERM, then waits (at most 10 s) for a clean exit.
+    func stop() async throws {
+        process.terminate()
+        for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(!process.isRunning && process.terminationStatus == 0, "the server did not stop cleanly")
     }
 }
 

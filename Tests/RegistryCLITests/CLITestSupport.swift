@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RegistryTestSupport
 import RightsRegistry
 import Synchronization
 import Testing
@@ -16,18 +17,6 @@ struct Invocation {
     var stderr: String { err.joined(separator: "\n") }
 
     func json() throws -> JSONValue { try JSONParser.parse(stdout) }
-}
-
-/// A directory in the temporary directory, removed with everything in it when the value goes.
-final class TemporaryDirectory: Sendable {
-    let path: String
-
-    init(_ prefix: String) throws {
-        path = NSTemporaryDirectory() + "\(prefix)-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// Runs `rights` in-process against a database in a temporary directory.

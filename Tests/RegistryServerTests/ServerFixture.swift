@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import RegistryServer
+import RegistryTestSupport
 import RightsRegistry
 import Synchronization
 import Testing
@@ -55,7 +56,7 @@ struct ServerFixture {
         clock = FixedClock("2026-11-20")
         let keys = try KeyRing.generate(origin: "registry.test/330424")
         let registry = Registry(
-            store: try SQLiteRegistryStore(inMemory: ProductSchema.migrations.sqlite), keys: keys, clock: clock)
+            store: try await TestStore.default.make(ProductSchema.migrations), keys: keys, clock: clock)
         _ = try await DemoCounty.register(in: registry)
         services = RegistryServices(registry: registry)
         let principals: [String: Principal] = [

@@ -4,33 +4,6 @@ import Testing
 
 @testable import RightsRegistry
 
-/// Stores the conformance suite runs against. PostgreSQL joins when configured.
-enum StoreFactory: String, CaseIterable, CustomTestStringConvertible {
-    case sqliteMemory = "SQLite in memory"
-    case sqliteFile = "SQLite file"
-
-    var testDescription: String { rawValue }
-
-    /// Files of file-backed stores live here and go when the test process ends.
-    static let directory: TemporaryDirectory = {
-        let directory = try! TemporaryDirectory("rights-stores")
-        atexit(removeStoreDirectory)
-        return directory
-    }()
-
-    func make() throws -> any RegistryStore {
-        switch self {
-        case .sqliteMemory: return try SQLiteRegistryStore(inMemory: SQLiteSchema.registry)
-        case .sqliteFile: return try SQLiteRegistryStore(path: Self.directory.file("\(UUID().uuidString).sqlite"))
-        }
-    }
-}
-
-/// Statics are never deinitialised, so the store directory is removed at exit.
-private func removeStoreDirectory() {
-    try? FileManager.default.removeItem(atPath: StoreFactory.directory.path)
-}
-
 /// One suite for every store (the FluentBenchmark idea): the log, its tree, the projections.
 @Suite("Store conformance")
 struct StoreConformanceTests {
@@ -46,10 +19,10 @@ struct StoreConformanceTests {
     }
 
     @Test(
-        "roots and proofs from stored subtrees equal RFC 9162 over the stored entries", arguments: StoreFactory.allCases
+        "roots and proofs from stored subtrees equal RFC 9162 over the stored entries", arguments: TestStore.available
     )
-    func treeMatchesEntries(_ factory: StoreFactory) async throws {
-        let store = try factory.make()
+    func treeMatchesEntries(_ factory: TestStore) async throws {
+        let store = try await factory.make()
         try await fill(store, count: 37)
         let entries = try await store.entries(0..<37)
         #expect(entries.map(\.index) == Array(0..<37))
@@ -69,9 +42,9 @@ struct StoreConformanceTests {
         }
     }
 
-    @Test("an append expecting the wrong size writes nothing", arguments: StoreFactory.allCases)
-    func sizeCheck(_ factory: StoreFactory) async throws {
-        let store = try factory.make()
+    @Test("an append expecting the wrong size writes nothing", arguments: TestStore.available)
+    func sizeCheck(_ factory: TestStore) async throws {
+        let store = try await factory.make()
         try await fill(store, count: 3)
         await #expect(throws: StoreError.sizeChanged(expected: 2, actual: 3)) {
             try await store.append(
@@ -84,9 +57,9 @@ struct StoreConformanceTests {
 
     @Test(
         "entries are canonical JSON with the six fields, and a projection applies in the same transaction",
-        arguments: StoreFactory.allCases)
-    func entryShape(_ factory: StoreFactory) async throws {
-        let t = try await TestRegistry(store: try factory.make())
+        arguments: TestStore.available)
+    func entryShape(_ factory: TestStore) async throws {
+        let t = try await TestRegistry(store: try await factory.make())
         let first = try #require(try await t.store.entries(0..<1).first)
         let parsed = try JSONParser.parse(first.bytes)
         #expect(Set(parsed.objectValue!.keys) == ["index", "kind", "version", "time", "actor", "payload"])
@@ -97,18 +70,18 @@ struct StoreConformanceTests {
         #expect(try await t.reads.collective(t.collective(0))?.registeredAt == 0)
     }
 
-    @Test("projections rebuilt from the log equal the live ones", arguments: StoreFactory.allCases)
-    func rebuild(_ factory: StoreFactory) async throws {
-        let t = try await TestRegistry(store: try factory.make())
+    @Test("projections rebuilt from the log equal the live ones", arguments: TestStore.available)
+    func rebuild(_ factory: TestStore) async throws {
+        let t = try await TestRegistry(store: try await factory.make())
         try await t.act(t.contract(0, 1), .seizure(court: "海盐县人民法院", caseNumber: "(2026)浙0424执1号"))
         let before = try await t.snapshot()
         try await Maintenance(store: t.store, catalog: .registry).rebuild()
         #expect(try await t.snapshot() == before)
     }
 
-    @Test("queries filter by index columns and region prefix, in key order", arguments: StoreFactory.allCases)
-    func queries(_ factory: StoreFactory) async throws {
-        let t = try await TestRegistry(store: try factory.make())
+    @Test("queries filter by index columns and region prefix, in key order", arguments: TestStore.available)
+    func queries(_ factory: TestStore) async throws {
+        let t = try await TestRegistry(store: try await factory.make())
         let village = t.county.villages()[1]
         let inVillage = try await t.reads.rights(RightQuery(kind: .homestead, region: village))
         #expect(inVillage.count == 4)
@@ -121,25 +94,89 @@ struct StoreConformanceTests {
         #expect(try await t.store.count(Right.table, where: [.equals("kind", "collective-share")]) == 8)
     }
 
-    @Test("a second connection to the same file appends after the first without breaking the tree")
-    func twoWriters() async throws {
-        let path = StoreFactory.directory.file("two-\(UUID().uuidString).sqlite")
-        let first = try SQLiteRegistryStore(path: path)
-        let second = try SQLiteRegistryStore(path: path)
-        for round in 0..<10 {
-            let store: any RegistryStore = round % 3 == 0 ? second : first
-            _ = try await store.append(
-                [
-                    try EntryDraft(
-                        event: PolicySet(policy: .default), time: "2026-11-20T10:00:00+08:00", actor: "w\(round)")
-                ],
-                expectedSize: nil)
+    @Test(
+        "two connections writing at once leave a gapless log whose tree matches its entries",
+        arguments: TestStore.shared)
+    func concurrentWriters(_ factory: TestStore) async throws {
+        let location = try await factory.newLocation()
+        let first = try await factory.open(location)
+        let second = try await factory.open(location)
+        let rounds = 25
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (name, store) in [("first", first), ("second", second)] {
+                group.addTask {
+                    for round in 0..<rounds {
+                        _ = try await store.append(
+                            [
+                                try EntryDraft(
+                                    event: PolicySet(policy: .default), time: "2026-11-20T10:00:00+08:00",
+                                    actor: "\(name)-\(round)")
+                            ],
+                            expectedSize: nil)
+                    }
+                }
+            }
+            try await group.waitForAll()
         }
-        let entries = try await first.entries(0..<10)
-        #expect(entries.map(\.index) == Array(0..<10))
+        let size = UInt64(2 * rounds)
+        #expect(try await first.size() == size)
+        #expect(try await second.size() == size)
+        let entries = try await second.entries(0..<size)
+        #expect(entries.map(\.index) == Array(0..<size))
+        #expect(Set(entries.map(\.actor)).count == 2 * rounds, "every append landed once")
         let reference = MemoryTree(leaves: entries.map(\.leafHash))
-        #expect(
-            try await MerkleTree.root(size: 10, reader: second)
-                == (try await MerkleTree.root(size: 10, reader: reference)))
+        for store in [first, second] {
+            #expect(
+                try await MerkleTree.root(size: size, reader: store)
+                    == (try await MerkleTree.root(size: size, reader: reference)))
+        }
+        let audit = try await Maintenance(store: first, catalog: .registry).audit(
+            scratchPath: TestStore.directory.file("audit-\(UUID().uuidString).sqlite"), migrations: SQLiteSchema.registry,
+            checkpointKey: nil)
+        #expect(audit.finding == nil, "\(String(describing: audit.finding))")
+    }
+
+    @Test("an append that expected the size another connection just changed writes nothing", arguments: TestStore.shared)
+    func staleWriter(_ factory: TestStore) async throws {
+        let location = try await factory.newLocation()
+        let first = try await factory.open(location)
+        let second = try await factory.open(location)
+        try await fill(first, count: 2)
+        _ = try await second.append(
+            [try EntryDraft(event: PolicySet(policy: .default), time: "2026-11-20T10:00:00+08:00", actor: "second")],
+            expectedSize: 2)
+        await #expect(throws: StoreError.sizeChanged(expected: 2, actual: 3)) {
+            try await first.append(
+                [try EntryDraft(event: PolicySet(policy: .default), time: "2026-11-20T10:00:00+08:00", actor: "first")],
+                expectedSize: 2)
+        }
+        // The first connection's cached tree edge is not trusted after another's append.
+        let appended = try await first.append(
+            [try EntryDraft(event: PolicySet(policy: .default), time: "2026-11-20T10:00:00+08:00", actor: "first")],
+            expectedSize: 3)
+        let reference = MemoryTree(leaves: try await first.entries(0..<4).map(\.leafHash))
+        #expect(appended.root == (try await MerkleTree.root(size: 4, reader: reference)))
+    }
+
+    @Test("a copy to every other store has the same root, rows and checkpoints", arguments: TestStore.available)
+    func copy(_ factory: TestStore) async throws {
+        let t = try await TestRegistry(store: try await factory.make())
+        try await t.act(t.contract(0, 1), .seizure(court: "海盐县人民法院", caseNumber: "(2026)浙0424执1号"))
+        try await t.store.setSetting("origin", "registry.test/330424")
+        try await t.store.putSideRecord("tokens", key: "abc", value: [1, 2, 3], onlyIfAbsent: true)
+        for targetKind in TestStore.available where targetKind != factory {
+            let target = try await targetKind.make()
+            let (size, root) = try await Maintenance(store: t.store, catalog: .registry).copy(to: target)
+            #expect(size == (try await t.store.size()))
+            #expect(root == (try await MerkleTree.root(size: size, reader: t.store)))
+            #expect(try await target.latestCheckpoint() == (try await t.store.latestCheckpoint()))
+            #expect(try await target.settings() == (try await t.store.settings()))
+            #expect(try await target.sideRecord("tokens", key: "abc") == [1, 2, 3])
+            let copied = try await TestRegistry(county: nil, store: target, keys: t.keys)
+            #expect(try await copied.snapshot() == (try await t.snapshot()))
+            await #expect(throws: RegistryError.self) {
+                try await Maintenance(store: t.store, catalog: .registry).copy(to: target)
+            }
+        }
     }
 }

@@ -22,7 +22,7 @@ public final class TestClock: RegistryClock {
     public func advance(days: Int) { instant.withLock { $0 = $0.addingTimeInterval(TimeInterval(days * 86_400)) } }
 }
 
-/// A registry on an in-memory SQLite store, seeded with a small synthetic village by the importer.
+/// A registry on the tests' default store (`TestStore.default`), seeded with a small synthetic village by the importer.
 public struct TestRegistry {
     public let registry: Registry
     public let clock: TestClock
@@ -42,8 +42,8 @@ public struct TestRegistry {
         clock = TestClock(today)
         let keys = try keys ?? KeyRing.generate(origin: "registry.test/330424")
         self.keys = keys
-        registry = Registry(
-            store: try store ?? SQLiteRegistryStore(inMemory: SQLiteSchema.registry), keys: keys, clock: clock)
+        let store = try await { if let store { store } else { try await TestStore.default.make(.registry) } }()
+        registry = Registry(store: store, keys: keys, clock: clock)
         self.county = county ?? SyntheticCounty(householdsPerVillage: 4)
         if county != nil {
             let file = try TemporaryFile(lines: self.county)

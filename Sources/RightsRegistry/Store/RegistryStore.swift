@@ -166,16 +166,17 @@ extension RegistryStore {
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Another writer appended first; decide again against the new state.
     case sizeChanged(expected: UInt64, actual: UInt64)
-    /// The database is not at the schema this program expects.
-    case schema(String)
     /// The database needs these migrations before this program may use it.
     case migrationsPending([String])
+    /// The database has a migration this program does not know: a newer version wrote it.
+    case newerSchema(String)
 
     public var description: String {
         switch self {
         case .sizeChanged(let expected, let actual): "the log has \(actual) entries, expected \(expected)"
-        case .schema(let message): message
         case .migrationsPending(let names): "the schema needs migrating (\(names.joined(separator: ", ")))"
+        case .newerSchema(let name):
+            "the database has migration \(name), which this version does not know (a newer version wrote it)"
         }
     }
 }

@@ -10,7 +10,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     public let host: String
     public let port: Int
     public let user: String
-    let password: String?
+    public let password: String?
     public let database: String
     public let schema: String?
     let tls: PostgresClient.Configuration.TLS

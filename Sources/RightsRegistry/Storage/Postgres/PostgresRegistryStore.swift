@@ -64,11 +64,8 @@ public final class PostgresRegistryStore: RegistryStore {
         guard try exists.first?.decode(Bool.self) == true else { return migrations.map(\.name) }
         let applied = Set(
             try await rows("SELECT name FROM schema_migrations", on: connection).map { try $0.decode(String.self) })
-        let known = Set(migrations.map(\.name))
-        if let unknown = applied.subtracting(known).sorted().first {
-            throw StoreError.schema(
-                "the database has migration \(unknown), which this program does not know: it was written by a newer version"
-            )
+        if let unknown = applied.subtracting(migrations.map(\.name)).sorted().first {
+            throw StoreError.newerSchema(unknown)
         }
         return migrations.map(\.name).filter { !applied.contains($0) }
     }

@@ -31,17 +31,37 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     init(writer: any DatabaseWriter, migrations: [StoreMigration], migrate: Bool = true) throws {
         self.writer = writer
-        var migrator = DatabaseMigrator()
-        for migration in migrations {
-            migrator.registerMigration(migration.name) { db in try db.execute(sql: migration.sql) }
+        guard migrate else {
+            let pending = try writer.read { db in try Self.pendingMigrations(migrations, db) }
+            if !pending.isEmpty { throw StoreError.migrationsPending(pending.map(\.name)) }
+            return
         }
-        if migrate {
-            try migrator.migrate(writer)
-        } else {
-            let applied = try writer.read { db in try migrator.appliedIdentifiers(db) }
-            let pending = migrations.map(\.name).filter { !applied.contains($0) }
-            if !pending.isEmpty { throw StoreError.migrationsPending(pending) }
+        // One transaction that takes the write lock first (BEGIN IMMEDIATE): two programs
+        // migrating the same file at once take turns, and the second finds nothing to do.
+        try writer.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                let pending = try Self.pendingMigrations(migrations, db)
+                guard !pending.isEmpty else { return .commit }
+                // The table GRDB's migrator kept, so files it migrated carry on.
+                try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+                for migration in pending {
+                    try db.execute(sql: migration.sql)
+                    try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [migration.name])
+                }
+                return .commit
+            }
         }
+    }
+
+    /// `migrations` not yet applied; throws if the file has one this program does not know.
+    static func pendingMigrations(_ migrations: [StoreMigration], _ db: Database) throws -> [StoreMigration] {
+        let applied: Set<String> =
+            try db.tableExists("grdb_migrations")
+            ? Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")) : []
+        if let unknown = applied.subtracting(migrations.map(\.name)).sorted().first {
+            throw StoreError.newerSchema(unknown)
+        }
+        return migrations.filter { !applied.contains($0.name) }
     }
 
     static func configuration(durable: Bool) -> Configuration {
