@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The test command (README): builds everything, fails on any compiler warning in this project's
-# own code, and runs the whole test suite.
+# own code, and runs the whole test suite against both stores — SQLite always, PostgreSQL on a
+# throwaway cluster (scripts/with-postgres.sh) when its server programs are installed, or on
+# the database RIGHTS_TEST_POSTGRES_URL names. With RIGHTS_REQUIRE_POSTGRES=1 (CI) a missing
+# PostgreSQL is an error rather than a skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -12,4 +15,20 @@ if grep -E "^($root/(Sources|Tests|Benchmarks)/.*|macro expansion .*): warning:"
     echo "error: compiler warnings in the project's code (warnings are errors)" >&2
     exit 1
 fi
-swift test --skip-build
+
+# Pass 1: every suite on its default store (SQLite in memory), the store suites on every store.
+# Pass 2: the registry, exchange, server and CLI suites again, each test on a PostgreSQL schema.
+both_stores='swift test --skip-build && echo "--- the suites again, on PostgreSQL" >&2 &&
+    RIGHTS_TEST_STORE=postgres swift test --skip-build --filter "RightsRegistryTests|ExchangeTests|RegistryServerTests|RegistryCLITests"'
+
+if [ -n "${RIGHTS_TEST_POSTGRES_URL:-}" ]; then
+    bash -c "$both_stores"
+elif scripts/with-postgres.sh true 2>/dev/null; then
+    scripts/with-postgres.sh bash -c "$both_stores"
+elif [ "${RIGHTS_REQUIRE_POSTGRES:-0}" = 1 ]; then
+    echo "error: PostgreSQL's server programs are not installed (apt-get install postgresql)" >&2
+    exit 1
+else
+    echo "note: PostgreSQL's server programs are not installed; testing on SQLite only" >&2
+    swift test --skip-build
+fi

@@ -81,6 +81,9 @@ struct GlobalOptions: ParsableArguments {
         do {
             return try await location.open(ProductSchema.migrations, migrate: creating)
         } catch StoreError.migrationsPending(let names) {
+            if names.first == ProductSchema.migrations.sqlite.first?.name {
+                throw RegistryError.unavailable("no registry at \(location): create one with `rights init`")
+            }
             throw RegistryError.unavailable(
                 "the registry at \(location) needs \(names.count) schema migration(s) (\(names.joined(separator: ", "))): "
                     + "run `rights migrate --db <the same database>` first")

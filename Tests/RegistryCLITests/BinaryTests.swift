@@ -68,7 +68,8 @@ struct BinaryTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Wait until some batches are committed, then kill it without warning.
-        let store = try SQLiteRegistryStore(path: directory + "/registry.sqlite", migrations: ProductSchema.migrations.sqlite)
+        let store = try SQLiteRegistryStore(
+            path: directory + "/registry.sqlite", migrations: ProductSchema.migrations.sqlite)
         var committed: UInt64 = 0
         for _ in 0..<600 where committed == 0 {
             try await Task.sleep(for: .milliseconds(20))

@@ -19,22 +19,28 @@ struct Invocation {
     func json() throws -> JSONValue { try JSONParser.parse(stdout) }
 }
 
-/// Runs `rights` in-process against a database in a temporary directory.
+/// Runs `rights` in-process against a new database — a file in a temporary directory, or a
+/// PostgreSQL schema when the tests run on PostgreSQL (`TestStore.default`) — with its keys
+/// and files in the directory.
 struct CLI {
     let temporary: TemporaryDirectory
     var directory: String { temporary.path }
+    /// `--db`.
+    let db: String
 
-    init() throws {
+    init() async throws {
         temporary = try TemporaryDirectory("rights-cli")
+        db =
+            TestStore.default == .postgres
+            ? try await TestStore.postgres.newLocation() : temporary.file("registry.sqlite")
     }
-
-    var db: String { directory + "/registry.sqlite" }
 
     func callAsFunction(_ arguments: String...) async -> Invocation {
         await run(arguments)
     }
 
-    func run(_ arguments: [String]) async -> Invocation {
+    /// Runs against `db` (another database when given).
+    func run(_ arguments: [String], db: String? = nil) async -> Invocation {
         let out = Mutex<[String]>([])
         let err = Mutex<[String]>([])
         let console = Console(
@@ -42,7 +48,8 @@ struct CLI {
             isTerminal: false)
         let code: Int32 = await Console.$current.withValue(console) {
             do {
-                var command = try Rights.parseAsRoot(arguments + ["--db", db, "--keys", directory + "/keys"])
+                var command = try Rights.parseAsRoot(
+                    arguments + ["--db", db ?? self.db, "--keys", directory + "/keys"])
                 if var asyncCommand = command as? any AsyncParsableCommand {
                     try await asyncCommand.run()
                 } else {

@@ -1,4 +1,5 @@
 import Foundation
+import RegistryTestSupport
 import RightsRegistry
 import Testing
 
@@ -9,7 +10,7 @@ struct CLITests {
     let county = SyntheticCounty(householdsPerVillage: 3)
 
     func initialised() async throws -> CLI {
-        let cli = try CLI()
+        let cli = try await CLI()
         let created = await cli("init", "--name", "registry.test/330424")
         #expect(created.exitCode == 0, "\(created.stderr)")
         return cli
@@ -65,7 +66,7 @@ struct CLITests {
         let unknown = await cli("right", "show", "330424100200000099J")
         #expect(unknown.exitCode == 65)
 
-        let missing = try CLI()
+        let missing = try await CLI()
         let noDatabase = await missing("right", "list")
         #expect(noDatabase.exitCode == 69)
         #expect(noDatabase.stderr.contains("rights init"))
@@ -132,8 +133,9 @@ struct CLITests {
         #expect(try audit.json()["ok"] == true)
         let copy = cli.directory + "/copy.sqlite"
         #expect(await cli("backup", copy).exitCode == 0)
-        let copied = await cli.run(["audit", "--json"].map { $0 }).exitCode
-        #expect(copied == 0)
+        let copied = await cli.run(["audit", "--json"], db: copy)
+        #expect(copied.exitCode == 0, "\(copied.stderr)")
+        #expect(try copied.json()["root"] == (try audit.json()["root"]))
         #expect(await cli("rebuild").exitCode == 0)
         #expect(await cli("audit").exitCode == 0)
     }
@@ -143,7 +145,7 @@ struct CLITests {
 struct DemoTests {
     @Test("the demo registers a county with acts on it, and a second run only shows it")
     func demo() async throws {
-        let cli = try CLI()
+        let cli = try await CLI()
         let first = await cli("demo")
         #expect(first.exitCode == 0, "\(first.stderr)")
         #expect(first.stdout.contains("Demo county registered"))
@@ -166,7 +168,7 @@ struct CertificateCLITests {
         "export with proof, verify offline with the published JWKS and verifier key; a tampered file fails naming the check"
     )
     func exportAndVerify() async throws {
-        let cli = try CLI()
+        let cli = try await CLI()
         #expect(await cli("init", "--name", "registry.test/330424").exitCode == 0)
         let file = try cli.write("county.jsonl", countyFile(SyntheticCounty(householdsPerVillage: 2)))
         #expect(await cli("import", file).exitCode == 0)
@@ -203,7 +205,7 @@ struct CertificateCLITests {
 
     @Test("log checkpoint, proof and consistency answer from the stored tree")
     func logCommands() async throws {
-        let cli = try CLI()
+        let cli = try await CLI()
         #expect(await cli("init", "--name", "registry.test/330424").exitCode == 0)
         #expect(
             await cli("import", try cli.write("county.jsonl", countyFile(SyntheticCounty(householdsPerVillage: 2))))
@@ -220,5 +222,55 @@ struct CertificateCLITests {
         let bundle = await cli("log", "proof", "--index", "5", "--tlog-proof")
         #expect(bundle.stdout.hasPrefix("c2sp.org/tlog-proof@v1\nextra "))
         #expect(await cli("log", "proof", "--index", "18").exitCode == 65)
+    }
+}
+
+@Suite("rights copy and migrate")
+struct StoreCommandTests {
+    @Test(
+        "copy moves a registry to each other store and back with the same root; the copies audit clean",
+        arguments: TestStore.shared)
+    func copyThere(_ kind: TestStore) async throws {
+        let cli = try await CLI()
+        #expect(await cli("demo").exitCode == 0)
+        let root = try await cli("audit", "--json").json()["root"]
+        let there = try await kind.newLocation()
+        let back = cli.directory + "/back.sqlite"
+        let out = await cli.run(["copy", "--from", cli.db, "--to", there])
+        #expect(out.exitCode == 0, "\(out.stderr)")
+        #expect(await cli.run(["copy", "--from", there, "--to", back]).exitCode == 0)
+        for db in [there, back] {
+            let audit = await cli.run(["audit", "--json"], db: db)
+            #expect(audit.exitCode == 0, "\(audit.stderr)")
+            #expect(try audit.json()["root"] == root)
+        }
+        let again = await cli.run(["copy", "--from", cli.db, "--to", there])
+        #expect(again.exitCode != 0 && again.stderr.contains("already holds a register"), "\(again.stderr)")
+    }
+
+    @Test(
+        "a registry whose schema is behind is refused — by serve too — naming `rights migrate`, which brings it up to date",
+        .timeLimit(.minutes(1)), arguments: TestStore.shared)
+    func migrate(_ kind: TestStore) async throws {
+        let cli = try await CLI()
+        let db = try await kind.newLocation()
+        // A registry as the release before the exchange left it: the registry's tables only.
+        let old = try await StoreLocation(db).open(.registry, migrate: true)
+        try await old.setSetting("origin", "registry.test/330424")
+        let audit = await cli.run(["audit"], db: db)
+        // The server as its own process (it bootstraps the process's logging).
+        let (serveStatus, _, serveErrors) = try BinaryTests.run(
+            ["serve", "--port", "0", "--keys", cli.directory + "/keys"], in: cli.directory,
+            environment: ["RIGHTS_DB": db])
+        for (status, errors) in [(audit.exitCode, audit.stderr), (serveStatus, serveErrors)] {
+            #expect(status != 0)
+            #expect(errors.contains("rights migrate"), "\(errors)")
+            #expect(errors.contains("2026-11-22-exchange"), "\(errors)")
+        }
+        let migrated = await cli.run(["migrate"], db: db)
+        #expect(migrated.exitCode == 0)
+        #expect(migrated.stdout.contains("applied 2026-11-22-exchange"), "\(migrated.stdout)")
+        #expect(await cli.run(["migrate"], db: db).stdout.contains("the schema is current"))
+        #expect(await cli.run(["audit"], db: db).exitCode == 0)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RegistryTestSupport
 import RightsRegistry
 import Testing
 
@@ -42,7 +43,7 @@ struct ExchangeCLITests {
 
     @Test("lease, transfer and share sale each settle; the 交易鉴证书 verifies offline; refusals exit 1 with their rule")
     func listingKinds() async throws {
-        let cli = try CLI()
+        let cli = try await CLI()
         _ = await cli("init", "--name", "registry.test/330424")
         _ = await cli("import", try cli.write("county.jsonl", countyFile(county)))
 
@@ -95,7 +96,7 @@ struct ExchangeCLITests {
 
     @Test("a bank's mortgage, its foreclosure sale with payouts by rank, and a withdrawal of shares")
     func mortgageAndWithdrawal() async throws {
-        let cli = try CLI()
+        let cli = try await CLI()
         _ = await cli("init", "--name", "registry.test/330424")
         _ = await cli("import", try cli.write("county.jsonl", countyFile(county)))
         let bank = "91330424MA2B1234XJ"

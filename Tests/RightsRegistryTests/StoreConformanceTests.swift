@@ -131,12 +131,14 @@ struct StoreConformanceTests {
                     == (try await MerkleTree.root(size: size, reader: reference)))
         }
         let audit = try await Maintenance(store: first, catalog: .registry).audit(
-            scratchPath: TestStore.directory.file("audit-\(UUID().uuidString).sqlite"), migrations: SQLiteSchema.registry,
+            scratchPath: TestStore.directory.file("audit-\(UUID().uuidString).sqlite"),
+            migrations: SQLiteSchema.registry,
             checkpointKey: nil)
         #expect(audit.finding == nil, "\(String(describing: audit.finding))")
     }
 
-    @Test("an append that expected the size another connection just changed writes nothing", arguments: TestStore.shared)
+    @Test(
+        "an append that expected the size another connection just changed writes nothing", arguments: TestStore.shared)
     func staleWriter(_ factory: TestStore) async throws {
         let location = try await factory.newLocation()
         let first = try await factory.open(location)

@@ -141,12 +141,13 @@ struct Copy: AsyncParsableCommand {
             to finish unless its root equals the source's. Then run `rights audit` on it.
             """)
 
-    @Option(help: "The registry to copy: a SQLite path or postgres://… URL.") var from: String
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The registry to copy: a SQLite path or postgres://… URL (default: --db).") var from: String?
     @Option(help: "The new database: a SQLite path or postgres://… URL, empty or not yet created.") var to: String
 
     func run() async throws {
         try await runReporting {
-            let source = try await GlobalOptions.openStore(from, creating: false)
+            let source = try await GlobalOptions.openStore(from ?? global.databasePath, creating: false)
             let target = try await GlobalOptions.openStore(to, creating: true)
             let (size, root) = try await copy(from: source, to: target)
             Console.current.out(
