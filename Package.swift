@@ -73,7 +73,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "ImportBenchmark",
-            dependencies: ["RightsRegistry", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "RightsRegistry", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             path: "Benchmarks/ImportBenchmark",
             swiftSettings: strict
         ),
@@ -97,7 +100,10 @@ let package = Package(
         ),
         .target(
             name: "RegistryTestSupport",
-            dependencies: ["RightsRegistry", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "RightsRegistry", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             path: "Tests/Support",
             swiftSettings: strict
         ),

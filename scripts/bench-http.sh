@@ -5,12 +5,20 @@
 # server, router and middleware with no work behind them), then POST /v1/collateral/searches
 # over 5,000 different rights — each a logged, checkpointed act with a signed answer.
 # Prints req/s, p50/p99 and the ratio search/healthz.
-#   usage: scripts/bench-http.sh [HOUSEHOLDS] [CONNECTIONS] [DURATION]
+#   usage: scripts/bench-http.sh [HOUSEHOLDS] [CONNECTIONS] [DURATION] [sqlite|postgres]
+# `postgres` serves a registry on a throwaway PostgreSQL cluster with durable settings (fsync and
+# synchronous_commit on), or on RIGHTS_BENCH_POSTGRES_URL if set; /healthz stays the baseline.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 households="${1:-40000}"
 connections="${2:-64}"
 duration="${3:-20s}"
+store="${4:-sqlite}"
+if [ "$store" = postgres ] && [ -z "${RIGHTS_BENCH_POSTGRES_URL:-}" ]; then
+    export PG_DURABLE=1
+    exec scripts/with-postgres.sh bash -c \
+        'RIGHTS_BENCH_POSTGRES_URL="$RIGHTS_TEST_POSTGRES_URL" exec scripts/bench-http.sh "$@"' _ "$@"
+fi
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 69; }
 threads="$(nproc)"
 
@@ -22,11 +30,16 @@ mkdir -p "$work"
 server=""
 trap '[ -n "$server" ] && kill "$server" 2>/dev/null; wait 2>/dev/null; [ -z "${BENCH_DIR:-}" ] && rm -rf "$work"' EXIT
 
-echo "== HTTP benchmark: $households households, $connections connections, $duration per run, $threads wrk threads"
+echo "== HTTP benchmark: $households households on $store, $connections connections, $duration per run, $threads wrk threads"
 "$bin/HTTPBenchmark" "$work" "$households" 5000
 export RIGHTS_DB="$work/registry.sqlite" RIGHTS_KEYS="$work/keys"
+if [ "$store" = postgres ]; then
+    separator="?"; [[ "$RIGHTS_BENCH_POSTGRES_URL" == *"?"* ]] && separator="&"
+    RIGHTS_DB="$RIGHTS_BENCH_POSTGRES_URL${separator}schema=bench_http_$$"
+    rm -rf "$work/keys"
+fi
 rights=("$bin/rights")
-if [ ! -s "$work/registry.sqlite" ]; then
+if [ "$store" = postgres ] || [ ! -s "$work/registry.sqlite" ]; then
     "${rights[@]}" init --name bench.example/330424 >/dev/null
     start=$(date +%s)
     "${rights[@]}" import "$work/county.jsonl" | tail -1

@@ -2,10 +2,13 @@ import Foundation
 import GRDB
 import RightsRegistry
 
-// Import benchmark (issue 2): a synthetic county in the import format, imported by the release
-// `rights` binary, against the raw SQLite insert rate of the same lines measured in the same run.
+// Import benchmark (issues 2 and 6): a synthetic county in the import format, imported by the
+// release `rights` binary, against the raw insert rate of the same lines into the same kind of
+// store, measured in the same run: SQLite by default; with a postgres:// URL, PostgreSQL (the
+// baseline COPYs the lines, 4,096 per transaction, into a one-column table; the registry goes
+// into the schema `bench_registry`).
 //
-// usage: ImportBenchmark RIGHTS_BINARY WORKDIR [HOUSEHOLDS]
+// usage: ImportBenchmark RIGHTS_BINARY WORKDIR [HOUSEHOLDS] [POSTGRES_URL]
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
@@ -15,6 +18,7 @@ guard arguments.count >= 3 else {
 let rights = arguments[1]
 let workdir = arguments[2]
 let households = arguments.count > 3 ? Int(arguments[3])! : 200_000
+let postgres = arguments.count > 4 ? arguments[4] : nil
 try? FileManager.default.createDirectory(atPath: workdir, withIntermediateDirectories: true)
 let file = workdir + "/county.jsonl"
 
@@ -52,9 +56,16 @@ do {
 }
 
 // 2. Baseline: the same lines, one row each, into SQLite with the registry's settings (WAL,
-//    synchronous=FULL, one transaction per 4096 rows, a cached prepared statement).
+//    synchronous=FULL, one transaction per 4096 rows, a cached prepared statement) — or into
+//    PostgreSQL with COPY, 4,096 rows per statement (each its own transaction).
 let baselineRate: Double
-do {
+if let postgres {
+    let (count, elapsed) = try await postgresBaseline(url: postgres, file: file)
+    baselineRate = Double(count) / elapsed
+    print(
+        "baseline raw PostgreSQL COPY: \(count) rows in \(String(format: "%.1f", elapsed)) s = \(rate(count, elapsed)) records/s"
+    )
+} else {
     let path = workdir + "/baseline.sqlite"
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     var configuration = Configuration()
@@ -93,7 +104,8 @@ do {
     func run(_ arguments: [String]) throws -> (status: Int32, maxRSSKilobytes: Int) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: rights)
-        process.arguments = arguments + ["--db", directory + "/registry.sqlite"]
+        let db = postgres.map { $0 + ($0.contains("?") ? "&" : "?") + "schema=bench_registry" }
+        process.arguments = arguments + ["--db", db ?? directory + "/registry.sqlite", "--keys", directory + "/keys"]
         process.standardOutput = FileHandle.standardOutput
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -155,6 +155,11 @@ struct DemoTests {
         #expect(try leases.json().arrayValue?.count == 1)
         let announced = await cli("right", "list", "--status", "announced", "--json")
         #expect(try announced.json().arrayValue?.first?["id"] == "330424100200000011J")
+        // The exchange board has the mandated agent's lease, announced and open for intents.
+        let board = try await cli("listing", "list", "--json").json()
+        #expect(board.arrayValue?.count == 1)
+        #expect(board.arrayValue?.first?["status"] == "announced")
+        #expect(board.arrayValue?.first?["right"] == "330424100200000006J")
         let second = await cli("demo")
         #expect(second.exitCode == 0)
         #expect(second.stdout.contains("already holds a register"))

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import RegistryTestSupport
 import Testing
 
@@ -41,62 +40,42 @@ struct VerifiableRegisterTests {
             proof: proof.map(\.bytes))
     }
 
-    @Test("the registry refuses to sign a checkpoint inconsistent with the last one it signed")
-    func noInconsistentCheckpoint() async throws {
-        let directory = try TemporaryDirectory("rights-checkpoint")
-        let path = directory.file("registry.sqlite")
-        let t = try await TestRegistry(store: try SQLiteRegistryStore(path: path))
+    @Test(
+        "the registry refuses to sign a checkpoint inconsistent with the last one it signed",
+        arguments: TestStore.shared)
+    func noInconsistentCheckpoint(_ kind: TestStore) async throws {
+        let location = try await kind.newLocation()
+        let t = try await TestRegistry(store: try await kind.open(location))
         let size = try await t.store.size()
         // Someone rewrites entry 3's leaf hash and every subtree hash above it, so the stored
         // tree is consistent with itself again, but not with the checkpoint signed before.
         let forgedLeaves = try await t.store.entries(0..<size).map { entry -> TreeHash in
             entry.index == 3 ? .leaf(Array("forged".utf8)) : entry.leafHash
         }
-        try rewriteTree(at: path, leaves: forgedLeaves)
-        let reopened = Registry(store: try SQLiteRegistryStore(path: path), keys: t.keys, clock: t.clock)
+        try await kind.rewriteTree(at: location, leaves: forgedLeaves)
+        let reopened = Registry(store: try await kind.open(location), keys: t.keys, clock: t.clock)
         await #expect(throws: RegistryError(code: "integrity.checkpoint", message: "")) {
             try await reopened.perform(.onRight(t.contract(0, 1), .objection(applicant: "x", grounds: "y")), actor: "t")
         }
         #expect(try await reopened.store.latestCheckpoint()?.size == size)
     }
 
-    /// Writes the leaf and subtree hashes of `leaves` into the log table, as a forger would.
-    func rewriteTree(at path: String, leaves: [TreeHash]) throws {
-        let queue = try DatabaseQueue(path: path)
-        try queue.write { db in
-            var range = CompactRange()
-            for (index, leaf) in leaves.enumerated() {
-                let completed = range.append(leaf)
-                try db.execute(
-                    sql: "UPDATE log_entries SET leaf_hash = ?, subtree_hashes = ? WHERE idx = ?",
-                    arguments: [Data(leaf.bytes), Data(completed.flatMap(\.bytes)), index])
-            }
-        }
-        try queue.close()
-    }
-
-    @Test("audit catches a consistently rewritten log by its checkpoints")
-    func auditAgainstCheckpoints() async throws {
-        let directory = try TemporaryDirectory("rights-checkpoint")
-        let path = directory.file("registry.sqlite")
-        let t = try await TestRegistry(store: try SQLiteRegistryStore(path: path))
+    @Test("audit catches a consistently rewritten log by its checkpoints", arguments: TestStore.shared)
+    func auditAgainstCheckpoints(_ kind: TestStore) async throws {
+        let location = try await kind.newLocation()
+        let t = try await TestRegistry(store: try await kind.open(location))
         let size = try await t.store.size()
         // Rewrite entry 4's payload (a share holding) and every hash after it, consistently.
         let entries = try await t.store.entries(0..<size)
         let forged = Array(
             String(decoding: entries[4].bytes, as: UTF8.self).replacingOccurrences(of: "人口股", with: "农龄股").utf8)
         #expect(forged != entries[4].bytes)
-        let queue = try DatabaseQueue(path: path)
-        try await queue.write { db in
-            try db.execute(sql: "UPDATE log_entries SET body = ? WHERE idx = 4", arguments: [Data(forged)])
-        }
-
-        try queue.close()
-        try rewriteTree(at: path, leaves: entries.map { $0.index == 4 ? .leaf(forged) : $0.leafHash })
-        let store = try SQLiteRegistryStore(path: path)
-        let audit = try await Maintenance(store: store, catalog: .registry).audit(
-
-            scratchPath: directory.file("scratch.sqlite"), migrations: SQLiteSchema.registry,
+        try await kind.tamper(
+            [SQLStatement("UPDATE log_entries SET body = $1 WHERE idx = 4", [.bytes(forged)])], at: location)
+        try await kind.rewriteTree(at: location, leaves: entries.map { $0.index == 4 ? .leaf(forged) : $0.leafHash })
+        let audit = try await Maintenance(store: try await kind.open(location), catalog: .registry).audit(
+            scratchPath: TestStore.directory.file("scratch-\(UUID().uuidString).sqlite"),
+            migrations: SQLiteSchema.registry,
             checkpointKey: t.keys.noteVerifier)
         guard case .checkpoint(let reason) = audit.finding else {
             Issue.record("expected a checkpoint finding, got \(String(describing: audit.finding))")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Exchange
 import Foundation
 import RightsRegistry
 
@@ -26,7 +27,10 @@ struct Demo: AsyncParsableCommand {
             let console = Console.current
             if try await store.size() == 0 {
                 let summary = try await DemoCounty.register(in: registry)
+                let listing = try await DemoMarket.announce(in: registry)
                 console.out("Demo county registered in \(global.databaseName): \(summary.entries) log entries.")
+                console.out(
+                    "On the exchange: listing \(listing.id), a lease of \(listing.right.rawValue), open for intents.")
             } else {
                 console.out(
                     "\(global.databaseName) already holds a register (\(try await store.size()) entries); showing it.")

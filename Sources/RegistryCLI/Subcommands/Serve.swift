@@ -1,4 +1,5 @@
 import ArgumentParser
+import Exchange
 import Foundation
 import Hummingbird
 import Logging
@@ -68,8 +69,11 @@ struct Serve: AsyncParsableCommand {
         } else {
             keys = try KeyRing.load(from: global.keyDirectory)
         }
-        let summary = try await DemoCounty.register(in: Registry(store: store, keys: keys))
-        Console.current.out("Demo county registered: \(summary.entries) log entries.")
+        let registry = Registry(store: store, keys: keys)
+        let summary = try await DemoCounty.register(in: registry)
+        let listing = try await DemoMarket.announce(in: registry)
+        Console.current.out(
+            "Demo county registered: \(summary.entries) log entries; listing \(listing.id) is on the exchange board.")
     }
 
     func printDemoTokens(_ services: RegistryServices) async throws {
