@@ -23,7 +23,7 @@ both_stores='swift test --skip-build && echo "--- the suites again, on PostgreSQ
 
 if [ -n "${RIGHTS_TEST_POSTGRES_URL:-}" ]; then
     bash -c "$both_stores"
-elif scripts/with-postgres.sh true 2>/dev/null; then
+elif scripts/with-postgres.sh --available 2>/dev/null; then
     scripts/with-postgres.sh bash -c "$both_stores"
 elif [ "${RIGHTS_REQUIRE_POSTGRES:-0}" = 1 ]; then
     echo "error: PostgreSQL's server programs are not installed (apt-get install postgresql)" >&2

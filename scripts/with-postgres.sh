@@ -4,6 +4,7 @@
 # finds the database in RIGHTS_TEST_POSTGRES_URL.
 #
 #   scripts/with-postgres.sh swift test
+#   scripts/with-postgres.sh --available    # exit 0 if the server programs are installed
 #
 # Needs PostgreSQL's server programs (Debian: apt-get install postgresql). As root, the cluster
 # runs as the `postgres` user (PostgreSQL refuses to run as root).
@@ -17,6 +18,7 @@ if [ -z "$initdb" ] || [ ! -x "$initdb" ]; then
     exit 3
 fi
 bindir="$(dirname "$(readlink -f "$initdb")")"
+[ "${1:-}" = --available ] && exit 0
 
 as_owner=()
 if [ "$(id -u)" = 0 ]; then as_owner=(runuser -u postgres --); fi

@@ -101,18 +101,27 @@ do {
     let directory = workdir + "/registry"
     try? FileManager.default.removeItem(atPath: directory)
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    /// Spawned directly, not with Foundation's `Process`, which reaps its children itself: its
+    /// reaper can win the race with `wait4` and take the resource usage with it.
     func run(_ arguments: [String]) throws -> (status: Int32, maxRSSKilobytes: Int) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: rights)
         let db = postgres.map { $0 + ($0.contains("?") ? "&" : "?") + "schema=bench_registry" }
-        process.arguments = arguments + ["--db", db ?? directory + "/registry.sqlite", "--keys", directory + "/keys"]
-        process.standardOutput = FileHandle.standardOutput
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let argv =
+            ([rights] + arguments + ["--db", db ?? directory + "/registry.sqlite", "--keys", directory + "/keys"])
+            .map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, rights, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
         var status: Int32 = 0
         var usage = rusage()
-        wait4(process.processIdentifier, &status, 0, &usage)
-        return (status, usage.ru_maxrss)
+        guard wait4(pid, &status, 0, &usage) == pid else { throw POSIXError(.ECHILD) }
+        // Exited normally (no signal) with its exit code, else the signal number as a failure.
+        let exitCode = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (exitCode, usage.ru_maxrss)
     }
     _ = try run(["init"])
     let start = DispatchTime.now()

@@ -5,13 +5,20 @@ struct FilterClause {
     let sql: String
     let arguments: [String]
 
-    /// `placeholder(n)` writes the n-th (1-based) parameter: `?` for SQLite, `$n` for PostgreSQL.
-    init(_ table: EntityTable, _ filters: [ColumnFilter], after key: String?, placeholder: (Int) -> String) {
+    /// How a dialect writes the n-th (1-based) parameter.
+    enum Placeholder {
+        /// `?` (SQLite)
+        case question
+        /// `$n` (PostgreSQL)
+        case numbered
+    }
+
+    init(_ table: EntityTable, _ filters: [ColumnFilter], after key: String?, placeholder: Placeholder) {
         var conditions: [String] = []
         var arguments: [String] = []
         func bind(_ value: String) -> String {
             arguments.append(value)
-            return placeholder(arguments.count)
+            return placeholder == .question ? "?" : "$\(arguments.count)"
         }
         func column(_ name: String) -> String {
             precondition(name == "key" || table.columns.contains(name), "\(table.name) has no column \(name)")

@@ -9,8 +9,6 @@ import Foundation
 public protocol RegistryStore: SubtreeReader {
     /// Number of entries in the log.
     func size() async throws -> UInt64
-    /// Entries `range`, in order.
-    func entries(_ range: Range<UInt64>) async throws -> [LogEntry]
     /// The stored rows of entries `range` as they are, hashes included, for the audit.
     func logRows(_ range: Range<UInt64>) async throws -> [StoredLogRow]
 
@@ -157,6 +155,17 @@ public struct AppendResult: Sendable {
 public typealias CheckpointSigner = @Sendable (_ size: UInt64, _ root: TreeHash) throws -> StoredCheckpoint
 
 extension RegistryStore {
+    /// Entries `range`, in order, read back from their stored bytes.
+    public func entries(_ range: Range<UInt64>) async throws -> [LogEntry] {
+        try await logRows(range).map { row in
+            let entry = try LogEntry(bytes: row.body)
+            guard entry.index == row.index else {
+                throw RegistryError(code: "integrity.entry", message: "row \(row.index) holds entry \(entry.index)")
+            }
+            return entry
+        }
+    }
+
     /// Appends without a checkpoint (tests, benchmarks, tools that sign separately).
     public func append(_ drafts: [EntryDraft], expectedSize: UInt64?) async throws -> AppendResult {
         try await append(drafts, expectedSize: expectedSize, checkpoint: nil)

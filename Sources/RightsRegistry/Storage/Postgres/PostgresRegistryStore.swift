@@ -143,16 +143,6 @@ public final class PostgresRegistryStore: RegistryStore {
         UInt64(try await read("SELECT size FROM log_head").first?.decode(Int64.self) ?? 0)
     }
 
-    public func entries(_ range: Range<UInt64>) async throws -> [LogEntry] {
-        try await logRows(range).map { row in
-            let entry = try LogEntry(bytes: row.body)
-            guard entry.index == row.index else {
-                throw RegistryError(code: "integrity.entry", message: "row \(row.index) holds entry \(entry.index)")
-            }
-            return entry
-        }
-    }
-
     public func logRows(_ range: Range<UInt64>) async throws -> [StoredLogRow] {
         guard !range.isEmpty else { return [] }
         var binds = PostgresBindings()
@@ -274,7 +264,7 @@ public final class PostgresRegistryStore: RegistryStore {
             var found: [String: JSONValue] = [:]
             for row in try await rows("SELECT key, doc FROM \(table.name) WHERE key = ANY($1)", binds, on: connection) {
                 let (key, doc) = try row.decode((String, String).self)
-                found[key] = try JSONParser.parse(doc)
+                found[key] = try Self.document(doc)
             }
             for key in tableKeys { state.load(key, document: found[key.key]) }
         }
@@ -316,24 +306,33 @@ public final class PostgresRegistryStore: RegistryStore {
         guard let row = try await read("SELECT doc FROM \(key.table.name) WHERE key = $1", binds).first else {
             return nil
         }
-        return try JSONParser.parse(try row.decode(String.self))
+        return try Self.document(try row.decode(String.self))
     }
 
     public func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?)
         async throws -> [JSONValue]
     {
-        let clause = FilterClause(table, filters, after: key) { "$\($0)" }
+        let clause = FilterClause(table, filters, after: key, placeholder: .numbered)
         let sql = "SELECT doc FROM \(table.name)\(clause.sql) ORDER BY key" + (limit.map { " LIMIT \($0)" } ?? "")
-        return try await read(sql, Self.binds(clause.arguments)).map {
-            try JSONParser.parse(try $0.decode(String.self))
-        }
+        let rows = try await read(sql, Self.binds(clause.arguments))
+        var documents: [JSONValue] = []
+        documents.reserveCapacity(rows.count)
+        for row in rows { documents.append(try Self.document(try row.decode(String.self))) }
+        return documents
+    }
+
+    /// A stored document, parsed. Kept out of line: inlined into an async function, the typed
+    /// throws of `JSONParser.parse` crash Swift 6.3's optimiser (LLVM coroutine splitting,
+    /// `emitSetAndGetSwiftErrorValueAround`) in release builds.
+    @inline(never)
+    private static func document(_ text: String) throws -> JSONValue {
+        try JSONParser.parse(text)
     }
 
     public func count(_ table: EntityTable, where filters: [ColumnFilter]) async throws -> Int {
-        let clause = FilterClause(table, filters, after: nil) { "$\($0)" }
-        return Int(
-            try await read("SELECT COUNT(*) FROM \(table.name)\(clause.sql)", Self.binds(clause.arguments)).first?
-                .decode(Int64.self) ?? 0)
+        let clause = FilterClause(table, filters, after: nil, placeholder: .numbered)
+        let rows = try await read("SELECT COUNT(*) FROM \(table.name)\(clause.sql)", Self.binds(clause.arguments))
+        return Int(try rows.first?.decode(Int64.self) ?? 0)
     }
 
     public func existingKeys(_ table: EntityTable, among keys: [String]) async throws -> Set<String> {

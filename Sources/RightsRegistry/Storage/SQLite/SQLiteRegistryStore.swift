@@ -88,16 +88,6 @@ public final class SQLiteRegistryStore: RegistryStore {
         return last.map { UInt64($0) + 1 } ?? 0
     }
 
-    public func entries(_ range: Range<UInt64>) async throws -> [LogEntry] {
-        try await logRows(range).map { row in
-            let entry = try LogEntry(bytes: row.body)
-            guard entry.index == row.index else {
-                throw RegistryError(code: "integrity.entry", message: "row \(row.index) holds entry \(entry.index)")
-            }
-            return entry
-        }
-    }
-
     public func logRows(_ range: Range<UInt64>) async throws -> [StoredLogRow] {
         guard !range.isEmpty else { return [] }
         return try await writer.read { db in
@@ -285,7 +275,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     static func whereClause(_ table: EntityTable, _ filters: [ColumnFilter], after key: String?)
         -> (String, StatementArguments)
     {
-        let clause = FilterClause(table, filters, after: key) { _ in "?" }
+        let clause = FilterClause(table, filters, after: key, placeholder: .question)
         return (clause.sql, StatementArguments(clause.arguments))
     }
 
