@@ -26,6 +26,11 @@ struct Console: Sendable {
     }
 }
 
+/// `replay [#########...........]  45%  2250/5000`: a phase's progress over a known count.
+func progressLine(_ phase: String, done: UInt64, of total: UInt64) -> String {
+    "\(phase) \(progressBar(total == 0 ? 1 : Double(done) / Double(total)))  \(done)/\(total)"
+}
+
 /// `[#########...........]  45%  630,000 lines`
 func progressBar(_ fraction: Double, width: Int = 30) -> String {
     let clamped = min(1, max(0, fraction))

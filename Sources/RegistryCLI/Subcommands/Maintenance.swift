@@ -26,7 +26,7 @@ struct Audit: AsyncParsableCommand {
                 checkpointKey: registry.keys?.noteVerifier
             ) { phase, done, total in
                 console.status(
-                    "\(phase) \(progressBar(total == 0 ? 1 : Double(done) / Double(total)))  \(done)/\(total)")
+                    progressLine(phase, done: done, of: total))
             }
             console.endStatus()
             if global.json {
@@ -67,7 +67,7 @@ struct Rebuild: AsyncParsableCommand {
             try await Maintenance(store: registry.store, catalog: ProductSchema.catalog, tables: ProductSchema.tables)
                 .rebuild { done, total in
                     console.status(
-                        "replay \(progressBar(total == 0 ? 1 : Double(done) / Double(total)))  \(done)/\(total)")
+                        progressLine("replay", done: done, of: total))
                 }
             console.endStatus()
             console.out("rebuilt the projections from \(try await registry.store.size()) entries")
@@ -164,7 +164,7 @@ private func copy(from source: any RegistryStore, to target: any RegistryStore) 
     let console = Console.current
     let result = try await Maintenance(store: source, catalog: ProductSchema.catalog, tables: ProductSchema.tables)
         .copy(to: target) { done, total in
-            console.status("copy \(progressBar(total == 0 ? 1 : Double(done) / Double(total)))  \(done)/\(total)")
+            console.status(progressLine("copy", done: done, of: total))
         }
     console.endStatus()
     return result
