@@ -111,6 +111,7 @@ let package = Package(
             name: "RightsRegistryTests",
             dependencies: ["RightsRegistry", "RegistryTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/RightsRegistryTests",
+            resources: [.copy("Vectors")],
             swiftSettings: strict
         ),
         .testTarget(

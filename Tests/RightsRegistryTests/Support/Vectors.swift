@@ -2,18 +2,21 @@ import Foundation
 import RightsRegistry
 import Testing
 
-/// The public test vectors in ../shared/vectors (RFC 6962/9162, RFC 8785, GB 11643, GB 32100 …).
+/// The public test vectors (RFC 6962/9162, RFC 8785, GB 11643, GB 32100 …), copied into this
+/// test target's `Vectors` resource folder with their sources (Vectors/README.md).
 enum Vectors {
-    static let root: URL = {
-        if let path = ProcessInfo.processInfo.environment["RIGHTS_VECTORS"] { return URL(fileURLWithPath: path) }
-        // Tests/RightsRegistryTests/Support/Vectors.swift → package root → ../shared/vectors
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("shared/vectors")
-    }()
+    enum Missing: Error, CustomStringConvertible {
+        case resources
+        var description: String { "the test target's Vectors resource folder is missing" }
+    }
+
+    static func root() throws -> URL {
+        guard let url = Bundle.module.url(forResource: "Vectors", withExtension: nil) else { throw Missing.resources }
+        return url
+    }
 
     static func data(_ path: String) throws -> Data {
-        try Data(contentsOf: root.appendingPathComponent(path))
+        try Data(contentsOf: try root().appendingPathComponent(path))
     }
 
     static func json(_ path: String) throws -> JSONValue {
@@ -21,8 +24,10 @@ enum Vectors {
     }
 
     static func files(in directory: String) throws -> [String] {
-        let base = root.appendingPathComponent(directory)
-        let enumerator = FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil)!
+        let base = try root().appendingPathComponent(directory)
+        guard let enumerator = FileManager.default.enumerator(at: base, includingPropertiesForKeys: nil) else {
+            throw Missing.resources
+        }
         return enumerator.compactMap { ($0 as? URL)?.path }.filter { $0.hasSuffix(".json") }.sorted()
     }
 }
