@@ -141,7 +141,7 @@ struct MortgageAndWithdrawalTests {
         m.t.clock.set("2027-05-20")
         let paid = try await m.exchange.payWithdrawal(applied.id, reference: "付款-1", actor: m.desk)
         #expect(paid.status == .paid)
-        #expect(try await m.t.right(right).status == .cancelled)
+        #expect(try await m.t.right(right).status(on: m.t.registry.today) == .cancelled)
         #expect(try await m.t.reads.household(m.t.household(0, 1))?.contractLandBarredUntil == Day("2057-12-31")!)
         // Barred: no contract land passes to it during the term.
         try await m.t.expectRefusal("rule.L-10") {
@@ -168,7 +168,7 @@ struct MortgageAndWithdrawalTests {
         #expect(applied.compensation == 4_200_000)
         _ = try await m.exchange.approveWithdrawal(applied.id, approval: "集体决议", actor: m.desk)
         _ = try await m.exchange.payWithdrawal(applied.id, reference: "付款-2", actor: m.desk)
-        #expect(try await m.t.right(m.t.homestead(0, 1)).status == .cancelled)
+        #expect(try await m.t.right(m.t.homestead(0, 1)).status(on: m.t.registry.today) == .cancelled)
         #expect(try await m.t.reads.household(m.t.household(0, 1))?.homesteadEligibilityGivenUp != nil)
         try await m.t.expectRefusal("rule.H-9") {
             try await m.t.act(m.t.homestead(0, 2), .transfer(Transfer(to: .household(m.t.household(0, 1)))))

@@ -26,7 +26,7 @@ struct ImportTests {
         #expect(try await t.store.size() == 84)
         #expect(try await t.store.count(ParcelClaim.table, where: []) == 60)
         #expect(try await t.store.count(Membership.table, where: []) == 60)
-        let current = try await t.reads.rights(RightQuery(statuses: [.current]))
+        let current = try await t.reads.rights(RightQuery(status: .current(on: t.registry.today)))
         #expect(current.count == 60)
         #expect(current.allSatisfy { $0.origin == .imported })
     }

@@ -40,7 +40,7 @@ struct RegistryRulesTests {
         try await t.perform(contractApplication(household, parcels: [parcel(t.parcel(0, 90_001))]))
         let id = RightID.contractLand(ContractCode(household: household))
         let announced = try await t.right(id)
-        #expect(announced.status == .announced)
+        #expect(announced.status(on: t.registry.today) == .announced)
         // 15 working days after Friday 20 November: Friday 11 December.
         #expect(announced.noticeEnds == Day("2026-12-11"))
 
@@ -48,7 +48,7 @@ struct RegistryRulesTests {
         try await t.expectRefusal("rule.IR-17") { try await t.perform(.completeRegistration(id)) }
         t.clock.set("2026-12-12")
         try await t.perform(.completeRegistration(id))
-        #expect(try await t.right(id).status == .current)
+        #expect(try await t.right(id).status(on: t.registry.today) == .current)
     }
 
     @Test("an objection during the notice blocks completion (R-12) until it lapses after 15 days (C-5)")
@@ -73,7 +73,7 @@ struct RegistryRulesTests {
     func importedIsConfirmed() async throws {
         let t = try await TestRegistry()
         let right = try await t.right(t.contract(0, 1))
-        #expect(right.status == .current)
+        #expect(right.status(on: t.registry.today) == .current)
         #expect(right.noticeEnds == nil)
         #expect(right.origin == .imported)
     }
@@ -165,7 +165,7 @@ struct RegistryRulesTests {
         #expect(try await t.reads.claim(on: t.parcel(0, 1))?.right == target)
 
         try await t.act(source, .transfer(Transfer(to: .household(t.household(0, 2)), consents: consent)))
-        #expect(try await t.right(source).status == .cancelled)
+        #expect(try await t.right(source).status(on: t.registry.today) == .cancelled)
         #expect(try await t.reads.claim(on: t.parcel(0, 3))?.right == target)
         try await t.expectRefusal("conflict.right") {
             try await t.act(source, .objection(applicant: "x", grounds: "y"))

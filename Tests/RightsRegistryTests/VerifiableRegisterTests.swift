@@ -158,7 +158,7 @@ struct VerifiableRegisterTests {
         #expect(after != before)
         let certificates = Certificates(registry: t.registry)
         let (record, right) = try await certificates.lookup(number: before)
-        #expect(CertificateStatus(number: record.number, right: right) == .superseded)
+        #expect(CertificateStatus(number: record.number, right: right, on: t.registry.today) == .superseded)
         let (current, _) = try await certificates.lookup(number: after)
         #expect(current.supersedes == before)
         await #expect(throws: RegistryError.conflict("certificate", "")) {
@@ -179,7 +179,7 @@ struct VerifiableRegisterTests {
             .transfer(Transfer(to: .household(t.household(0, 2)), consents: [TestRegistry.consent(.contractingParty)])))
         let source = try await t.right(t.contract(0, 1))
         let (record, _) = try await Certificates(registry: t.registry).lookup(number: source.certificate!)
-        #expect(CertificateStatus(number: record.number, right: source) == .cancelled)
+        #expect(CertificateStatus(number: record.number, right: source, on: t.registry.today) == .cancelled)
         let export = try await Certificates(registry: t.registry).export(t.contract(0, 2).rawValue, withProof: true)
         #expect(verify(export, t).valid)
         #expect(export.proof.map { entryKind($0) } == "transfer")

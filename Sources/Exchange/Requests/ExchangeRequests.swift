@@ -80,14 +80,6 @@ public struct WithdrawalApplication: Sendable, Hashable {
 /// Reads the exchange's request bodies, for the HTTP routes and the CLI alike (one parser, so a
 /// CLI body file is exactly the HTTP body).
 public enum ExchangeParser {
-    static let money: ClosedRange<Int64> = 1...Int64(1) << 50
-
-    static func fen(_ reader: inout FieldReader, _ name: String, required: Bool = true, allowZero: Bool = false)
-        -> Fen?
-    {
-        reader.integer(name, required: required, in: (allowZero ? 0 : 1)...money.upperBound).map { Fen($0) }
-    }
-
     static func enumeration<T: RawRepresentable & CaseIterable>(
         _ reader: inout FieldReader, _ name: String, _ type: T.Type, required: Bool = true
     ) -> T? where T.RawValue == String {
@@ -103,9 +95,9 @@ public enum ExchangeParser {
     public static func listing(_ reader: inout FieldReader, foreclosing right: RightID? = nil) -> ListingApplication? {
         let id = right ?? reader.value("right_id") { text throws(InvalidValue) in try RightID(text) }
         let kind = right == nil ? enumeration(&reader, "kind", ListingKind.self) : .foreclosureSale
-        let price = fen(&reader, "price_fen")
-        let increment = fen(&reader, "increment_fen")
-        let deposit = fen(&reader, "deposit_fen", allowZero: true)
+        let price = reader.fen("price_fen")
+        let increment = reader.fen("increment_fen")
+        let deposit = reader.fen("deposit_fen", allowZero: true)
         var lease: LeaseOffer?
         if var nested = reader.object("lease", required: kind == .lease) {
             let term = ApplicationParser.term(&nested, "term")
@@ -113,7 +105,7 @@ public enum ExchangeParser {
             nested.rejectUnknownFields()
             if let term, let use { lease = LeaseOffer(term: term, use: use) }
         }
-        let shares = reader.integer("shares", required: false, in: 1...Int64(Int32.max)).map(Int.init)
+        let shares = reader.integer("shares", required: false, in: ShareHolding.inputRange).map(Int.init)
         let consents = ApplicationParser.consents(&reader)
         var filing: Filing?
         if var nested = reader.object("filing", required: false) { filing = ApplicationParser.filing(&nested) }
@@ -148,10 +140,10 @@ public enum ExchangeParser {
 
     public static func intent(_ reader: inout FieldReader) -> IntentApplication? {
         let buyer = ApplicationParser.holder(&reader, "buyer")
-        let deposit = fen(&reader, "deposit_fen", allowZero: true)
+        let deposit = reader.fen("deposit_fen", allowZero: true)
         let priority = enumeration(&reader, "priority", PriorityClaim.self, required: false)
         let capacity = reader.string("capacity", required: false)
-        let offer = fen(&reader, "offer_fen", required: false)
+        let offer = reader.fen("offer_fen", required: false)
         reader.rejectUnknownFields()
         guard let buyer, let deposit else { return nil }
         return IntentApplication(buyer: buyer, deposit: deposit, priority: priority, capacity: capacity, offer: offer)
@@ -160,7 +152,7 @@ public enum ExchangeParser {
     /// `POST /v1/listings/{id}/bids`: `{"intent", "amount_fen"}`.
     public static func bid(_ reader: inout FieldReader) -> (intent: String, amount: Fen)? {
         let intent = reader.string("intent")
-        let amount = fen(&reader, "amount_fen")
+        let amount = reader.fen("amount_fen")
         reader.rejectUnknownFields()
         guard let intent, let amount else { return nil }
         return (intent, amount)
@@ -175,12 +167,12 @@ public enum ExchangeParser {
 
     public static func withdrawal(_ reader: inout FieldReader) -> WithdrawalApplication? {
         let id = reader.value("right_id") { text throws(InvalidValue) in try RightID(text) }
-        let compensation = fen(&reader, "compensation_fen", required: false)
-        let subsidy = fen(&reader, "subsidy_fen", required: false, allowZero: true)
-        let residual = fen(&reader, "residual_value_fen", required: false, allowZero: true)
+        let compensation = reader.fen("compensation_fen", required: false)
+        let subsidy = reader.fen("subsidy_fen", required: false, allowZero: true)
+        let residual = reader.fen("residual_value_fen", required: false, allowZero: true)
         let notice = reader.day("notice_on", required: false)
         let keep = reader.bool("keep_eligibility", required: false)
-        let shares = reader.integer("shares", required: false, in: 1...Int64(Int32.max)).map(Int.init)
+        let shares = reader.integer("shares", required: false, in: ShareHolding.inputRange).map(Int.init)
         let consents = ApplicationParser.consents(&reader)
         reader.rejectUnknownFields()
         guard let id, let consents else { return nil }

@@ -35,7 +35,9 @@ struct Demo: AsyncParsableCommand {
                 console.out(
                     "\(global.databaseName) already holds a register (\(try await store.size()) entries); showing it.")
             }
-            for right in try await registry.reads.rights(RightQuery(limit: 12)) { console.out(RightText.line(right)) }
+            for right in try await registry.reads.rights(RightQuery(limit: 12)) {
+                console.out(RightText.line(right, on: registry.today))
+            }
             console.out("…  (rights right list --region 330424 for all; rights right show ID for one)")
         }
     }

@@ -126,13 +126,11 @@ struct PolicyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let policy: RegistryPolicy
-                do {
-                    policy = try JSONValueDecoder().decode(RegistryPolicy.self, from: try readBody(body))
-                } catch let error as JSONDecodingError {
-                    throw RegistryError.invalid(error.path, error.reason)
-                }
                 let registry = try await global.openRegistry()
+                var reader = FieldReader(try readBody(body))
+                let policy = ApplicationParser.policy(&reader, base: try await registry.reads.policy())
+                try reader.finish()
+                guard let policy else { throw RegistryError.invalid("(body)", "not a policy") }
                 let entry = try await registry.perform(.setPolicy(policy), actor: global.actorName)
                 try await printOutcome(global, entry: entry, right: nil, registry: registry)
             }

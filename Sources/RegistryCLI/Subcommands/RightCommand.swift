@@ -74,20 +74,20 @@ struct RightCommand: AsyncParsableCommand {
                     }
                     query.kind = parsed
                 }
+                if let after { query.after = try parseRightID(after) }
+                let registry = try await global.openRegistry(writing: false)
                 if let status {
                     guard let parsed = RightStatus(rawValue: status) else {
                         throw RegistryError.invalid("status", "announced, current, cancelled or expired")
                     }
-                    query.statuses = [parsed]
+                    query.status = StatusFilter([parsed], on: registry.today)
                 }
-                if let after { query.after = try parseRightID(after) }
-                let registry = try await global.openRegistry(writing: false)
                 let rights = try await RegistryQueries(registry: registry).list(query)
                 if global.json {
                     let encoder = JSONValueEncoder()
                     Console.current.out(CanonicalJSON.string(.array(try rights.map { try encoder.encode($0) })))
                 } else {
-                    for right in rights { Console.current.out(RightText.line(right)) }
+                    for right in rights { Console.current.out(RightText.line(right, on: registry.today)) }
                     if rights.count == limit {
                         Console.current.err("(first \(limit); continue with --after \(rights.last!.id))")
                     }
@@ -135,16 +135,16 @@ func parseRightID(_ text: String) throws -> RightID {
 
 /// Human-readable renderings of register content.
 enum RightText {
-    static func line(_ right: Right) -> String {
+    static func line(_ right: Right, on day: Day) -> String {
         let area = right.area.map { " \($0) m²" } ?? ""
-        return "\(right.id)  \(right.kind.rawValue)  \(right.status.rawValue)  \(right.holder)\(area)"
+        return "\(right.id)  \(right.kind.rawValue)  \(right.status(on: day).rawValue)  \(right.holder)\(area)"
     }
 
     static func describe(_ report: RightReport) -> String {
         let right = report.right
         var lines = [
             "\(right.kind.chineseName)  \(right.id)",
-            "status:      \(right.status.rawValue)\(right.noticeEnds.map { " (public notice until \($0))" } ?? "")",
+            "status:      \(report.status.rawValue)\(right.noticeEnds.map { " (public notice until \($0))" } ?? "")",
             "holder:      \(right.holder)\(report.holderName.map { " \($0)" } ?? "")",
             "collective:  \(right.collective)",
         ]
@@ -174,9 +174,7 @@ enum RightText {
             lines.append("  member \(member.person.name) (\(member.relation)) \(member.person.idNumber)")
         }
         for encumbrance in report.encumbrances {
-            let state =
-                encumbrance.isActive(on: report.today)
-                ? "active" : (encumbrance.released != nil ? "released" : "lapsed")
+            let state = encumbrance.status(on: report.today).rawValue
             lines.append(
                 "  \(encumbrance.kind.rawValue) \(encumbrance.id) by \(encumbrance.holder) (\(encumbrance.reference)) since \(encumbrance.registeredOn), \(state)"
             )

@@ -254,7 +254,7 @@ extension RegistryServices {
             guard let value = RightStatus(rawValue: status) else {
                 throw RegistryError.invalid("status", "not a right status")
             }
-            query.statuses = [value]
+            query.status = StatusFilter([value], on: registry.today)
         }
         if let limit = try request.integerQuery("limit") {
             guard (1...1000).contains(limit) else { throw RegistryError.invalid("limit", "must be 1–1000") }

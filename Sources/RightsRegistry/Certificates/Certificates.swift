@@ -19,19 +19,26 @@ public struct Certificates: Sendable {
         return (record, right)
     }
 
-    /// The right's current certificate, or the right a certificate number is for.
+    /// The right's current certificate, or the right a certificate number is for. Only a
+    /// current right has one: a cancelled or expired right's last certificate states what is no
+    /// longer so (C-2), and the register issues nothing that says otherwise.
     public func current(for idOrNumber: String) async throws -> (CertificateRecord, Right) {
+        let today = registry.today
         if let id = try? RightID(idOrNumber), let right = try await registry.reads.right(id) {
-            guard let number = right.certificate else {
-                throw RegistryError.conflict("certificate", "\(id) has no certificate (it is \(right.status.rawValue))")
+            let status = right.status(on: today)
+            guard let number = right.certificate, status == .current else {
+                throw RegistryError.conflict(
+                    "certificate",
+                    "\(id) is \(status.rawValue); the register issues a certificate only for a current right"
+                        + (right.certificate.map { " (its last one, \($0), is no longer in force)" } ?? ""))
             }
             return try await lookup(number: number)
         }
         let (record, right) = try await lookup(number: idOrNumber)
-        guard right.certificate == record.number, right.status == .current else {
+        guard right.certificate == record.number, right.status(on: today) == .current else {
             throw RegistryError.conflict(
                 "certificate",
-                "\(record.number) is \(CertificateStatus(number: record.number, right: right).rawValue); the register now states \(right.certificate ?? "no certificate") for \(right.id)"
+                "\(record.number) is \(CertificateStatus(number: record.number, right: right, on: today).rawValue); the register now states \(right.certificate ?? "no certificate") for \(right.id)"
             )
         }
         return (record, right)

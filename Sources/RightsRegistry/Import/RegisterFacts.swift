@@ -15,7 +15,7 @@ struct RegisterFacts {
     /// Nothing to look up in an empty register (the common case of a first import).
     static let empty = RegisterFacts()
 
-    static func load(for records: [ImportRecord], from store: any RegistryStore) async throws
+    static func load(for records: [ImportRecord], from store: any RegistryStore, on day: Day) async throws
         -> RegisterFacts
     {
         var collectiveCodes: Set<CollectiveCode> = []
@@ -80,15 +80,16 @@ struct RegisterFacts {
             })
         let held = try await store.documents(
             Right.table,
-            where: [.isIn("holder", holders.map(\.rawValue)), .isIn("status", RightQuery.live.map(\.rawValue))],
+            where: [.isIn("holder", holders.map(\.rawValue)), .isIn("status", StatusFilter.live(on: day).recorded.map(\.rawValue))],
             after: nil, limit: nil)
-        for right in try held.map({ try JSONValueDecoder().decode(Right.self, from: $0) }) {
+        for right in try held.map({ try JSONValueDecoder().decode(Right.self, from: $0) })
+        where StatusFilter.live(on: day).admits(right) {
             switch right.detail {
             case .homestead: facts.homesteadHolders.insert(right.holder)
             case .collectiveShare(let holding):
                 let key = ImportIndex.HolderKey(collective: right.collective, holder: right.holder)
                 facts.shareKeys.insert(.init(holder: key, shareClass: holding.shareClass))
-                if right.status == .current { facts.holdings[key, default: 0] += holding.shares }
+                if right.status(on: day) == .current { facts.holdings[key, default: 0] += holding.shares }
             default: break
             }
         }

@@ -100,3 +100,29 @@ public struct TlogProof: Sendable, Equatable {
         checkpoint = String(text[separator.upperBound...])
     }
 }
+
+extension Checkpoint {
+    /// The longest origin the registry takes, in bytes.
+    public static let maximumOriginLength = 255
+
+    /// Checks a log origin, which is also the checkpoint key's name: C2SP tlog-checkpoint asks for
+    /// a schema-less URL with neither Unicode spaces nor plus signs, and c2sp.org/signed-note
+    /// forbids both in a key name — a space would split the signature line, a plus the verifier
+    /// key, and no later checkpoint could be read.
+    public static func validateOrigin(_ origin: String) throws(InvalidValue) {
+        guard !origin.isEmpty, origin.utf8.count <= maximumOriginLength else {
+            throw InvalidValue("an origin has 1–\(maximumOriginLength) bytes")
+        }
+        if let bad = origin.unicodeScalars.first(where: {
+            $0.properties.isWhitespace || $0 == "+" || $0.value < 0x20 || (0x7F...0x9F).contains($0.value)
+        }) {
+            throw InvalidValue(
+                "an origin holds no spaces, plus signs or control characters (c2sp.org/tlog-checkpoint); found U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4))"
+            )
+        }
+        guard !origin.contains("://") else {
+            throw InvalidValue("an origin is a URL without its scheme, e.g. registry.haiyan.example/330424")
+        }
+    }
+}
+

@@ -35,7 +35,7 @@ extension Right: Entity {
     public var columnValues: [String?] {
         var parent: String?
         if case .landManagement(let lease) = detail { parent = lease.parent.rawValue }
-        return [kind.rawValue, status.rawValue, holder.rawValue, collective.rawValue, region.rawValue, parent]
+        return [kind.rawValue, recordedStatus.rawValue, holder.rawValue, collective.rawValue, region.rawValue, parent]
     }
 }
 

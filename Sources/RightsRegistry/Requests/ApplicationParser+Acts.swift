@@ -10,7 +10,7 @@ extension ApplicationParser {
         case "transfer":
             let to = holder(&reader, "to")
             let parcels = reader.strings("parcels", required: false, ParcelCode.init)
-            let shares = reader.integer("shares", required: false, in: 1...Int64(Int32.max))
+            let shares = reader.integer("shares", required: false, in: ShareHolding.inputRange)
             let consents = consents(&reader)
             let disposal = reader.string("disposal", required: false)
             var filing: Filing?
@@ -123,7 +123,7 @@ extension ApplicationParser {
             return homestead(&reader).map(RightDetail.homestead)
         }
         if reader.has("shares") {
-            let shares = reader.integer("shares", in: 1...Int64(Int32.max))
+            let shares = reader.integer("shares", in: ShareHolding.inputRange)
             let shareClass = reader.string("class")
             guard let shares, let shareClass else { return nil }
             return .collectiveShare(ShareHolding(shares: Int(shares), shareClass: shareClass))
@@ -137,7 +137,7 @@ extension ApplicationParser {
     /// the bank the caller's token names.
     public static func mortgage(_ reader: inout FieldReader, mortgagee: String) -> (RightID, MortgageApplication)? {
         let id = reader.value("right_id") { text throws(InvalidValue) in try RightID(text) }
-        let amount = reader.integer("amount_fen", in: 1...(Int64(1) << 50))
+        let amount = reader.fen("amount_fen")
         let term = term(&reader, "term")
         let contract = reader.string("contract")
         let consents = consents(&reader)
@@ -149,7 +149,7 @@ extension ApplicationParser {
         return (
             id,
             MortgageApplication(
-                mortgagee: mortgagee, amount: Fen(amount), term: term, contract: contract, consents: consents,
+                mortgagee: mortgagee, amount: amount, term: term, contract: contract, consents: consents,
                 filing: filing, otherResidence: residence)
         )
     }

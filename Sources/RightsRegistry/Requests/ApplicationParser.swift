@@ -125,7 +125,7 @@ public enum ApplicationParser {
         case .collectiveShare:
             let collective = reader.value("collective", CollectiveCode.init)
             let holder = holder(&reader, "holder")
-            let shares = reader.integer("shares", in: 1...Int64(Int32.max))
+            let shares = reader.integer("shares", in: ShareHolding.inputRange)
             let shareClass = reader.string("class")
             guard let collective, let holder, let shares, let shareClass else { return nil }
             return RightApplication(
@@ -270,5 +270,58 @@ extension ApplicationParser {
             principal: principal, agent: agent, agentName: agentName, matters: matters, authority: authority,
             term: term,
             document: document, signedByPrincipal: byPrincipal ?? false, signedByAgent: byAgent ?? false)
+    }
+}
+
+extension ApplicationParser {
+    /// `rights policy set`: the policy as `policy show` prints it. Fields left out keep their
+    /// value in `base` (the policy in force), and every value is checked against its bounds.
+    public static func policy(_ reader: inout FieldReader, base: RegistryPolicy) -> RegistryPolicy? {
+        var policy = base
+        func count(_ name: String, _ range: ClosedRange<Int64>, _ keyPath: WritableKeyPath<RegistryPolicy, Int>) {
+            if let value = reader.integer(name, required: false, in: range) { policy[keyPath: keyPath] = Int(value) }
+        }
+        count(
+            "public_notice_working_days", RegistryPolicy.Bounds.publicNoticeWorkingDays, \.publicNoticeWorkingDays)
+        count("objection_days", RegistryPolicy.Bounds.objectionDays, \.objectionDays)
+        count("advance_notice_days", RegistryPolicy.Bounds.advanceNoticeDays, \.advanceNoticeDays)
+        count(
+            "minimum_registrable_lease_years", RegistryPolicy.Bounds.minimumRegistrableLeaseYears,
+            \.minimumRegistrableLeaseYears)
+        if var nested = reader.object("homestead_area_standard_m2", required: false) {
+            let cultivated = nested.value("cultivated", SquareMetres.init)
+            let other = nested.value("other", SquareMetres.init)
+            let mountain = nested.value("mountain", SquareMetres.init)
+            nested.rejectUnknownFields()
+            if let cultivated, let other, let mountain {
+                policy.homesteadAreaStandard = HomesteadAreaStandard(
+                    cultivated: cultivated, other: other, mountain: mountain)
+            }
+        }
+        let regions = RegistryPolicy.Bounds.regions
+        if let pilots = reader.strings("homestead_mortgage_pilots", required: false, maximumCount: regions, RegionCode.init) {
+            policy.homesteadMortgagePilots = pilots
+        }
+        if let pilots = reader.strings("homestead_transfer_pilots", required: false, maximumCount: regions, RegionCode.init) {
+            policy.homesteadTransferPilots = pilots
+        }
+        let days = RegistryPolicy.Bounds.days
+        if let holidays = reader.strings("holidays", required: false, maximumCount: days, Day.input) {
+            policy.holidays = holidays
+        }
+        if let worked = reader.strings("working_weekend_days", required: false, maximumCount: days, Day.input) {
+            policy.workingWeekendDays = worked
+        }
+        if let issuer = reader.string("issuer", required: false, maximumLength: RegistryPolicy.Bounds.issuerLength) {
+            policy.issuer = issuer
+        }
+        if let place = reader.string(
+            "certificate_place", required: false, maximumLength: RegistryPolicy.Bounds.placeLength)
+        {
+            policy.certificatePlace = place
+        }
+        reader.rejectUnknownFields()
+        for problem in policy.problems { reader.problem(problem.field, problem.reason) }
+        return reader.allProblems.isEmpty ? policy : nil
     }
 }

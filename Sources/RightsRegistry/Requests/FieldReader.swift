@@ -46,7 +46,15 @@ public struct FieldReader {
         return value
     }
 
-    public mutating func string(_ name: String, required: Bool = true) -> String? {
+    /// The most characters a text field takes unless it says otherwise: names, locations,
+    /// document references and reasons all fit, and no body can make a log entry unbounded.
+    public static let defaultMaximumLength = 500
+    /// The most elements an array field takes unless it says otherwise.
+    public static let defaultMaximumCount = 1_000
+
+    public mutating func string(_ name: String, required: Bool = true, maximumLength: Int = defaultMaximumLength)
+        -> String?
+    {
         guard let value = raw(name, required: required) else { return nil }
         guard case .string(let text) = value else {
             problem(name, "expected a string, found \(value.typeName)")
@@ -56,7 +64,21 @@ public struct FieldReader {
             problem(name, "must not be empty")
             return nil
         }
+        if let reason = Self.textProblem(text, maximumLength: maximumLength) {
+            problem(name, reason)
+            return nil
+        }
         return text
+    }
+
+    /// Why a text is refused: too long, or holding control characters (a line break in a name
+    /// would forge lines in logs and notices).
+    static func textProblem(_ text: String, maximumLength: Int) -> String? {
+        if text.unicodeScalars.count > maximumLength { return "at most \(maximumLength) characters" }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+            return "must not contain control characters"
+        }
+        return nil
     }
 
     /// A string field made into a validating value (an identifier, a date, an area).
@@ -72,11 +94,14 @@ public struct FieldReader {
         }
     }
 
+    /// A date in `Day.inputRange`.
     public mutating func day(_ name: String, required: Bool = true) -> Day? {
-        value(name, required: required) { text throws(InvalidValue) in
-            guard let day = Day(text) else { throw InvalidValue("not a real date in YYYY-MM-DD form") }
-            return day
-        }
+        value(name, required: required) { text throws(InvalidValue) in try Day.input(text) }
+    }
+
+    /// An amount of money in fen, within `Fen.inputRange` (zero only where `allowZero`).
+    public mutating func fen(_ name: String, required: Bool = true, allowZero: Bool = false) -> Fen? {
+        integer(name, required: required, in: (allowZero ? 0 : 1)...Fen.inputRange.upperBound.value).map { Fen($0) }
     }
 
     public mutating func bool(_ name: String, required: Bool = true) -> Bool? {
@@ -106,27 +131,40 @@ public struct FieldReader {
         return FieldReader(value, path: field(name), problems: problems)
     }
 
-    public mutating func objects(_ name: String, required: Bool = true) -> [FieldReader]? {
+    /// The elements of an array field, at most `maximumCount` of them.
+    mutating func array(_ name: String, required: Bool, maximumCount: Int) -> [JSONValue]? {
         guard let value = raw(name, required: required) else { return nil }
         guard case .array(let elements) = value else {
             problem(name, "expected an array, found \(value.typeName)")
             return nil
         }
+        guard elements.count <= maximumCount else {
+            problem(name, "at most \(maximumCount) elements")
+            return nil
+        }
+        return elements
+    }
+
+    public mutating func objects(_ name: String, required: Bool = true, maximumCount: Int = defaultMaximumCount)
+        -> [FieldReader]?
+    {
+        guard let elements = array(name, required: required, maximumCount: maximumCount) else { return nil }
         return elements.enumerated().map { FieldReader($1, path: "\(field(name))[\($0)]", problems: problems) }
     }
 
-    public mutating func strings<T>(_ name: String, required: Bool = true, _ make: (String) throws(InvalidValue) -> T)
-        -> [T]?
-    {
-        guard let value = raw(name, required: required) else { return nil }
-        guard case .array(let elements) = value else {
-            problem(name, "expected an array, found \(value.typeName)")
-            return nil
-        }
+    public mutating func strings<T>(
+        _ name: String, required: Bool = true, maximumCount: Int = defaultMaximumCount,
+        _ make: (String) throws(InvalidValue) -> T
+    ) -> [T]? {
+        guard let elements = array(name, required: required, maximumCount: maximumCount) else { return nil }
         var result: [T] = []
         for (position, element) in elements.enumerated() {
             guard case .string(let text) = element else {
                 problems.list.append(FieldProblem(field: "\(field(name))[\(position)]", reason: "expected a string"))
+                continue
+            }
+            if let reason = Self.textProblem(text, maximumLength: Self.defaultMaximumLength) {
+                problems.list.append(FieldProblem(field: "\(field(name))[\(position)]", reason: reason))
                 continue
             }
             do {

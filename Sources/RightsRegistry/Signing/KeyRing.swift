@@ -44,18 +44,45 @@ public struct KeyRing: Sendable {
 
     // MARK: The key directory
 
+    /// Whether `directory` already holds a registry's keys (or a part of them).
+    public static func exists(at directory: String) -> Bool {
+        let files = FileManager.default
+        return files.fileExists(atPath: directory + "/checkpoint.json")
+            || !((try? files.contentsOfDirectory(atPath: directory + "/certificates")) ?? []).isEmpty
+    }
+
+    /// Creates the key directory with a checkpoint key and a certificate key. Refuses a directory
+    /// that holds keys; if writing fails half-way, removes what it wrote, so the directory is
+    /// either complete or as it was.
     public static func create(at directory: String, origin: String, algorithm: SignatureAlgorithm) throws -> KeyRing {
         let files = FileManager.default
-        if files.fileExists(atPath: directory + "/checkpoint.json") {
-            throw RegistryError.conflict("keys", "\(directory) already holds keys")
+        if exists(at: directory) { throw RegistryError.conflict("keys", "\(directory) already holds keys") }
+        let existed = files.fileExists(atPath: directory)
+        do {
+            try files.createDirectory(atPath: directory + "/certificates", withIntermediateDirectories: true)
+            try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
+            try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory + "/certificates")
+            let ring = try generate(origin: origin, algorithm: algorithm)
+            try write(
+                ["name": .string(origin), "key": ring.checkpointKey.privateJWK], to: directory + "/checkpoint.json")
+            try ring.currentCertificateKey.save(in: directory)
+            return ring
+        } catch {
+            discard(at: directory, removeDirectory: !existed)
+            throw error
         }
-        try files.createDirectory(atPath: directory + "/certificates", withIntermediateDirectories: true)
-        try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
-        try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory + "/certificates")
-        let ring = try generate(origin: origin, algorithm: algorithm)
-        try write(["name": .string(origin), "key": ring.checkpointKey.privateJWK], to: directory + "/checkpoint.json")
-        try ring.currentCertificateKey.save(in: directory)
-        return ring
+    }
+
+    /// Removes the keys `create` wrote (and the directory, if it made it): `rights init` undoes
+    /// its work when a later step fails, so no registry is left half-made.
+    public static func discard(at directory: String, removeDirectory: Bool) {
+        let files = FileManager.default
+        if removeDirectory {
+            try? files.removeItem(atPath: directory)
+        } else {
+            try? files.removeItem(atPath: directory + "/checkpoint.json")
+            try? files.removeItem(atPath: directory + "/certificates")
+        }
     }
 
     public static func load(from directory: String) throws -> KeyRing {

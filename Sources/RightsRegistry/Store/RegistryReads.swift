@@ -23,7 +23,8 @@ public protocol RegistryReads: Sendable {
 public struct RightQuery: Sendable, Hashable {
     public var holder: Holder?
     public var kind: RightKind?
-    public var statuses: [RightStatus]
+    /// Rights whose status on a day (`Right.status(on:)`) is one of these.
+    public var status: StatusFilter?
     public var collective: CollectiveCode?
     /// A region code prefix (a clerk's scope).
     public var region: String?
@@ -33,12 +34,12 @@ public struct RightQuery: Sendable, Hashable {
     public var after: RightID?
 
     public init(
-        holder: Holder? = nil, kind: RightKind? = nil, statuses: [RightStatus] = [], collective: CollectiveCode? = nil,
+        holder: Holder? = nil, kind: RightKind? = nil, status: StatusFilter? = nil, collective: CollectiveCode? = nil,
         region: String? = nil, parent: RightID? = nil, limit: Int? = nil, after: RightID? = nil
     ) {
         self.holder = holder
         self.kind = kind
-        self.statuses = statuses
+        self.status = status
         self.collective = collective
         self.region = region
         self.parent = parent
@@ -46,6 +47,35 @@ public struct RightQuery: Sendable, Hashable {
         self.after = after
     }
 
-    /// Rights that are in force or on their way to it.
-    public static let live: [RightStatus] = [.announced, .current]
+}
+
+/// Which statuses a query wants, on which day: statuses are worked out as of a day, so a query
+/// for them always says which.
+public struct StatusFilter: Sendable, Hashable {
+    public var statuses: Set<RightStatus>
+    public var day: Day
+
+    public init(_ statuses: Set<RightStatus>, on day: Day) {
+        self.statuses = statuses
+        self.day = day
+    }
+
+    /// Rights in force on `day`.
+    public static func current(on day: Day) -> StatusFilter { StatusFilter([.current], on: day) }
+    /// Rights in force or on their way to it (announced) on `day`.
+    public static func live(on day: Day) -> StatusFilter { StatusFilter([.announced, .current], on: day) }
+
+    public func admits(_ right: Right) -> Bool { statuses.contains(right.status(on: day)) }
+
+    /// The recorded statuses a right may have to pass: an expired right is recorded current.
+    var recorded: [RightStatus] {
+        var recorded: Set<RightStatus> = []
+        for status in statuses {
+            switch status {
+            case .announced, .current, .cancelled: recorded.insert(status)
+            case .expired: recorded.insert(.current)
+            }
+        }
+        return recorded.sorted { $0.rawValue < $1.rawValue }
+    }
 }

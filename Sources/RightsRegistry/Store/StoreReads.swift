@@ -43,15 +43,32 @@ public struct StoreReads: RegistryReads {
 
     public func right(_ id: RightID) async throws -> Right? { try await load(Right.self, id.rawValue) }
 
+    /// The rights a query names. The store filters on the recorded status; the status on the
+    /// query's day is then worked out by `Right.status(on:)`, reading further pages until the
+    /// limit is reached, so a list never disagrees with what each right says of itself.
     public func rights(_ query: RightQuery) async throws -> [Right] {
         var filters: [ColumnFilter] = []
         if let holder = query.holder { filters.append(.equals("holder", holder.rawValue)) }
         if let kind = query.kind { filters.append(.equals("kind", kind.rawValue)) }
-        if !query.statuses.isEmpty { filters.append(.isIn("status", query.statuses.map(\.rawValue))) }
+        if let status = query.status { filters.append(.isIn("status", status.recorded.map(\.rawValue))) }
         if let collective = query.collective { filters.append(.equals("collective", collective.rawValue)) }
         if let region = query.region { filters.append(.hasPrefix("region", region)) }
         if let parent = query.parent { filters.append(.equals("parent", parent.rawValue)) }
-        return try await self.query(Right.self, filters, after: query.after?.rawValue, limit: query.limit)
+        guard let status = query.status else {
+            return try await self.query(Right.self, filters, after: query.after?.rawValue, limit: query.limit)
+        }
+        var found: [Right] = []
+        var after = query.after?.rawValue
+        let page = max(query.limit ?? 500, 100)
+        while true {
+            let rights = try await self.query(Right.self, filters, after: after, limit: page)
+            for right in rights where status.admits(right) {
+                found.append(right)
+                if let limit = query.limit, found.count == limit { return found }
+            }
+            guard rights.count == page, let last = rights.last else { return found }
+            after = last.id.rawValue
+        }
     }
 
     public func claim(on parcel: ParcelCode) async throws -> ParcelClaim? {

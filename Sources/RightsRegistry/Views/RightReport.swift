@@ -9,6 +9,9 @@ public struct RightReport: Sendable {
     public let flags: RightFlags
     public let today: Day
 
+    /// The right's status today (`Right.status(on:)`), as every view shows it.
+    public var status: RightStatus { right.status(on: today) }
+
     /// Whether the reader may see full ID numbers (clerks and administrators); everyone else
     /// sees `330424********1234`.
     public enum Visibility: Sendable {
@@ -23,7 +26,7 @@ public struct RightReport: Sendable {
             "id": .string(right.id.rawValue),
             "kind": .string(right.kind.rawValue),
             "kind_name": .string(right.kind.chineseName),
-            "status": .string(right.status(on: today).rawValue),
+            "status": .string(status.rawValue),
             "holder": .string(visibility == .full ? right.holder.rawValue : right.holder.masked),
             "collective": .string(right.collective.rawValue),
             "region": .string(right.region.rawValue),
@@ -37,6 +40,7 @@ public struct RightReport: Sendable {
                 encumbrances.map { encumbrance in
                     var value = (try? encoder.encode(encumbrance)) ?? .null
                     if case .object(var members) = value {
+                        members["status"] = .string(encumbrance.status(on: today).rawValue)
                         members["active"] = .bool(encumbrance.isActive(on: today))
                         value = .object(members)
                     }

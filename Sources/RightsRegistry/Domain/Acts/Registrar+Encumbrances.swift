@@ -94,7 +94,7 @@ extension Registrar {
                 "L-22", "only the contract holder of \(lease.contractRight) ends its 土地经营权 early", field: "by")
         }
         _ = try required(termination.document, "document")
-        let live = try await reads.rights(RightQuery(statuses: RightQuery.live, parent: right.id, limit: 1))
+        let live = try await reads.rights(RightQuery(status: .live(on: today), parent: right.id, limit: 1))
         if let child = live.first {
             throw RegistryError.conflict("right", "土地经营权 \(child.id) carved out of \(right.id) is still in force")
         }

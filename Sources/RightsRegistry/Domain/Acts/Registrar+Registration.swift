@@ -58,7 +58,7 @@ extension Registrar {
         try Rules.checkHomesteadUnit(unit, of: code)
         // T-3 一户一宅.
         let existing = try await reads.rights(
-            RightQuery(holder: .household(code), kind: .homestead, statuses: RightQuery.live, limit: 1))
+            RightQuery(holder: .household(code), kind: .homestead, status: .live(on: today), limit: 1))
         if let other = existing.first {
             throw RegistryError.rule(
                 "T-3", "household \(code) already holds homestead \(other.id): one household, one homestead")
@@ -105,7 +105,7 @@ extension Registrar {
     func requireWithinHoldingCap(_ holder: Holder, adding shares: Int, in collective: Collective) async throws {
         guard let cap = collective.charter.holdingCap else { return }
         let held = try await reads.rights(
-            RightQuery(holder: holder, kind: .collectiveShare, statuses: [.current], collective: collective.code)
+            RightQuery(holder: holder, kind: .collectiveShare, status: .current(on: today), collective: collective.code)
         ).reduce(0) { total, right in
             if case .collectiveShare(let holding) = right.detail { return total + holding.shares }
             return total
@@ -180,7 +180,7 @@ extension Registrar {
         }
         // One 土地经营权 per parcel at a time: a parcel already passed on for an overlapping term is taken.
         let siblings = try await reads.rights(
-            RightQuery(kind: .landManagement, statuses: RightQuery.live, parent: parentID))
+            RightQuery(kind: .landManagement, status: .live(on: today), parent: parentID))
         for sibling in siblings {
             guard case .landManagement(let lease) = sibling.detail, let siblingTerm = sibling.term else { continue }
             let shared = Set(lease.parcels).intersection(parcels)
@@ -205,8 +205,8 @@ extension Registrar {
     /// 登簿 after the public notice, unless someone objected (R-12: an unresolved dispute).
     func complete(_ id: RightID) async throws -> any RegistryEvent {
         let right = try await right(id)
-        guard right.status == .announced, let ends = right.noticeEnds else {
-            throw RegistryError.conflict("right", "\(id) is \(right.status.rawValue), not in its public notice")
+        guard right.status(on: today) == .announced, let ends = right.noticeEnds else {
+            throw RegistryError.conflict("right", "\(id) is \(right.status(on: today).rawValue), not in its public notice")
         }
         guard today > ends else {
             throw RegistryError.rule(

@@ -3,7 +3,7 @@ import Foundation
 extension Registrar {
     func perform(_ act: RightAct, on id: RightID) async throws -> any RegistryEvent {
         let right = try await right(id)
-        guard right.status != .cancelled else {
+        guard right.status(on: today) != .cancelled else {
             throw RegistryError.conflict("right", "\(id) is cancelled; the register allows no further act on it")
         }
         switch act {
@@ -102,7 +102,7 @@ extension Registrar {
             throw RegistryError.invalid("parcels", "parcels must be parcels of \(right.id)")
         }
         let target = RightID.contractLand(ContractCode(household: receiver))
-        if let existing = try await reads.right(target), existing.status != .cancelled, existing.term != right.term {
+        if let existing = try await reads.right(target), existing.status(on: today) != .cancelled, existing.term != right.term {
             throw RegistryError.invalid(
                 "to",
                 "household \(receiver)'s contract runs \(existing.term.map(String.init(describing:)) ?? "-"), not \(right.term.map(String.init(describing:)) ?? "-"); the parcels cannot join it"
@@ -125,7 +125,7 @@ extension Registrar {
                     "H-5", "a homestead passes only to a member household of \(right.collective)", field: "to")
             }
             let held = try await reads.rights(
-                RightQuery(holder: transfer.to, kind: .homestead, statuses: RightQuery.live, limit: 1))
+                RightQuery(holder: transfer.to, kind: .homestead, status: .live(on: today), limit: 1))
             if let other = held.first {
                 throw RegistryError.rule(
                     "T-3", "household \(receiver) already holds homestead \(other.id)", field: "to")
@@ -164,7 +164,7 @@ extension Registrar {
         try await requireShareHolderAllowed(transfer.to, in: collective, field: "to")
         try await requireWithinHoldingCap(transfer.to, adding: shares, in: collective)
         let receiving = try await reads.rights(
-            RightQuery(holder: transfer.to, kind: .collectiveShare, statuses: [.current], collective: right.collective)
+            RightQuery(holder: transfer.to, kind: .collectiveShare, status: .current(on: today), collective: right.collective)
         ).first { receiving in
             if case .collectiveShare(let existing) = receiving.detail {
                 return existing.shareClass == holding.shareClass
@@ -282,7 +282,7 @@ extension Registrar {
                 "mortgage",
                 "\(right.id) is mortgaged to \(mortgage.holder) (\(mortgage.id)); the mortgage must be released first")
         }
-        let live = try await reads.rights(RightQuery(statuses: RightQuery.live, parent: right.id, limit: 1))
+        let live = try await reads.rights(RightQuery(status: .live(on: today), parent: right.id, limit: 1))
         if let child = live.first {
             throw RegistryError.conflict("right", "土地经营权 \(child.id) carved out of \(right.id) is still in force")
         }

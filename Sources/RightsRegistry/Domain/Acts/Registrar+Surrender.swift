@@ -29,7 +29,7 @@ extension Registrar {
                     "notice was given on \(notice); the land goes back six months later, on \(notice.adding(months: 6))",
                     field: "notice_on")
             }
-            let live = try await reads.rights(RightQuery(statuses: RightQuery.live, parent: right.id, limit: 1))
+            let live = try await reads.rights(RightQuery(status: .live(on: today), parent: right.id, limit: 1))
             if let child = live.first {
                 throw RegistryError.conflict("right", "土地经营权 \(child.id) carved out of \(right.id) is still in force")
             }
@@ -55,7 +55,7 @@ extension Registrar {
             if let cap = collective.charter.annualRedemptionCapBasisPoints {
                 // 柯桥: the collective redeems at most a set share of all shares each year.
                 let all = try await reads.rights(
-                    RightQuery(kind: .collectiveShare, statuses: [.current], collective: right.collective)
+                    RightQuery(kind: .collectiveShare, status: .current(on: today), collective: right.collective)
                 ).reduce(0) { total, right in
                     if case .collectiveShare(let holding) = right.detail { return total + holding.shares }
                     return total

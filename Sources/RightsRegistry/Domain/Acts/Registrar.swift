@@ -36,7 +36,12 @@ public struct Registrar: Sendable {
         case .registerRight(let application): return try await register(application)
         case .completeRegistration(let id): return try await complete(id)
         case .onRight(let id, let act): return try await perform(act, on: id)
-        case .setPolicy(let policy): return PolicySet(policy: policy)
+        case .setPolicy(let policy):
+            // Bounds hold on every path, not only the parser's: a policy out of bounds would make
+            // later acts undecidable and the log unreplayable.
+            let problems = policy.problems
+            guard problems.isEmpty else { throw RegistryError.invalid(problems) }
+            return PolicySet(policy: policy)
         case .registerMandate(let application): return try await registerMandate(application)
         }
     }
@@ -107,7 +112,7 @@ public struct Registrar: Sendable {
     func addMember(_ member: HouseholdMember, to code: HouseholdCode) async throws -> any RegistryEvent {
         _ = try await household(code)
         try await requireNoHousehold(member.person, field: "id_number")
-        let held = try await reads.rights(RightQuery(holder: .household(code), statuses: RightQuery.live))
+        let held = try await reads.rights(RightQuery(holder: .household(code), status: .live(on: today)))
         return MemberAdded(household: code, member: member, rights: held.map(\.id))
     }
 

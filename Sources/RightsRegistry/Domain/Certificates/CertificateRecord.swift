@@ -33,9 +33,9 @@ public enum CertificateStatus: String, Sendable, Codable {
     case superseded
     case cancelled
 
-    /// As of `day` (a lease's certificate lapses with its term); the right's stored status when nil.
-    public init(number: String, right: Right, on day: Day? = nil) {
-        let status = day.map(right.status(on:)) ?? right.status
+    /// As of `day`: a term right's certificate lapses with its term (`Right.status(on:)`).
+    public init(number: String, right: Right, on day: Day) {
+        let status = right.status(on: day)
         if status == .cancelled || status == .expired {
             self = right.certificate == number ? .cancelled : .superseded
         } else {

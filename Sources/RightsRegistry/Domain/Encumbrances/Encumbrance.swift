@@ -23,6 +23,8 @@ public struct Encumbrance: Hashable, Sendable, Codable {
     public var beneficiary: Holder?
     /// For a mortgage: the secured claim's repayment term (C-11).
     public var term: Term?
+    /// A mortgage applied for by the bank and not yet completed by the mortgagor.
+    public var pending: Bool?
 
     public init(
         id: EncumbranceID, right: RightID, kind: EncumbranceKind, holder: String, reference: String,
@@ -42,18 +44,37 @@ public struct Encumbrance: Hashable, Sendable, Codable {
         self.term = term
     }
 
-    public func isActive(on day: Day) -> Bool {
-        guard released == nil else { return false }
-        if let lapsesAfter, day > lapsesAfter { return false }
-        return true
+    /// The encumbrance's status on `day` — the one definition every view and rule uses. Lapses
+    /// by time (C-5, C-6, an unanswered mortgage application) are worked out here, not written.
+    public func status(on day: Day) -> EncumbranceStatus {
+        if released != nil { return .released }
+        if let lapsesAfter, day > lapsesAfter { return .lapsed }
+        if pending == true { return .pending }
+        return .active
     }
 
+    /// In effect on `day`: it burdens the right, blocks what it blocks and shows as a flag.
+    public func isActive(on day: Day) -> Bool { status(on: day) == .active }
+
     enum CodingKeys: String, CodingKey {
-        case id, right, kind, holder, reference, released, amount, beneficiary, term
+        case id, right, kind, holder, reference, released, amount, beneficiary, term, pending
         case registeredOn = "registered_on"
         case lapsesAfter = "lapses_after"
         case registeredAt = "registered_at"
     }
+}
+
+/// Where an encumbrance is in its life (`Encumbrance.status(on:)`).
+public enum EncumbranceStatus: String, Sendable, Codable, CaseIterable {
+    /// A mortgage the bank applied for, awaiting the mortgagor's side of the joint application
+    /// it has no effect yet.
+    case pending
+    case active
+    /// Ended by an act: a release, a discharge, a payment in full, a foreclosure.
+    case released
+    /// Ended by time: an objection without suit (C-5), an advance notice (C-6), an application
+    /// nobody completed.
+    case lapsed
 }
 
 public enum EncumbranceKind: String, Sendable, Codable, CaseIterable {

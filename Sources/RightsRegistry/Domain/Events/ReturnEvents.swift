@@ -18,7 +18,7 @@ public struct RightTerminated: RegistryEvent {
     }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
-        try state.updateRight(right, entry: entry) { right in right.status = .cancelled }
+        try state.updateRight(right, entry: entry) { right in right.recordedStatus = .cancelled }
     }
 }
 
@@ -85,7 +85,7 @@ public struct RightSurrendered: RegistryEvent {
                 holding.shares -= shares
                 right.detail = .collectiveShare(holding)
             } else {
-                right.status = .cancelled
+                right.recordedStatus = .cancelled
             }
         }
         for parcel in parcels ?? [] { state.delete(ParcelClaim.self, parcel.rawValue) }

@@ -13,7 +13,7 @@ extension ProjectionState {
         if right.history.last != entry.index { right.history.append(entry.index) }
         if restatesCertificate {
             right.updatedAt = entry.index
-            if right.status == .current { try issueCertificate(&right, entry: entry) }
+            if right.recordedStatus == .current { try issueCertificate(&right, entry: entry) }
         }
         put(right)
     }
@@ -122,7 +122,7 @@ public struct RegistrationCompleted: RegistryEvent {
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         try state.updateRight(right, entry: entry) { right in
-            right.status = .current
+            right.recordedStatus = .current
             right.noticeEnds = nil
         }
     }
@@ -182,14 +182,14 @@ public struct RightTransferred: RegistryEvent {
             try state.updateRight(right, entry: entry) { right in
                 let kept = land.parcels.filter { !moving.contains($0.code) }
                 right.detail = .contractLand(ContractLand(parcels: kept))
-                if kept.isEmpty { right.status = .cancelled }
+                if kept.isEmpty { right.recordedStatus = .cancelled }
             }
             if var receiving = try state.get(Right.self, target.rawValue),
                 case .contractLand(let existing) = receiving.detail
             {
                 receiving.detail = .contractLand(
                     ContractLand(parcels: (existing.parcels + moved).sorted { $0.code < $1.code }))
-                receiving.status = .current
+                receiving.recordedStatus = .current
                 try state.save(receiving, entry: entry, restatesCertificate: true)
             } else {
                 try state.save(
@@ -207,7 +207,7 @@ public struct RightTransferred: RegistryEvent {
             try state.updateRight(right, entry: entry) { right in
                 right.detail = .collectiveShare(
                     ShareHolding(shares: holding.shares - moving, shareClass: holding.shareClass))
-                if holding.shares == moving { right.status = .cancelled }
+                if holding.shares == moving { right.recordedStatus = .cancelled }
             }
             if var receiving = try state.get(Right.self, target.rawValue),
                 case .collectiveShare(let existing) = receiving.detail
@@ -330,7 +330,7 @@ public struct RightCancelled: RegistryEvent {
     }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
-        try state.updateRight(right, entry: entry) { right in right.status = .cancelled }
+        try state.updateRight(right, entry: entry) { right in right.recordedStatus = .cancelled }
         for parcel in parcels { state.delete(ParcelClaim.self, parcel.rawValue) }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The registry's configurable law: periods, area standards, pilot areas, working calendar.
 ///
 /// The numbers the rule book gives as national law are the defaults; what a province or county
@@ -48,8 +50,79 @@ public struct RegistryPolicy: Hashable, Sendable, Codable {
 
     public static let `default` = RegistryPolicy()
 
+    /// The working-day calendar every period in working days is counted by: the State Council's
+    /// holidays and 调休 working weekends (`OfficialHolidays`), plus the days this policy adds
+    /// for later years or local holidays.
     public var calendar: WorkingDayCalendar {
-        WorkingDayCalendar(holidays: Set(holidays), workingWeekendDays: Set(workingWeekendDays))
+        WorkingDayCalendar(
+            holidays: OfficialHolidays.holidays.union(holidays),
+            workingWeekendDays: OfficialHolidays.workingWeekendDays.union(workingWeekendDays))
+    }
+
+    // MARK: Bounds
+
+    /// The values a policy may take. The law fixes most of these periods (15 working days,
+    /// 15 days, 90 days, 5 years); a county may configure them, but only within bounds that keep
+    /// every rule decidable and every date the register computes readable.
+    public enum Bounds {
+        public static let publicNoticeWorkingDays: ClosedRange<Int64> = 1...60
+        public static let objectionDays: ClosedRange<Int64> = 1...60
+        public static let advanceNoticeDays: ClosedRange<Int64> = 1...365
+        public static let minimumRegistrableLeaseYears: ClosedRange<Int64> = 1...30
+        /// A homestead area standard, in m² (Zhejiang's largest is 160).
+        public static let homesteadArea = SquareMetres(hundredths: 100)...SquareMetres(hundredths: 100_000)
+        public static let regions = 1_000
+        public static let days = 5_000
+        public static let issuerLength = 100
+        public static let placeLength = 50
+    }
+
+    /// Every value outside its bounds, named by its field, as `policy set` reports them.
+    public var problems: [FieldProblem] {
+        var problems: [FieldProblem] = []
+        func check(_ value: Int, _ range: ClosedRange<Int64>, _ field: String) {
+            if !range.contains(Int64(value)) {
+                problems.append(FieldProblem(field: field, reason: "must be \(range.lowerBound)–\(range.upperBound)"))
+            }
+        }
+        check(publicNoticeWorkingDays, Bounds.publicNoticeWorkingDays, "public_notice_working_days")
+        check(objectionDays, Bounds.objectionDays, "objection_days")
+        check(advanceNoticeDays, Bounds.advanceNoticeDays, "advance_notice_days")
+        check(minimumRegistrableLeaseYears, Bounds.minimumRegistrableLeaseYears, "minimum_registrable_lease_years")
+        for category in HomesteadLandCategory.allCases
+        where !Bounds.homesteadArea.contains(homesteadAreaStandard.cap(for: category)) {
+            problems.append(
+                FieldProblem(
+                    field: "homestead_area_standard_m2.\(category.rawValue)",
+                    reason: "must be \(Bounds.homesteadArea.lowerBound)–\(Bounds.homesteadArea.upperBound) m²"))
+        }
+        for (field, regions) in [
+            ("homestead_mortgage_pilots", homesteadMortgagePilots), ("homestead_transfer_pilots", homesteadTransferPilots),
+        ] where regions.count > Bounds.regions {
+            problems.append(FieldProblem(field: field, reason: "at most \(Bounds.regions) regions"))
+        }
+        for (field, days) in [("holidays", holidays), ("working_weekend_days", workingWeekendDays)] {
+            if days.count > Bounds.days {
+                problems.append(FieldProblem(field: field, reason: "at most \(Bounds.days) days"))
+            }
+            if let outside = days.first(where: { !Day.inputRange.contains($0) }) {
+                problems.append(
+                    FieldProblem(
+                        field: field,
+                        reason: "\(outside) is outside \(Day.inputRange.lowerBound)…\(Day.inputRange.upperBound)"))
+            }
+        }
+        for (field, text, length) in [
+            ("issuer", issuer, Bounds.issuerLength), ("certificate_place", certificatePlace, Bounds.placeLength),
+        ] {
+            if let reason = FieldReader.textProblem(text, maximumLength: length) {
+                problems.append(FieldProblem(field: field, reason: reason))
+            }
+        }
+        if issuer.trimmingCharacters(in: .whitespaces).isEmpty {
+            problems.append(FieldProblem(field: "issuer", reason: "must not be empty"))
+        }
+        return problems
     }
 
     public func isHomesteadMortgagePilot(_ region: RegionCode) -> Bool {

@@ -5,7 +5,10 @@
 public struct Right: Hashable, Sendable, Codable {
     public var id: RightID
     public var kind: RightKind
-    public var status: RightStatus
+    /// The status the acts recorded: announced, current or cancelled. What the right *is* on a
+    /// given day — a term right whose term has run out is expired without any act — is
+    /// `status(on:)`, the one definition every view and rule uses.
+    public var recordedStatus: RightStatus
     public var holder: Holder
     /// The collective whose land or assets the right is in (发包方 for land).
     public var collective: CollectiveCode
@@ -32,7 +35,7 @@ public struct Right: Hashable, Sendable, Codable {
     ) {
         self.id = id
         self.kind = kind
-        self.status = status
+        recordedStatus = status
         self.holder = holder
         self.collective = collective
         self.term = term
@@ -47,11 +50,18 @@ public struct Right: Hashable, Sendable, Codable {
 
     public var region: RegionCode { collective.region }
 
-    /// The status as of `day`. A 土地经营权 ends with its term: once the term is over it is
-    /// expired, without any act — the end date is on the register (L-17(3)).
+    /// The status as of `day` — the one definition of a right's status, used by every view, list
+    /// filter, search answer, certificate and rule. A term right ends with its term: once the
+    /// term is over it is expired without any act, because the end date is on the register
+    /// (L-4, L-17(3)); an extension (延包) moves the end.
     public func status(on day: Day) -> RightStatus {
-        if status == .current, kind == .landManagement, let term, day > term.end { return .expired }
-        return status
+        switch recordedStatus {
+        case .current:
+            if kind.endsWithTerm, let term, day > term.end { return .expired }
+            return .current
+        case .announced, .cancelled, .expired:
+            return recordedStatus
+        }
     }
 
     /// 面积: the parcels' total for land, the plot for a homestead.
@@ -65,7 +75,8 @@ public struct Right: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, status, holder, collective, term, detail, origin, filings, history, certificate
+        case id, kind, holder, collective, term, detail, origin, filings, history, certificate
+        case recordedStatus = "status"
         case noticeEnds = "notice_ends"
         case registeredAt = "registered_at"
         case updatedAt = "updated_at"
@@ -247,6 +258,12 @@ public enum HomesteadLandCategory: String, Sendable, Codable, CaseIterable {
 
 /// 集体资产股权: a holder's shares of one class in one collective.
 public struct ShareHolding: Hashable, Sendable, Codable {
+    /// The most shares one holding (or one act) counts: a collective issues far fewer, and sums
+    /// over every holding of a collective stay exact.
+    public static let maximumShares = 1_000_000_000
+    /// The share counts a request may state.
+    public static let inputRange: ClosedRange<Int64> = 1...Int64(maximumShares)
+
     public var shares: Int
     /// Share class in the charter (人口股, 农龄股 …).
     public var shareClass: String

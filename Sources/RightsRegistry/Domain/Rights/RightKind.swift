@@ -9,6 +9,14 @@ public enum RightKind: String, Sendable, Codable, CaseIterable {
     /// 集体经营性财产收益权份额 — shares in the collective's operating assets (S-14).
     case collectiveShare = "collective-share"
 
+    /// Whether the right lasts for its term only: contract land (L-4) and 土地经营权 (L-17).
+    public var endsWithTerm: Bool {
+        switch self {
+        case .contractLand, .landManagement: true
+        case .homestead, .collectiveShare: false
+        }
+    }
+
     /// 权利类型 as printed on a certificate.
     public var chineseName: String {
         switch self {
@@ -21,7 +29,7 @@ public enum RightKind: String, Sendable, Codable, CaseIterable {
 }
 
 /// Where a right is in its life.
-public enum RightStatus: String, Sendable, Codable {
+public enum RightStatus: String, Sendable, Codable, CaseIterable {
     /// First registration applied for; in its public notice period (公告).
     case announced
     /// Recorded in the register (登簿) and in force.

@@ -7,7 +7,12 @@ public struct SquareMetres: Hashable, Comparable, Sendable, CustomStringConverti
 
     public init(hundredths: Int64) { self.hundredths = hundredths }
 
-    /// Parses a non-negative decimal with at most two decimals: "900", "900.5", "900.50".
+    /// The largest area the register takes: 100 km² (a parcel or a plot is far smaller), so that
+    /// totals over every parcel of a county and their 亩 conversion stay exact in 64 bits.
+    public static let maximum = SquareMetres(hundredths: 10_000_000_000)
+
+    /// Parses a non-negative decimal with at most two decimals: "900", "900.5", "900.50", at most
+    /// `maximum`.
     public init(_ text: some StringProtocol) throws(InvalidValue) {
         let bytes = Array(text.utf8)
         var whole: Int64 = 0
@@ -37,6 +42,7 @@ public struct SquareMetres: Hashable, Comparable, Sendable, CustomStringConverti
         }
         if fractionDigits == 1 { fraction *= 10 }
         hundredths = whole * 100 + fraction
+        guard hundredths <= Self.maximum.hundredths else { throw InvalidValue("at most \(Self.maximum) m²") }
     }
 
     public static let zero = SquareMetres(hundredths: 0)

@@ -16,6 +16,35 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.day = day
     }
 
+    /// A date the arithmetic below produced: always a real calendar date, kept within years
+    /// 1…9999 so that it prints as `YYYY-MM-DD` and parses back.
+    private init(clamping year: Int, month: Int, day: Int) {
+        if year > 9999 {
+            (self.year, self.month, self.day) = (9999, 12, 31)
+        } else if year < 1 {
+            (self.year, self.month, self.day) = (1, 1, 1)
+        } else {
+            self.year = year
+            self.month = month
+            self.day = min(day, Self.daysInMonth(year: year, month: month))
+        }
+    }
+
+    /// The dates the register accepts from its users (request bodies, import lines, policies,
+    /// options): 1900-01-01 to 2199-12-31. Terms, notices and birth dates all fall in it, and
+    /// every period counted from such a date stays far inside the years `Day` can print, so no
+    /// input can make date arithmetic fail or put a date in the log that cannot be read back.
+    public static let inputRange = Day(clamping: 1900, month: 1, day: 1)...Day(clamping: 2199, month: 12, day: 31)
+
+    /// Parses a date a user gave: a real date in `inputRange`.
+    public static func input(_ text: some StringProtocol) throws(InvalidValue) -> Day {
+        guard let day = Day(text) else { throw InvalidValue("not a real date in YYYY-MM-DD form") }
+        guard inputRange.contains(day) else {
+            throw InvalidValue("\(day) is outside \(inputRange.lowerBound)…\(inputRange.upperBound)")
+        }
+        return day
+    }
+
     /// Parses `YYYY-MM-DD` (or the compact `YYYYMMDD` used inside identifiers) and rejects
     /// dates that do not exist, such as 1949-02-30.
     public init?(_ text: some StringProtocol) {
@@ -43,7 +72,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public init(ordinal: Int) {
-        let z = ordinal + 719_468
+        // Kept within 0001-01-01…9999-12-31 (ordinals −719,162…2,932,896), like every `Day`.
+        let z = min(max(ordinal, -719_162), 2_932_896) + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
         let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
@@ -56,22 +86,19 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         day = d
     }
 
-    public func adding(days: Int) -> Day { Day(ordinal: ordinal + days) }
+    public func adding(days: Int) -> Day { Day(ordinal: ordinal + days.clamped(to: -4_000_000...4_000_000)) }
 
     /// The same day `years` later; 29 February becomes 28 February in a common year.
     public func adding(years: Int) -> Day {
-        let target = year + years
-        return Day(year: target, month: month, day: min(day, Self.daysInMonth(year: target, month: month)))!
+        Day(clamping: year + years.clamped(to: -10_000...10_000), month: month, day: day)
     }
 
     /// The same day `months` later, clamped to the month's last day (31 August + 6 months is
     /// 28 or 29 February).
     public func adding(months: Int) -> Day {
-        let total = year * 12 + (month - 1) + months
-        let (targetYear, targetMonth) = (total / 12, total % 12 + 1)
-        return Day(
-            year: targetYear, month: targetMonth,
-            day: min(day, Self.daysInMonth(year: targetYear, month: targetMonth)))!
+        let total = year * 12 + (month - 1) + months.clamped(to: -120_000...120_000)
+        guard total >= 0 else { return Day(clamping: 0, month: 1, day: 1) }
+        return Day(clamping: total / 12, month: total % 12 + 1, day: day)
     }
 
     public func days(until other: Day) -> Int { other.ordinal - ordinal }
@@ -109,6 +136,10 @@ extension Day: Codable {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
+}
+
+extension Int {
+    func clamped(to range: ClosedRange<Int>) -> Int { Swift.min(Swift.max(self, range.lowerBound), range.upperBound) }
 }
 
 /// A value that failed its own validation; the reason is shown to the user next to the field name.

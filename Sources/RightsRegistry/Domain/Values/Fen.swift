@@ -16,6 +16,11 @@ public struct Fen: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     public static let zero = Fen(0)
 
+    /// The amounts the register takes from its users: up to ¥10 trillion (10¹⁵ fen), beyond any
+    /// price, rent, deposit or secured claim in a county, and far enough below `Int64.max` that
+    /// sums of them (proceeds by rank, a year's rent by days) cannot overflow.
+    public static let inputRange = Fen(0)...Fen(1_000_000_000_000_000)
+
     /// "¥1,234.50" style for people; machines get `value`.
     public var description: String {
         let sign = value < 0 ? "-" : ""
