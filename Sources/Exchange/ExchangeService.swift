@@ -95,7 +95,24 @@ public struct ExchangeService: Sendable {
                 throw RegistryError(code: "auth.mortgagee", message: "\(mortgage) is held by another mortgagee")
             }
             guard encumbrance.isActive(on: registrar.today) else {
-                throw RegistryError.conflict("mortgage", "\(mortgage) is released")
+                throw RegistryError.conflict("mortgage", "\(mortgage) is \(encumbrance.status(on: registrar.today).rawValue)")
+            }
+            // 民法典 410: the mortgage is enforced when the debt fell due unpaid — after the
+            // secured claim's term began, on a stated default.
+            if let term = encumbrance.term, registrar.today < term.start {
+                throw RegistryError.rule(
+                    "CC-410", "the claim \(mortgage) secures runs from \(term.start); nothing is due yet")
+            }
+            guard let statement = application.default else {
+                throw RegistryError.rule(
+                    "CC-410", "a foreclosure states the default: since when, how much, and the notice served",
+                    field: "default")
+            }
+            guard statement.since <= registrar.today, encumbrance.term.map({ statement.since >= $0.start }) ?? true
+            else {
+                throw RegistryError.rule(
+                    "CC-410", "the default falls within the secured claim's term and not after today",
+                    field: "default.since")
             }
             let right = try await requireCurrent(encumbrance.right, registrar)
             var application = application
@@ -103,6 +120,7 @@ public struct ExchangeService: Sendable {
             application.kind = .foreclosureSale
             var listing = Self.listing(application, id: "L\(registrar.nextIndex)", right, actor)
             listing.mortgage = mortgage
+            listing.default = statement
             return ListingSubmitted(listing: listing)
         }[0]
         return try await listing("L\(entry.index)")
@@ -521,35 +539,53 @@ public struct ExchangeService: Sendable {
             case let transferred as RightTransferred: resulting = transferred.target
             default: resulting = listing.right
             }
-            var payouts: [Payout] = []
-            if listing.kind != .lease {
-                var remaining = deal.price
-                let mortgages = try await registrar.reads.encumbrances(on: listing.right)
-                    .filter { $0.kind == .mortgage && $0.isActive(on: registrar.today) }
-                    .sorted { $0.registeredAt < $1.registeredAt }
-                for mortgage in mortgages
-                where listing.kind == .foreclosureSale
-                    || !listing.consents.contains(where: { $0.party == .mortgagee && $0.by == mortgage.holder })
-                {
-                    // C-12: by rank, as far as the proceeds go.
-                    let paid = min(remaining, mortgage.amount ?? .zero)
-                    remaining = Fen(remaining.value - paid.value)
-                    payouts.append(Payout(to: mortgage.holder, mortgage: mortgage.id, amount: paid))
-                    events.append(EncumbranceReleased(encumbrance: mortgage.id, right: listing.right, by: "exchange"))
-                }
-                if !payouts.isEmpty {
-                    payouts.append(Payout(to: listing.seller.rawValue, mortgage: nil, amount: remaining))
-                }
-            }
+            let payouts = try await Self.payouts(of: deal, listing, act: act, registrar)
+            events += payouts.events
             events.append(
                 DealSettled(
                     deal: id, listing: listing.id, payment: reference, registryEntry: registrar.nextIndex,
                     resultingRight: resulting, refunds: listing.activeIntents.map(\.id).filter { $0 != deal.intent },
-                    payouts: payouts,
+                    payouts: payouts.payouts,
                     attestation: attestation(deal, listing, resulting, registryEntry: registrar.nextIndex, registrar)))
             return events
         }
         return try await deal(id)
+    }
+
+    /// Who is paid from a sale's proceeds (C-12), and what that does to the mortgages on what was
+    /// sold. A foreclosure pays every mortgage by rank as far as the proceeds go and clears the
+    /// title (the enforced sale ends them all). A voluntary sale pays each mortgage on what
+    /// passes by rank, unless its mortgagee agreed in writing that the mortgage goes with the
+    /// right; a mortgage paid in full ends, one paid in part follows the right to the buyer for
+    /// what is still owed (民法典 406). Nothing is released that was not paid or agreed.
+    static func payouts(of deal: Deal, _ listing: Listing, act: any RegistryEvent, _ registrar: Registrar)
+        async throws -> (payouts: [Payout], events: [any RegistryEvent])
+    {
+        guard listing.kind != .lease, let transfer = act as? RightTransferred else { return ([], []) }
+        let carried = Set((transfer.carried?.encumbrances ?? []).map(\.id))
+        let enforced = listing.kind == .foreclosureSale
+        let mortgages = try await registrar.reads.encumbrances(on: listing.right)
+            .filter { $0.kind == .mortgage && $0.isActive(on: registrar.today) }
+            .filter { transfer.target == transfer.right || carried.contains($0.id) }
+            .sorted { $0.registeredAt < $1.registeredAt }
+        var remaining = deal.price
+        var payouts: [Payout] = []
+        var events: [any RegistryEvent] = []
+        for mortgage in mortgages {
+            if !enforced, listing.consents.contains(where: { $0.party == .mortgagee && $0.by == mortgage.holder }) {
+                continue
+            }
+            let paid = min(remaining, mortgage.outstanding)
+            remaining = remaining - paid
+            let releases = enforced || paid == mortgage.outstanding
+            payouts.append(Payout(to: mortgage.holder, mortgage: mortgage.id, amount: paid))
+            events.append(
+                MortgagePaid(
+                    mortgage: mortgage.id, right: transfer.target, amount: paid, releases: releases,
+                    by: enforced ? "exchange:foreclosure \(deal.id)" : "exchange:sale \(deal.id)"))
+        }
+        if !payouts.isEmpty { payouts.append(Payout(to: listing.seller.rawValue, mortgage: nil, amount: remaining)) }
+        return (payouts, events)
     }
 
     /// The statement of the 交易鉴证书 (E-8, FLM-25), logged with the settlement.

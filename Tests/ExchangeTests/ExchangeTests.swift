@@ -164,7 +164,7 @@ struct ExchangeTests {
             .mortgage(
                 MortgageApplication(
                     mortgagee: bank, amount: 300_000, term: Market.leaseTerm, contract: "抵押合同-1",
-                    filing: TestRegistry.filing())))
+                    filing: TestRegistry.filing(), mortgagor: TestRegistry.mortgagor)))
         let lease = try await m.exchange.submit(m.lease(of: m.t.contract(0, 1)), by: .desk, actor: m.desk)
         try await m.t.expectRefusal("rule.E-2") {
             _ = try await m.exchange.review(lease.id, approve: true, reason: nil, actor: m.desk)

@@ -9,11 +9,13 @@ struct MortgageAndWithdrawalTests {
     static let bankA = "91330424MA2B8888X1"
     static let bankB = "91330424MA2B9999X0"
 
+    /// A mortgage applied for jointly at the counter: the bank's application and the mortgagor's.
     static func mortgage(_ bank: String, _ amount: Fen, consents: [Consent] = []) -> RightAct {
         .mortgage(
             MortgageApplication(
                 mortgagee: bank, amount: amount, term: Market.leaseTerm, contract: "抵押合同-\(bank.suffix(4))",
-                consents: consents, filing: TestRegistry.filing("发包方", matter: "融资担保")))
+                consents: consents, filing: TestRegistry.filing("发包方", matter: "融资担保"),
+                mortgagor: TestRegistry.mortgagor))
     }
 
     @Test("mortgages: C-10 refuses seized rights, L-21 needs the filing, only the mortgagee releases (C-12 rank)")
@@ -55,7 +57,13 @@ struct MortgageAndWithdrawalTests {
         let second = EncumbranceRegistered.id(at: try await m.t.act(right, Self.mortgage(Self.bankB, 200_000)).index)
         let application = ListingApplication(
             right: right, kind: .foreclosureSale, price: 400_000, increment: 10_000, deposit: 10_000,
-            consents: [TestRegistry.consent(.contractingParty)])
+            consents: [TestRegistry.consent(.contractingParty)],
+            default: DefaultStatement(since: Day("2027-01-01")!, amount: 300_000, notice: "催收通知书-1"))
+        // 民法典 410: nothing is due before the secured claim's term begins (2027-01-01).
+        try await m.t.expectRefusal("rule.CC-410") {
+            _ = try await m.exchange.foreclose(first, application, bank: Self.bankA, actor: "bank:A")
+        }
+        m.t.clock.set("2027-02-01")
         try await m.t.expectRefusal("auth.mortgagee") {
             _ = try await m.exchange.foreclose(first, application, bank: Self.bankB, actor: "bank:B")
         }

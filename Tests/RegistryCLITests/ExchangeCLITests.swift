@@ -104,14 +104,14 @@ struct ExchangeCLITests {
             cli, "mortgage", "register", "--bank", bank, "--json", "--body",
             try cli.write(
                 "mortgage.json",
-                #"{"right_id":"\#(household(1))J","amount_fen":400000,"term":{"start":"2026-12-01","end":"2029-11-30"},"contract":"抵押合同-1","filing":\#(Self.filing)}"#
+                #"{"right_id":"\#(household(1))J","amount_fen":400000,"term":{"start":"2026-11-01","end":"2029-10-31"},"contract":"抵押合同-1","filing":\#(Self.filing),"mortgagor":{"application":"抵押登记申请书","consents":[{"party":"co-holders","by":"全体家庭成员","document":"同意书","on":"2026-11-20"}]}}"#
             ))
         let mortgage = "E\(mortgaged["index"]!.integerValue!)"
         let listing = try await run(
             cli, "mortgage", "foreclose", mortgage, "--bank", bank, "--now", Self.monday, "--body",
             try cli.write(
                 "foreclosure.json",
-                #"{"price_fen":500000,"increment_fen":10000,"deposit_fen":0,"consents":[\#(Self.consent)]}"#))
+                #"{"price_fen":500000,"increment_fen":10000,"deposit_fen":0,"consents":[\#(Self.consent)],"default":{"since":"2026-11-20","amount_fen":400000,"notice":"催收通知书"}}"#))
         let id = try #require(listing["id"]?.stringValue)
         _ = try await run(cli, "listing", "review", id, "--now", Self.monday)
         _ = try await run(

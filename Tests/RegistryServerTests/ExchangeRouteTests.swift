@@ -176,17 +176,46 @@ struct ExchangeRouteTests {
                 "term": ["start": "2026-12-01", "end": "2029-11-30"], "contract": "抵押合同(2026)001号",
                 "filing": Self.filing,
             ]
-            let first = try await post(client, fixture, "/v1/mortgages", "bank", mortgage, expect: .created)
-            let second = try await post(client, fixture, "/v1/mortgages", "otherBank", mortgage, expect: .created)
-            #expect(first["rank"] == 1 && second["rank"] == 2)
-            let firstID = try #require(first["id"]?.stringValue)
+            // the bank's request alone is a pending application; it cannot speak for the mortgagor.
+            var speaking = mortgage.objectValue!
+            speaking["mortgagor"] = ["application": "申请书"]
+            _ = try await post(
+                client, fixture, "/v1/mortgages", "bank", .object(speaking), expect: .unprocessableContent)
+            let applied = try await post(client, fixture, "/v1/mortgages", "bank", mortgage, expect: .accepted)
+            let otherApplied = try await post(
+                client, fixture, "/v1/mortgages", "otherBank", mortgage, expect: .accepted)
+            #expect(applied["status"] == "pending" && applied["rank"] == nil)
+            let firstID = try #require(applied["id"]?.stringValue)
+            let secondID = try #require(otherApplied["id"]?.stringValue)
+            // A pending mortgage cannot be enforced.
+            _ = try await post(
+                client, fixture, "/v1/mortgages/\(firstID)/foreclosure", "bank",
+                [
+                    "price_fen": 600_000, "increment_fen": 10_000, "deposit_fen": 0, "consents": [Self.consent],
+                    "default": ["since": "2026-12-01", "amount_fen": 500_000, "notice": "催收通知书"],
+                ], expect: .conflict)
+            // The mortgagor's side at the counter; an out-of-scope clerk may not give it.
+            let mortgagor: JSONValue = [
+                "application": "抵押登记申请书",
+                "consents": [["party": "co-holders", "by": "全体家庭成员", "document": "同意书", "on": "2026-11-19"]],
+            ]
+            _ = try await post(
+                client, fixture, "/v1/mortgages/\(firstID)/mortgagor", "otherClerk", mortgagor, expect: .forbidden)
+            let first = try await post(
+                client, fixture, "/v1/mortgages/\(firstID)/mortgagor", "clerk", mortgagor, expect: .created)
+            let second = try await post(
+                client, fixture, "/v1/mortgages/\(secondID)/mortgagor", "clerk", mortgagor, expect: .created)
+            #expect(first["rank"] == 1 && second["rank"] == 2 && first["status"] == "active")
             let denied = try await post(
                 client, fixture, "/v1/mortgages/\(firstID)/release", "otherBank", expect: .forbidden)
             #expect(denied["code"] == "auth.mortgagee")
+            fixture.clock.set(fixture.services.registry.timeZone.instant(of: Day("2027-03-01")!, hour: 10))
             let listing = try await post(
                 client, fixture, "/v1/mortgages/\(firstID)/foreclosure", "bank",
-                ["price_fen": 600_000, "increment_fen": 10_000, "deposit_fen": 0, "consents": [Self.consent]],
-                expect: .created)
+                [
+                    "price_fen": 600_000, "increment_fen": 10_000, "deposit_fen": 0, "consents": [Self.consent],
+                    "default": ["since": "2027-02-01", "amount_fen": 500_000, "notice": "催收通知书"],
+                ], expect: .created)
             let id = try #require(listing["id"]?.stringValue)
             #expect(listing["kind"] == "foreclosure-sale")
             let announced = try await post(

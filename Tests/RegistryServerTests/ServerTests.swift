@@ -226,10 +226,13 @@ struct ServerTests {
                 uri: acts, method: .post, headers: headers, body: jsonBody(.object(changed)))
             #expect(reused.status == .unprocessableContent)
             #expect(reused.json["code"] == "idempotency.mismatch")
-            // Keys are per caller: the admin's "retry-1" is a different key.
+            // Keys are per caller: the admin's "retry-1" is a different key (its own objection,
+            // on other grounds: the same applicant does not file the same grounds twice, IR-83).
+            var admins = body.objectValue!
+            admins["applicant"] = "村民李四"
             let admin = try await client.execute(
                 uri: acts, method: .post, headers: fixture.headers("admin", [Idempotency.header: "retry-1"]),
-                body: jsonBody(body))
+                body: jsonBody(.object(admins)))
             #expect(admin.status == .created)
             #expect(admin.headers[Idempotency.replayed] == nil)
         }

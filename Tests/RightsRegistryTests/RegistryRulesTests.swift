@@ -426,7 +426,8 @@ struct RegistryRulesTests {
         let t = try await TestRegistry()
         let id = t.contract(0, 1)
         try await t.act(id, .change(term: .extend(years: 30), detail: nil, reason: "第二轮土地承包到期后再延长三十年"))
-        #expect(try await t.right(id).term == (try Term(start: Day("2058-01-01")!, end: Day("2087-12-31")!)))
+        // The extension follows the current term (2028–2057): the contract now runs to 2087.
+        #expect(try await t.right(id).term == (try Term(start: Day("2028-01-01")!, end: Day("2087-12-31")!)))
         try await t.expectRefusal("rule.L-4") {
             try await t.act(id, .change(term: .extend(years: 20), detail: nil, reason: "x"))
         }
@@ -439,14 +440,20 @@ struct RegistryRulesTests {
         }
     }
 
-    @Test("cancellation frees the parcels; a right with a live 土地经营权 carved out of it cannot be cancelled")
+    @Test("cancellation on a listed ground frees the parcels; a right with a live 土地经营权 carved out of it cannot be cancelled")
     func cancellation() async throws {
         let t = try await TestRegistry()
         let id = t.contract(0, 3)
         let entry = try await t.perform(lease(t, from: id, to: .person(t.head(1, 1))))
-        try await t.expectRefusal("conflict.right") { try await t.act(id, .cancellation(reason: "自愿交回")) }
-        try await t.act(RightID.landManagement(parent: id, entry: entry.index), .cancellation(reason: "合同解除"))
-        try await t.act(id, .cancellation(reason: "自愿交回"))
+        let expropriation = Cancellation(ground: .expropriated, document: "海政征〔2026〕12号")
+        try await t.expectRefusal("conflict.right") { try await t.act(id, .cancellation(expropriation)) }
+        try await t.act(
+            RightID.landManagement(parent: id, entry: entry.index),
+            .cancellation(
+                Cancellation(
+                    ground: .agreement, document: "解除协议",
+                    consents: [TestRegistry.consent(.contractHolder), TestRegistry.consent(.holder)])))
+        try await t.act(id, .cancellation(expropriation))
         #expect(try await t.reads.claim(on: t.parcel(0, 7)) == nil)
         // The freed parcel can be contracted again.
         let household = try await newHousehold(t)

@@ -116,6 +116,10 @@ public struct TestRegistry {
         Consent(party: party, by: by, document: "同意书-\(party.rawValue)", on: Day("2026-11-01")!)
     }
 
+    /// The mortgagor's side of a joint application, with the co-holders' consent.
+    public static let mortgagor = MortgagorApplication(
+        application: "抵押登记申请书", consents: [consent(.coHolders, "全体家庭成员")])
+
     public static func filing(_ with: String = "发包方", matter: String = "流转") -> Filing {
         Filing(matter: matter, filedWith: with, document: "备案-001", on: Day("2026-11-10")!)
     }

@@ -63,6 +63,28 @@ public struct CollectiveDecision: Hashable, Sendable, Codable {
     }
 }
 
+/// The default a mortgagee states when it starts a foreclosure sale (民法典 410: the debtor did
+/// not pay a debt due, or a ground the parties agreed on arose).
+public struct DefaultStatement: Hashable, Sendable, Codable {
+    /// The day the debt fell due unpaid.
+    public var since: Day
+    /// What is owed.
+    public var amount: Fen
+    /// The notice of default served on the mortgagor.
+    public var notice: String
+
+    public init(since: Day, amount: Fen, notice: String) {
+        self.since = since
+        self.amount = amount
+        self.notice = notice
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case since, notice
+        case amount = "amount_fen"
+    }
+}
+
 /// Why a buyer may match the best price.
 public enum PriorityClaim: String, Sendable, Hashable, Codable, CaseIterable {
     /// L-17(5), L-18: a member of the collective, under equal conditions.
@@ -199,8 +221,9 @@ public struct Listing: Hashable, Sendable, Codable {
     /// The filing the sale needs: a lease with the 发包方 (L-16); a 再流转 with the collective (L-23).
     public var filing: Filing?
     public var collectiveDecision: CollectiveDecision?
-    /// Foreclosure: the mortgage being enforced.
+    /// Foreclosure: the mortgage being enforced, and the default stated for it.
     public var mortgage: EncumbranceID?
+    public var `default`: DefaultStatement?
     public var status: ListingStatus
     /// The announcement period (E-3): intents are taken until its last day.
     public var announcement: Term?
@@ -247,7 +270,7 @@ public struct Listing: Hashable, Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, kind, right, seller, lease, shares, consents, filing, mortgage, status, announcement, auction, intents,
-            bids
+            bids, `default`
         case matching, deal, note
         case submittedBy = "submitted_by"
         case price = "price_fen"

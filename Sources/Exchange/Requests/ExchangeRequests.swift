@@ -12,12 +12,15 @@ public struct ListingApplication: Sendable, Hashable {
     public var consents: [Consent]
     public var filing: Filing?
     public var collectiveDecision: CollectiveDecision?
+    /// A foreclosure: the default the mortgagee states (民法典 410).
+    public var `default`: DefaultStatement?
 
     public init(
         right: RightID, kind: ListingKind, price: Fen, increment: Fen, deposit: Fen, lease: LeaseOffer? = nil,
         shares: Int? = nil, consents: [Consent] = [], filing: Filing? = nil,
-        collectiveDecision: CollectiveDecision? = nil
+        collectiveDecision: CollectiveDecision? = nil, default: DefaultStatement? = nil
     ) {
+        self.default = `default`
         self.right = right
         self.kind = kind
         self.price = price
@@ -120,11 +123,19 @@ public enum ExchangeParser {
                     votesFor: Int(votesFor), votesCast: Int(votesCast), townshipApproval: approval)
             }
         }
+        var statement: DefaultStatement?
+        if right != nil, var nested = reader.object("default") {
+            let since = nested.day("since")
+            let amount = nested.fen("amount_fen")
+            let notice = nested.string("notice")
+            nested.rejectUnknownFields()
+            if let since, let amount, let notice { statement = DefaultStatement(since: since, amount: amount, notice: notice) }
+        }
         reader.rejectUnknownFields()
         guard let id, let kind, let price, let increment, let deposit, let consents else { return nil }
         return ListingApplication(
             right: id, kind: kind, price: price, increment: increment, deposit: deposit, lease: lease, shares: shares,
-            consents: consents, filing: filing, collectiveDecision: decision)
+            consents: consents, filing: filing, collectiveDecision: decision, default: statement)
     }
 
     /// `POST /v1/listings/{id}/review`: `{"decision": "approve|reject", "reason"}`.

@@ -234,12 +234,18 @@ struct DealCommand: AsyncParsableCommand {
 
 struct MortgageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "mortgage", abstract: "Mortgages for a bank: register, release, foreclose.",
-        subcommands: [Register.self, Release.self, Foreclose.self])
+        commandName: "mortgage",
+        abstract: "Mortgages: the joint application (bank and mortgagor), release, foreclosure.",
+        subcommands: [Register.self, Join.self, Release.self, Foreclose.self])
 
     struct Register: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Register a mortgage; the body is that of POST /v1/mortgages.")
+            abstract: "A mortgage application; the body is that of POST /v1/mortgages.",
+            discussion: """
+                Without a "mortgagor" object the bank's application waits for the mortgagor's side \
+                (rights mortgage join). At the counter, with both parties present, the body may carry \
+                {"mortgagor": {"application": …, "consents": [ … ]}} and the mortgage is registered at once (R-6).
+                """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "The mortgagee bank's credit code.") var bank: String
         @Option(help: "JSON body file (- for standard input).") var body: String
@@ -247,10 +253,36 @@ struct MortgageCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let desk = ExchangeDesk(global: global)
-                let (right, application) = try desk.body(body) { ApplicationParser.mortgage(&$0, mortgagee: bank) }
+                let (right, application) = try desk.body(body) {
+                    ApplicationParser.mortgage(&$0, mortgagee: bank, withMortgagor: true)
+                }
                 let registry = try await global.openRegistry()
                 let entry = try await registry.perform(.onRight(right, .mortgage(application)), actor: global.actorName)
                 try await printOutcome(global, entry: entry, right: right, registry: registry)
+            }
+        }
+    }
+
+    struct Join: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "The mortgagor's side of a pending mortgage (R-6); the body is that of POST /v1/mortgages/{id}/mortgagor.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The mortgage's ID (E…).") var id: String
+        @Option(help: "JSON body file (- for standard input).") var body: String
+
+        func run() async throws {
+            try await runReporting {
+                let desk = ExchangeDesk(global: global)
+                let mortgage = try field("id") { try EncumbranceID(id) }
+                let mortgagor = try desk.body(body) { ApplicationParser.mortgagor(&$0) }
+                let registry = try await global.openRegistry()
+                guard let current = try await registry.reads.encumbrance(mortgage), current.kind == .mortgage else {
+                    throw RegistryError.notFound("mortgage", id)
+                }
+                let entry = try await registry.perform(
+                    .onRight(current.right, .mortgageJoin(mortgage, mortgagor)), actor: global.actorName)
+                try await printOutcome(global, entry: entry, right: current.right, registry: registry)
             }
         }
     }

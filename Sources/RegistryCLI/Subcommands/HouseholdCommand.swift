@@ -5,7 +5,50 @@ import RightsRegistry
 struct HouseholdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "household", abstract: "Household acts: members, moving to town.",
-        subcommands: [AddMember.self, MoveToTown.self])
+        subcommands: [AddMember.self, RemoveMember.self, Split.self, MoveToTown.self])
+
+    struct RemoveMember: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "remove-member",
+            abstract: "A member leaves the household: death, or marriage with land at the new home (L-11).")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The household's 承包方 code.") var code: String
+        @Option(help: "The body of POST /v1/households/{code}/member-removals (a file, or -).") var body: String
+
+        func run() async throws {
+            try await runReporting {
+                let household = try field("code") { try HouseholdCode(code) }
+                var reader = FieldReader(try readBody(body))
+                let removal = ApplicationParser.memberRemoval(&reader)
+                try reader.finish()
+                let registry = try await global.openRegistry()
+                let entry = try await registry.perform(.removeMember(household, removal!), actor: global.actorName)
+                try await printOutcome(global, entry: entry, right: nil, registry: registry)
+            }
+        }
+    }
+
+    struct Split: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "分户: members leave for a new household with what their agreement gives them.")
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The household's 承包方 code.") var code: String
+        @Option(help: "The body of POST /v1/households/{code}/splits (a file, or -).") var body: String
+
+        func run() async throws {
+            try await runReporting {
+                let household = try field("code") { try HouseholdCode(code) }
+                var reader = FieldReader(try readBody(body))
+                let split = ApplicationParser.householdSplit(&reader, of: household)
+                try reader.finish()
+                let registry = try await global.openRegistry()
+                let entry = try await registry.perform(.splitHousehold(split!), actor: global.actorName)
+                try await printOutcome(global, entry: entry, right: nil, registry: registry)
+            }
+        }
+    }
 
     struct AddMember: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -45,7 +88,7 @@ struct HouseholdCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let household = try field("code") { try HouseholdCode(code) }
-                guard let day = Day(on) else { throw RegistryError.invalid("on", "not a real date in YYYY-MM-DD form") }
+                let day = try field("on") { try Day.input(on) }
                 let registry = try await global.openRegistry()
                 let entry = try await registry.perform(
                     .recordTownMove(household, TownMove(on: day, place: place)), actor: global.actorName)

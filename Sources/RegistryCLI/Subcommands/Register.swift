@@ -13,7 +13,7 @@ struct Register: AsyncParsableCommand {
             """)
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case collective, household, organisation
+        case collective, household, organisation, person
         case contractLand = "contract-land"
         case homestead
         case collectiveShare = "collective-share"
@@ -54,6 +54,8 @@ struct Register: AsyncParsableCommand {
             let name = reader.string("name")
             guard let code, let name else { return nil }
             return .registerOrganisation(Organisation(creditCode: code, name: name))
+        case .person:
+            return ApplicationParser.person(&reader).map(RegistryAct.registerPerson)
         case .contractLand:
             return ApplicationParser.right(kind: .contractLand, &reader, origin: .application).map(
                 RegistryAct.registerRight)
@@ -73,10 +75,7 @@ struct Register: AsyncParsableCommand {
 struct Act: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Any registry act on a right, from the JSON body of POST /v1/rights/{id}/acts.",
-        discussion: """
-            Kinds: completion, transfer, change, correction, cancellation, objection, \
-            advance-notice, seizure, seizure-release, filing.
-            """)
+        discussion: "Kinds: \(ApplicationParser.rightActKinds.joined(separator: ", ")).")
 
     @OptionGroup var global: GlobalOptions
 
@@ -142,15 +141,31 @@ struct Transfer: AsyncParsableCommand {
 }
 
 struct Cancel: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Cancellation registration (注销登记).")
+    static let configuration = CommandConfiguration(
+        abstract: "Cancellation registration (注销登记) on a ground the law lists.",
+        discussion: """
+            Grounds: \(CancellationGround.allCases.map(\.rawValue).joined(separator: ", ")). A voluntary \
+            surrender is a paid withdrawal (rights withdraw apply; L-10); the 发包方 takes nothing back during the \
+            term (L-8).
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The right's ID.") var id: String
-    @Option(help: "Why the right ends.") var reason: String
+    @Option(help: "The ground (land-lost, expropriated, household-extinct, term-ended, court-ruling, agreement).")
+    var ground: String
+    @Option(help: "The document that proves it (survey, decision, judgment …).") var document: String
+    @Option(help: "Further explanation.") var reason: String?
+    @Option(name: .customLong("consent"), help: "A written consent PARTY:BY:DOCUMENT:DATE (repeat; agreement).")
+    var consents: [String] = []
 
     func run() async throws {
         try await runReporting {
-            try await performAct(global, id: id, body: ["kind": "cancellation", "reason": .string(reason)])
+            var body: [String: JSONValue] = [
+                "kind": "cancellation", "ground": .string(ground), "document": .string(document),
+            ]
+            body.set("reason", reason)
+            if !consents.isEmpty { body["consents"] = .array(try consents.map(consentBody)) }
+            try await performAct(global, id: id, body: .object(body))
         }
     }
 }

@@ -18,10 +18,14 @@ public struct MortgageController: Sendable {
                 Operation(
                     id: "registerMortgage",
                     summary:
-                        "抵押 (质押 for shares) registration: refused on seized or disputed rights (C-10); rank by registration order (C-12).",
+                        "The bank's side of a mortgage's joint application (R-6): pending until the mortgagor's side is on record; refused on seized or disputed rights (C-10).",
                     tags: ["bank"], parameters: [ExchangeController.idempotency],
                     body: .json(Schemas.ref("MortgageApplication")),
-                    responses: ExchangeController.created("the mortgage and its rank", "Mortgage"))
+                    responses: [
+                        202: Operation.Answer(
+                            "the pending mortgage application, awaiting the mortgagor", "application/json",
+                            Schemas.ref("Mortgage"))
+                    ])
             ) { request, context in
                 let bank = try context.caller()
                 var reader = FieldReader(try await request.json(context: context))
@@ -30,7 +34,34 @@ public struct MortgageController: Sendable {
                 let (right, application) = parsed!
                 let entry = try await services.registry.perform(
                     .onRight(right, .mortgage(application)), actor: bank.actor)
-                return .json(try await mortgage(EncumbranceRegistered.id(at: entry.index)), status: .created)
+                return .json(try await mortgage(EncumbranceRegistered.id(at: entry.index)), status: .accepted)
+            },
+            Endpoint(
+                .post, "/v1/mortgages/{id}/mortgagor", access: .roles([.clerk, .admin, .agent]),
+                Operation(
+                    id: "joinMortgage",
+                    summary:
+                        "The mortgagor's side of the joint application (R-6): its application and every co-holder's consent, at the counter (clerk) or by an agent under a mandate for `mortgage`. The mortgage is registered and ranks from now (C-12).",
+                    tags: ["clerk", "agent"], parameters: [Self.idParameter, ExchangeController.idempotency],
+                    body: .json(Schemas.ref("MortgagorApplication")),
+                    responses: ExchangeController.created("the registered mortgage with its rank", "Mortgage"))
+            ) { request, context in
+                let caller = try context.caller()
+                let id = try services.parse("id") { try EncumbranceID(try context.parameter("id")) }
+                let current = try await encumbrance(id)
+                guard let right = try await services.registry.reads.right(current.right) else {
+                    throw RegistryError.notFound("right", current.right.rawValue)
+                }
+                if caller.role == .agent {
+                    try await services.requireMandate(caller, for: right.holder, matter: "mortgage")
+                } else {
+                    try context.requireScope(right.region)
+                }
+                var reader = FieldReader(try await request.json(context: context))
+                let mortgagor = ApplicationParser.mortgagor(&reader)
+                try reader.finish()
+                try await services.registry.perform(.onRight(right.id, .mortgageJoin(id, mortgagor!)), actor: caller.actor)
+                return .json(try await mortgage(id), status: .created)
             },
             Endpoint(
                 .post, "/v1/mortgages/{id}/release", access: CollateralController.banks,
@@ -86,8 +117,11 @@ public struct MortgageController: Sendable {
             .sorted { $0.registeredAt < $1.registeredAt }
         var answer: [String: JSONValue] = [
             "id": .string(id.rawValue), "right_id": .string(mortgage.right.rawValue),
-            "amount_fen": .number(Double(mortgage.amount?.value ?? 0)), "index": .number(Double(mortgage.registeredAt)),
-            "released": .bool(!mortgage.isActive(on: today)),
+            "amount_fen": .number(Double(mortgage.amount?.value ?? 0)),
+            "outstanding_fen": .number(Double(mortgage.outstanding.value)),
+            "index": .number(Double(mortgage.registeredAt)),
+            "status": .string(mortgage.status(on: today).rawValue),
+            "released": .bool(mortgage.status(on: today) == .released),
         ]
         if let rank = ranked.firstIndex(where: { $0.id == id }) { answer["rank"] = .number(Double(rank + 1)) }
         return .object(answer)

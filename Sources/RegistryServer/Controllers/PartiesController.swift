@@ -59,6 +59,52 @@ public struct PartiesController: Sendable {
                 return try await services.record(.addMember(code, member!), context: context)
             },
             Endpoint(
+                .post, "/v1/households/{code}/member-removals", access: Self.clerks,
+                Operation(
+                    id: "removeMember",
+                    summary:
+                        "A member leaves the household: by death, or by marriage with land at the new home (L-11); never for settling in town (L-8).",
+                    tags: ["clerk"], parameters: [Parameter("code", in: .path, "the 承包方 code")],
+                    body: .json(Schemas.ref("MemberRemoval")), responses: Self.created("the removal"))
+            ) { request, context in
+                let code = try services.parse("code") { try HouseholdCode(try context.parameter("code")) }
+                try context.requireScope(code.collective.region)
+                var reader = FieldReader(try await request.json(context: context))
+                let removal = ApplicationParser.memberRemoval(&reader)
+                try reader.finish()
+                return try await services.record(.removeMember(code, removal!), context: context)
+            },
+            Endpoint(
+                .post, "/v1/households/{code}/splits", access: Self.clerks,
+                Operation(
+                    id: "splitHousehold",
+                    summary:
+                        "分户: members leave for a new household of the same collective with the parcels and homestead their agreement gives them.",
+                    tags: ["clerk"], parameters: [Parameter("code", in: .path, "the 承包方 code")],
+                    body: .json(Schemas.ref("HouseholdSplit")), responses: Self.created("the new household"))
+            ) { request, context in
+                let code = try services.parse("code") { try HouseholdCode(try context.parameter("code")) }
+                try context.requireScope(code.collective.region)
+                var reader = FieldReader(try await request.json(context: context))
+                let split = ApplicationParser.householdSplit(&reader, of: code)
+                try reader.finish()
+                return try await services.record(.splitHousehold(split!), context: context)
+            },
+            Endpoint(
+                .post, "/v1/persons", access: .roles([.clerk, .admin, .exchange]),
+                Operation(
+                    id: "registerPerson",
+                    summary:
+                        "Register a person who is on no household roster (an outside grower, a buyer) so that they can lease or buy.",
+                    tags: ["clerk", "exchange"], body: .json(Schemas.ref("Person")),
+                    responses: Self.created("the person"))
+            ) { request, context in
+                var reader = FieldReader(try await request.json(context: context))
+                let person = ApplicationParser.person(&reader)
+                try reader.finish()
+                return try await services.record(.registerPerson(person!), context: context)
+            },
+            Endpoint(
                 .post, "/v1/organisations", access: Self.clerks,
                 Operation(
                     id: "registerOrganisation",

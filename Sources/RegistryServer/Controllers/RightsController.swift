@@ -200,12 +200,18 @@ extension RegistryServices {
     }
 
     /// FLM-8: an agent acts for a party only under a registered written mandate that is in force.
-    func requireMandate(_ agent: Principal, for holder: Holder) async throws {
+    /// With `matter`, the mandate must cover it (`mortgage` for the mortgagor's side of a mortgage).
+    func requireMandate(_ agent: Principal, for holder: Holder, matter: String? = nil) async throws {
         let today = registry.today
         let mandates = try await registry.reads.mandates(agent: agent.party ?? "")
-        guard mandates.contains(where: { $0.principal == holder && $0.isInForce(on: today) }) else {
+        guard
+            mandates.contains(where: {
+                $0.principal == holder && $0.isInForce(on: today) && (matter.map($0.matters.contains) ?? true)
+            })
+        else {
             throw Problem.forbidden(
-                "auth.mandate", "\(agent.actor) holds no registered 委托书 (FLM-8) from \(holder.masked)")
+                "auth.mandate",
+                "\(agent.actor) holds no registered 委托书 (FLM-8) from \(holder.masked)\(matter.map { " covering \($0)" } ?? "")")
         }
     }
 

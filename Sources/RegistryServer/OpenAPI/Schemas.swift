@@ -5,7 +5,7 @@ import RightsRegistry
 enum Schemas {
     static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
 
-    static let string: JSONValue = ["type": "string", "minLength": 1]
+    static let string: JSONValue = ["type": "string", "minLength": 1, "maxLength": 500]
     static let idNumber: JSONValue = [
         "type": "string", "pattern": "^[0-9]{17}[0-9Xx]$", "description": "居民身份证号 (GB 11643)",
     ]
@@ -61,6 +61,16 @@ enum Schemas {
         ],
         "Term": object(["start": date, "end": date], required: ["start", "end"]),
         "Person": object(["name": string, "id_number": idNumber], required: ["name", "id_number"]),
+        "MemberRemoval": object(
+            [
+                "id_number": idNumber, "reason": enumeration(RemovalReason.allCases.map(\.rawValue)), "document": string,
+                "land_elsewhere": string, "new_head": idNumber,
+            ], required: ["id_number", "reason", "document"]),
+        "HouseholdSplit": object(
+            [
+                "code": householdCode, "head": idNumber, "members": array(idNumber), "parcels": array(string),
+                "homestead": boolean, "agreement": string,
+            ], required: ["code", "head", "agreement"]),
         "Member": object(
             ["name": string, "id_number": idNumber, "relation": string], required: ["name", "id_number", "relation"]),
         "Consent": object(
@@ -168,10 +178,37 @@ enum Schemas {
                         "basis": enumeration(CorrectionBasis.allCases.map(\.rawValue)),
                         "document": string, "term": ref("Term"), "parcels": array(ref("Parcel")),
                     ], required: ["kind", "basis", "document"]),
-                object(["kind": enumeration(["cancellation"]), "reason": string], required: ["kind", "reason"]),
+                object(
+                    [
+                        "kind": enumeration(["cancellation"]),
+                        "ground": enumeration(CancellationGround.allCases.map(\.rawValue)), "document": string,
+                        "reason": string, "consents": array(ref("Consent")),
+                    ], required: ["kind", "ground", "document"]),
                 object(
                     ["kind": enumeration(["objection"]), "applicant": string, "grounds": string],
                     required: ["kind", "applicant", "grounds"]),
+                object(
+                    [
+                        "kind": enumeration(["objection-suit"]), "objection": string, "court": string,
+                        "case_number": string, "accepted_on": date,
+                    ], required: ["kind", "objection", "court", "case_number", "accepted_on"]),
+                object(
+                    ["kind": enumeration(["objection-withdrawal"]), "objection": string, "by": string],
+                    required: ["kind", "objection", "by"]),
+                object(
+                    ["kind": enumeration(["objection-ruling"]), "objection": string, "court": string, "document": string],
+                    required: ["kind", "objection", "court", "document"]),
+                object(
+                    [
+                        "kind": enumeration(["swap"]), "with": rightID, "gives": array(string), "takes": array(string),
+                        "filing": ref("Filing"),
+                    ], required: ["kind", "with", "gives", "takes", "filing"]),
+                object(
+                    [
+                        "kind": enumeration(["inheritance"]), "heir": ref("Holder"), "deceased": idNumber,
+                        "basis": enumeration(Inheritance.Basis.allCases.map(\.rawValue)), "death_certificate": string,
+                        "document": string,
+                    ], required: ["kind", "heir", "deceased", "basis", "death_certificate", "document"]),
                 object(
                     ["kind": enumeration(["advance-notice"]), "beneficiary": ref("Holder"), "reference": string],
                     required: ["kind", "beneficiary", "reference"]),
@@ -261,7 +298,11 @@ enum Schemas {
                 "kind": enumeration(ListingKind.allCases.filter { $0 != .foreclosureSale }.map(\.rawValue)),
             ]) { old, _ in old },
             required: ["right_id", "kind", "price_fen", "increment_fen", "deposit_fen"]),
-        "ForeclosureApplication": object(listingOffer, required: ["price_fen", "increment_fen", "deposit_fen"]),
+        "ForeclosureApplication": object(
+            listingOffer.merging([
+                "default": object(
+                    ["since": date, "amount_fen": fen, "notice": string], required: ["since", "amount_fen", "notice"])
+            ]) { old, _ in old }, required: ["price_fen", "increment_fen", "deposit_fen", "default"]),
         "Listing": [
             "type": "object",
             "description": "A listing with its intents and bids; ID numbers masked for all but clerks.",
@@ -323,14 +364,18 @@ enum Schemas {
             [
                 "right_id": rightID, "amount_fen": fen, "term": ref("Term"), "contract": string,
                 "consents": array(ref("Consent")), "filing": ref("Filing"), "other_residence": string,
+                "parcels": array(string), "shares": ["type": "integer", "minimum": 1],
             ], required: ["right_id", "amount_fen", "term", "contract"]),
+        "MortgagorApplication": object(
+            ["application": string, "consents": array(ref("Consent"))], required: ["application"]),
         "Mortgage": [
             "type": "object",
             "properties": [
-                "id": string, "right_id": string, "amount_fen": integer, "rank": integer, "index": integer,
-                "released": boolean,
+                "id": string, "right_id": string, "amount_fen": integer, "outstanding_fen": integer,
+                "rank": integer, "index": integer, "released": boolean,
+                "status": enumeration(EncumbranceStatus.allCases.map(\.rawValue)),
             ],
-            "required": ["id", "right_id", "amount_fen", "released"],
+            "required": ["id", "right_id", "amount_fen", "released", "status"],
         ],
     ]
 }

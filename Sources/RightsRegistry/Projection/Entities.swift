@@ -22,6 +22,12 @@ extension Membership: Entity {
     public var columnValues: [String?] { [collective.rawValue, person.idNumber.rawValue, household?.rawValue] }
 }
 
+extension PersonRecord: Entity {
+    public static let table = EntityTable(name: "persons", columns: [])
+    public var key: String { person.idNumber.rawValue }
+    public var columnValues: [String?] { [] }
+}
+
 extension Organisation: Entity {
     public static let table = EntityTable(name: "organisations", columns: [])
     public var key: String { creditCode.rawValue }
@@ -63,7 +69,7 @@ public enum RegistryTables {
     public static let all: [EntityTable] = [
         Collective.table, Household.table, Membership.table, Organisation.table, Right.table, ParcelClaim.table,
         Encumbrance.table, PolicyRecord.table, CertificateRecord.table, CertificateSequence.table, Mandate.table,
-        Watch.table,
+        Watch.table, PersonRecord.table,
     ]
 
 }

@@ -44,11 +44,70 @@ extension ApplicationParser {
                 document.map { .act(.correction(term: term, detail: detail, basis: basis, document: $0)) }
             }
         case "cancellation":
-            act = reader.string("reason").map { .act(.cancellation(reason: $0)) }
+            let ground = enumeration(&reader, "ground", CancellationGround.self)
+            let document = reader.string("document")
+            let reason = reader.string("reason", required: false)
+            let consents = consents(&reader)
+            act = ground.flatMap { ground in
+                document.flatMap { document in
+                    consents.map {
+                        .act(.cancellation(Cancellation(ground: ground, document: document, reason: reason, consents: $0)))
+                    }
+                }
+            }
         case "objection":
             let applicant = reader.string("applicant")
             let grounds = reader.string("grounds")
             act = applicant.flatMap { applicant in grounds.map { .act(.objection(applicant: applicant, grounds: $0)) } }
+        case "objection-suit":
+            let objection = reader.value("objection", EncumbranceID.init)
+            let court = reader.string("court")
+            let caseNumber = reader.string("case_number")
+            let accepted = reader.day("accepted_on")
+            if let objection, let court, let caseNumber, let accepted {
+                act = .act(.objectionSuit(objection, Suit(court: court, caseNumber: caseNumber, acceptedOn: accepted)))
+            } else {
+                act = nil
+            }
+        case "objection-withdrawal":
+            let objection = reader.value("objection", EncumbranceID.init)
+            let by = reader.string("by")
+            act = objection.flatMap { objection in by.map { .act(.objectionWithdrawal(objection, by: $0)) } }
+        case "objection-ruling":
+            let objection = reader.value("objection", EncumbranceID.init)
+            let court = reader.string("court")
+            let document = reader.string("document")
+            if let objection, let court, let document {
+                act = .act(.objectionRuling(objection, court: court, document: document))
+            } else {
+                act = nil
+            }
+        case "swap":
+            let with = reader.value("with") { text throws(InvalidValue) in try RightID(text) }
+            let gives = reader.strings("gives", ParcelCode.init)
+            let takes = reader.strings("takes", ParcelCode.init)
+            var filing: Filing?
+            if var nested = reader.object("filing") { filing = self.filing(&nested) }
+            if let with, let gives, let takes, let filing {
+                act = .act(.swap(Swap(with: with, gives: gives, takes: takes, filing: filing)))
+            } else {
+                act = nil
+            }
+        case "inheritance":
+            let heir = holder(&reader, "heir")
+            let deceased = reader.value("deceased", CitizenID.init)
+            let basis = enumeration(&reader, "basis", Inheritance.Basis.self)
+            let certificate = reader.string("death_certificate")
+            let document = reader.string("document")
+            if let heir, let deceased, let basis, let certificate, let document {
+                act = .act(
+                    .inheritance(
+                        Inheritance(
+                            heir: heir, deceased: deceased, basis: basis, deathCertificate: certificate,
+                            document: document)))
+            } else {
+                act = nil
+            }
         case "advance-notice":
             let beneficiary = holder(&reader, "beneficiary")
             let reference = reader.string("reference")
@@ -81,15 +140,31 @@ extension ApplicationParser {
                 }
             }
         default:
-            reader.problem(
-                "kind",
-                "unknown act; one of completion, transfer, change, correction, cancellation, objection, advance-notice, seizure, seizure-release, filing, termination"
-            )
+            reader.problem("kind", "unknown act; one of " + Self.rightActKinds.joined(separator: ", "))
             return nil
         }
         reader.skip("kind")
         reader.rejectUnknownFields()
         return act
+    }
+
+    /// The `kind`s an acts body may name.
+    public static let rightActKinds = [
+        "completion", "transfer", "change", "correction", "cancellation", "objection", "objection-suit",
+        "objection-withdrawal", "objection-ruling", "advance-notice", "seizure", "seizure-release", "filing",
+        "termination", "swap", "inheritance",
+    ]
+
+    /// A string field holding one of an enumeration's raw values.
+    static func enumeration<T: RawRepresentable & CaseIterable>(
+        _ reader: inout FieldReader, _ name: String, _ type: T.Type, required: Bool = true
+    ) -> T? where T.RawValue == String {
+        reader.value(name, required: required) { text throws(InvalidValue) in
+            guard let value = T(rawValue: text) else {
+                throw InvalidValue("one of " + T.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return value
+        }
     }
 
     /// `{"extend_years": 30}` (延包) or `{"start": …, "end": …}`.
@@ -135,7 +210,12 @@ extension ApplicationParser {
 extension ApplicationParser {
     /// The body of `POST /v1/mortgages` (and `rights mortgage register --body`); the mortgagee is
     /// the bank the caller's token names.
-    public static func mortgage(_ reader: inout FieldReader, mortgagee: String) -> (RightID, MortgageApplication)? {
+    ///
+    /// `withMortgagor`: the caller may also bring the mortgagor's side (`mortgagor`), as a clerk at
+    /// the counter with both parties present can; a bank's own request cannot.
+    public static func mortgage(_ reader: inout FieldReader, mortgagee: String, withMortgagor: Bool = false)
+        -> (RightID, MortgageApplication)?
+    {
         let id = reader.value("right_id") { text throws(InvalidValue) in try RightID(text) }
         let amount = reader.fen("amount_fen")
         let term = term(&reader, "term")
@@ -144,14 +224,31 @@ extension ApplicationParser {
         var filing: Filing?
         if var nested = reader.object("filing", required: false) { filing = self.filing(&nested) }
         let residence = reader.string("other_residence", required: false)
+        let parcels = reader.strings("parcels", required: false, ParcelCode.init)
+        let shares = reader.integer("shares", required: false, in: ShareHolding.inputRange).map(Int.init)
+        var mortgagor: MortgagorApplication?
+        if withMortgagor, var nested = reader.object("mortgagor", required: false) {
+            mortgagor = self.mortgagor(&nested)
+        }
         reader.rejectUnknownFields()
         guard let id, let amount, let term, let contract, let consents else { return nil }
         return (
             id,
             MortgageApplication(
                 mortgagee: mortgagee, amount: amount, term: term, contract: contract, consents: consents,
-                filing: filing, otherResidence: residence)
+                filing: filing, otherResidence: residence, parcels: parcels, shares: shares, mortgagor: mortgagor)
         )
+    }
+
+    /// The mortgagor's side of a joint application: `{"application", "consents"}` — the
+    /// body of `POST /v1/mortgages/{id}/mortgagor`, or the `mortgagor` object of a counter
+    /// registration.
+    public static func mortgagor(_ reader: inout FieldReader) -> MortgagorApplication? {
+        let application = reader.string("application")
+        let consents = consents(&reader)
+        reader.rejectUnknownFields()
+        guard let application, let consents else { return nil }
+        return MortgagorApplication(application: application, consents: consents)
     }
 }
 

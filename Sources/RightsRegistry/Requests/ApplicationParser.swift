@@ -325,3 +325,33 @@ extension ApplicationParser {
         return reader.allProblems.isEmpty ? policy : nil
     }
 }
+
+extension ApplicationParser {
+    /// `POST /v1/households/{code}/member-removals`.
+    public static func memberRemoval(_ reader: inout FieldReader) -> MemberRemoval? {
+        let person = reader.value("id_number", CitizenID.init)
+        let reason = enumeration(&reader, "reason", RemovalReason.self)
+        let document = reader.string("document")
+        let landElsewhere = reader.string("land_elsewhere", required: false)
+        let newHead = reader.value("new_head", required: false, CitizenID.init)
+        reader.rejectUnknownFields()
+        guard let person, let reason, let document else { return nil }
+        return MemberRemoval(
+            person: person, reason: reason, document: document, landElsewhere: landElsewhere, newHead: newHead)
+    }
+
+    /// `POST /v1/households/{code}/splits`.
+    public static func householdSplit(_ reader: inout FieldReader, of household: HouseholdCode) -> HouseholdSplit? {
+        let code = reader.value("code", HouseholdCode.init)
+        let head = reader.value("head", CitizenID.init)
+        let members = reader.strings("members", required: false, maximumCount: 100, CitizenID.init)
+        let parcels = reader.strings("parcels", required: false, ParcelCode.init)
+        let homestead = reader.bool("homestead", required: false)
+        let agreement = reader.string("agreement")
+        reader.rejectUnknownFields()
+        guard let code, let head, let agreement, reader.allProblems.isEmpty else { return nil }
+        return HouseholdSplit(
+            household: household, code: code, head: head, members: members ?? [], parcels: parcels ?? [],
+            homestead: homestead ?? false, agreement: agreement)
+    }
+}

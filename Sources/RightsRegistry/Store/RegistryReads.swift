@@ -4,6 +4,8 @@ public protocol RegistryReads: Sendable {
     func collective(_ code: CollectiveCode) async throws -> Collective?
     func household(_ code: HouseholdCode) async throws -> Household?
     func organisation(_ code: CreditCode) async throws -> Organisation?
+    /// A person entered on the register without a household (an outside grower, a buyer).
+    func person(_ id: CitizenID) async throws -> PersonRecord?
     func membership(_ person: CitizenID, in collective: CollectiveCode) async throws -> Membership?
     /// Every roster line of a person, in any collective.
     func memberships(of person: CitizenID) async throws -> [Membership]

@@ -29,6 +29,10 @@ public struct StoreReads: RegistryReads {
         try await load(Organisation.self, code.rawValue)
     }
 
+    public func person(_ id: CitizenID) async throws -> PersonRecord? {
+        try await load(PersonRecord.self, id.rawValue)
+    }
+
     public func membership(_ person: CitizenID, in collective: CollectiveCode) async throws -> Membership? {
         try await load(Membership.self, Membership.key(collective: collective, person: person))
     }

@@ -10,28 +10,30 @@ extension Registrar {
         case .transfer(let transfer): return try await self.transfer(right, transfer)
         case .change(let term, let detail, let reason):
             return try await change(right, term: term, detail: detail, reason: reason)
-        case .cancellation(let reason): return try await cancel(right, reason: reason)
+        case .cancellation(let cancellation): return try await cancel(right, cancellation)
         case .correction(let term, let detail, let basis, let document):
-            return try correct(right, term: term, detail: detail, basis: basis, document: document)
-        case .objection(let applicant, let grounds):
-            // C-5: an objection lapses unless suit is filed within 15 days.
-            return EncumbranceRegistered(
-                right: id, encumbrance: .objection, holder: try required(applicant, "applicant"),
-                reference: try required(grounds, "grounds"), lapsesAfter: today.adding(days: policy.objectionDays))
+            return try await correct(right, term: term, detail: detail, basis: basis, document: document)
+        case .objection(let applicant, let grounds): return try await object(to: right, applicant, grounds)
+        case .objectionSuit(let objection, let suit): return try await fileSuit(on: right, objection, suit)
+        case .objectionWithdrawal(let objection, let applicant):
+            return try await withdrawObjection(on: right, objection, by: applicant)
+        case .objectionRuling(let objection, let court, let document):
+            return try await decideObjection(on: right, objection, court: court, document: document)
         case .advanceNotice(let beneficiary, let reference):
             try requireCurrent(right)
             try await requireKnown(beneficiary, field: "beneficiary")
-            // C-6: an advance notice lapses after 90 days.
+            // C-6: an advance notice lapses after 90 days (and with the right's term).
             return EncumbranceRegistered(
                 right: id, encumbrance: .advanceNotice, holder: beneficiary.rawValue,
                 reference: try required(reference, "reference"),
-                lapsesAfter: today.adding(days: policy.advanceNoticeDays),
+                lapsesAfter: lapse(today.adding(days: policy.advanceNoticeDays), on: right),
                 beneficiary: beneficiary)
         case .seizure(let court, let caseNumber):
-            // 轮候查封: a later court's seizure is registered too and takes effect in order.
+            // 轮候查封: a later court's seizure is registered too and takes effect in order. A
+            // seizure of a term right ends with the term: nothing is left to seize.
             return EncumbranceRegistered(
                 right: id, encumbrance: .seizure, holder: try required(court, "court"),
-                reference: try required(caseNumber, "case_number"), lapsesAfter: nil)
+                reference: try required(caseNumber, "case_number"), lapsesAfter: lapse(nil, on: right))
         case .seizureRelease(let court, let seizureID):
             return try await releaseSeizure(of: right, by: court, seizureID: seizureID)
         case .filing(let filing):
@@ -39,9 +41,12 @@ extension Registrar {
             _ = try required(filing.filedWith, "filing.filed_with")
             return RightFiled(right: id, filing: filing)
         case .mortgage(let application): return try await mortgage(right, application)
+        case .mortgageJoin(let mortgage, let mortgagor): return try await joinMortgage(right, mortgage, mortgagor)
         case .mortgageRelease(let mortgage, let party): return try await releaseMortgage(of: right, mortgage, by: party)
         case .termination(let termination): return try await terminate(right, termination)
         case .surrender(let surrender): return try await self.surrender(right, surrender)
+        case .swap(let swap): return try await self.swap(right, swap)
+        case .inheritance(let inheritance): return try await inherit(right, inheritance)
         }
     }
 
@@ -55,6 +60,13 @@ extension Registrar {
         guard right.status(on: today) == .current else {
             throw RegistryError.conflict("right", "\(right.id) is \(right.status(on: today).rawValue), not current")
         }
+    }
+
+    /// When an encumbrance on `right` lapses without any act: at `natural` (the period the law
+    /// gives it, if any), and never after the term of a term right — what it burdens ends then.
+    func lapse(_ natural: Day?, on right: Right) -> Day? {
+        guard right.kind.endsWithTerm, let end = right.term?.end else { return natural }
+        return natural.map { min($0, end) } ?? end
     }
 
     // MARK: Transfer (转移登记)
@@ -102,16 +114,30 @@ extension Registrar {
             throw RegistryError.invalid("parcels", "parcels must be parcels of \(right.id)")
         }
         let target = RightID.contractLand(ContractCode(household: receiver))
-        if let existing = try await reads.right(target), existing.status(on: today) != .cancelled, existing.term != right.term {
-            throw RegistryError.invalid(
-                "to",
-                "household \(receiver)'s contract runs \(existing.term.map(String.init(describing:)) ?? "-"), not \(right.term.map(String.init(describing:)) ?? "-"); the parcels cannot join it"
-            )
+        // L-14: the receiving household enters a contract with the 发包方 for what it receives. If
+        // its earlier contract was cancelled, this is a new contract for exactly these parcels —
+        // never a revival of what the cancelled one held.
+        let existing = try await reads.right(target)
+        let reopens = existing?.status(on: today) == .cancelled
+        if let existing, !reopens {
+            guard existing.status(on: today) != .expired else {
+                throw RegistryError.rule(
+                    "L-4",
+                    "household \(receiver)'s contract ended on \(existing.term.map { String(describing: $0.end) } ?? "-"); it is extended (延包) before it takes more land",
+                    field: "to")
+            }
+            guard existing.term == right.term else {
+                throw RegistryError.invalid(
+                    "to",
+                    "household \(receiver)'s contract runs \(existing.term.map(String.init(describing:)) ?? "-"), not \(right.term.map(String.init(describing:)) ?? "-"); the parcels cannot join it"
+                )
+            }
         }
-        // Parcels under a live 土地经营权 keep it; the lease binds the new contract holder too.
+        // What burdens the parcels goes with them: mortgages (民法典 406), leases (民法典 725).
+        let carriage = try await carriage(ofParcels: Set(parcels), from: right, to: target, receiver: transfer.to)
         return RightTransferred(
             right: right.id, from: right.holder, to: transfer.to, target: target, parcels: parcels.sorted(),
-            consents: transfer.consents)
+            consents: transfer.consents, carried: carriage, reopens: reopens)
     }
 
     /// A homestead passes only to a member household of the same collective (H-5), which has no
@@ -149,7 +175,8 @@ extension Registrar {
         }
         return RightTransferred(
             right: right.id, from: right.holder, to: transfer.to, target: right.id, consents: transfer.consents,
-            disposal: transfer.disposal ?? "sale")
+            disposal: transfer.disposal ?? "sale",
+            carried: Carriage(fulfilled: try await fulfilments(of: right, by: transfer.to)))
     }
 
     /// Shares pass within the collective unless its charter admits others (S-14, §3.2), and a
@@ -164,7 +191,8 @@ extension Registrar {
         try await requireShareHolderAllowed(transfer.to, in: collective, field: "to")
         try await requireWithinHoldingCap(transfer.to, adding: shares, in: collective)
         let receiving = try await reads.rights(
-            RightQuery(holder: transfer.to, kind: .collectiveShare, status: .current(on: today), collective: right.collective)
+            RightQuery(
+                holder: transfer.to, kind: .collectiveShare, status: .current(on: today), collective: right.collective)
         ).first { receiving in
             if case .collectiveShare(let existing) = receiving.detail {
                 return existing.shareClass == holding.shareClass
@@ -174,9 +202,45 @@ extension Registrar {
         let target =
             receiving?.id
             ?? (shares == holding.shares ? right.id : .share(collective: right.collective, entry: nextIndex))
+        let carriage = try await pledgeCarriage(of: right, holding, passing: shares, to: target, transfer)
         return RightTransferred(
             right: right.id, from: right.holder, to: transfer.to, target: target, shares: shares,
-            consents: transfer.consents)
+            consents: transfer.consents, carried: carriage)
+    }
+
+    /// C-14 (民法典 443): pledged shares pass only if pledgor and pledgee agree, and the pledge
+    /// follows them. Unpledged shares of a holding pass freely; pledged ones only as the whole
+    /// holding, with every pledgee's written consent, each pledge then burdening the same number
+    /// of shares in the receiver's holding.
+    func pledgeCarriage(
+        of right: Right, _ holding: ShareHolding, passing shares: Int, to target: RightID, _ transfer: Transfer
+    ) async throws -> Carriage {
+        let pledges = try await activeEncumbrances(on: right.id).filter { $0.kind == .mortgage }
+        let pledged = min(holding.shares, pledges.reduce(0) { $0 + ($1.shares ?? holding.shares) })
+        var carriage = Carriage(
+            fulfilled: shares == holding.shares ? try await fulfilments(of: right, by: transfer.to) : [])
+        guard shares > holding.shares - pledged else { return carriage }
+        guard shares == holding.shares else {
+            throw RegistryError.rule(
+                "C-14",
+                "\(pledged) of the \(holding.shares) shares in \(right.id) are pledged; \(holding.shares - pledged) may pass alone, the pledged ones only with the whole holding",
+                field: "shares")
+        }
+        // An enforced sale (民法典 436) needs no pledgee's consent: the pledges end with it.
+        for pledge in pledges
+        where transfer.disposal != "foreclosure"
+            && !transfer.consents.contains(where: { $0.party == .mortgagee && $0.by == pledge.holder })
+        {
+            throw RegistryError.rule(
+                "C-14", "pledged shares pass only with the written consent of the pledgee \(pledge.holder)",
+                field: "consents")
+        }
+        if target != right.id {
+            carriage.encumbrances = pledges.map {
+                CarriedEncumbrance(id: $0.id, holder: $0.holder, shares: $0.shares ?? holding.shares)
+            }
+        }
+        return carriage
     }
 
     /// 再流转 of a whole 土地经营权 to a new holder: the contract holder's written consent and a
@@ -195,110 +259,7 @@ extension Registrar {
         try await requireKnown(transfer.to, field: "to")
         return RightTransferred(
             right: right.id, from: right.holder, to: transfer.to, target: right.id, consents: transfer.consents,
-            filing: filing)
+            filing: filing, carried: Carriage(fulfilled: try await fulfilments(of: right, by: transfer.to)))
     }
 
-    // MARK: Change, correction, cancellation
-
-    func change(_ right: Right, term: TermChange?, detail: RightDetail?, reason: String) async throws
-        -> any RegistryEvent
-    {
-        try requireCurrent(right)
-        _ = try required(reason, "reason")
-        guard term != nil || detail != nil else {
-            throw RegistryError.invalid("term", "a change needs a new term or new particulars")
-        }
-        var newTerm: Term?
-        switch term {
-        case .extend(let years):
-            // L-4: at the end of the term the contract is extended by another 30 years (林地, 草地
-            // on the same basis).
-            guard case .contractLand(let land) = right.detail, let current = right.term else {
-                throw RegistryError.invalid("term", "only contract land is extended (延包)")
-            }
-            let start = current.end.adding(days: 1)
-            let extended = try Term(start: start, end: start.adding(years: years).adding(days: -1))
-            try Rules.checkContractTerm(extended, parcels: land.parcels)
-            newTerm = extended
-        case .replace(let replacement):
-            newTerm = replacement
-            if case .contractLand(let land) = right.detail {
-                try Rules.checkContractTerm(replacement, parcels: land.parcels)
-            }
-        case nil:
-            break
-        }
-        if let detail { try requireSameShape(detail, as: right) }
-        if case .homestead(let homestead) = detail {
-            let cap = policy.homesteadAreaStandard.cap(for: homestead.landCategory)
-            if homestead.plotArea > cap {
-                throw RegistryError.rule(
-                    "H-2", "plot of \(homestead.plotArea) m² exceeds the \(cap) m² standard", field: "plot_area_m2")
-            }
-        }
-        return RightChanged(right: right.id, term: newTerm, detail: detail, reason: reason)
-    }
-
-    func correct(_ right: Right, term: Term?, detail: RightDetail?, basis: CorrectionBasis, document: String) throws
-        -> any RegistryEvent
-    {
-        _ = try required(document, "document")
-        guard term != nil || detail != nil else {
-            throw RegistryError.invalid("detail", "a correction needs the corrected term or particulars")
-        }
-        if let detail { try requireSameShape(detail, as: right) }
-        return RightCorrected(right: right.id, term: term, detail: detail, basis: basis, document: document)
-    }
-
-    /// Changes and corrections alter particulars, never what the right is or which parcels it
-    /// covers: that is a transfer or a new registration.
-    func requireSameShape(_ detail: RightDetail, as right: Right) throws {
-        guard detail.kind == right.kind else {
-            throw RegistryError.invalid("detail", "\(right.id) is \(right.kind.rawValue), not \(detail.kind.rawValue)")
-        }
-        switch (detail, right.detail) {
-        case (.contractLand(let new), .contractLand(let old)):
-            guard Set(new.parcels.map(\.code)) == Set(old.parcels.map(\.code)) else {
-                throw RegistryError.invalid("detail.parcels", "the parcel codes must stay those of \(right.id)")
-            }
-        case (.landManagement(let new), .landManagement(let old)):
-            guard new.parent == old.parent, new.contractRight == old.contractRight, new.parcels == old.parcels else {
-                throw RegistryError.invalid("detail", "the parent right and parcels of \(right.id) cannot change")
-            }
-        case (.collectiveShare(let new), .collectiveShare(let old)):
-            guard new.shareClass == old.shareClass else {
-                throw RegistryError.invalid("detail.class", "the share class cannot change")
-            }
-        default:
-            break
-        }
-    }
-
-    func cancel(_ right: Right, reason: String) async throws -> any RegistryEvent {
-        _ = try required(reason, "reason")
-        try await requireDisposable(right, to: nil)
-        if let mortgage = try await activeEncumbrances(on: right.id).first(where: { $0.kind == .mortgage }) {
-            throw RegistryError.conflict(
-                "mortgage",
-                "\(right.id) is mortgaged to \(mortgage.holder) (\(mortgage.id)); the mortgage must be released first")
-        }
-        let live = try await reads.rights(RightQuery(status: .live(on: today), parent: right.id, limit: 1))
-        if let child = live.first {
-            throw RegistryError.conflict("right", "土地经营权 \(child.id) carved out of \(right.id) is still in force")
-        }
-        var parcels: [ParcelCode] = []
-        if case .contractLand(let land) = right.detail { parcels = land.parcels.map(\.code) }
-        return RightCancelled(right: right.id, reason: reason, parcels: parcels)
-    }
-
-    /// A court releases its own seizure; the next queued seizure, if any, then takes effect.
-    func releaseSeizure(of right: Right, by court: String, seizureID: EncumbranceID?) async throws -> any RegistryEvent
-    {
-        let seizures = try await activeEncumbrances(on: right.id).filter { $0.kind == .seizure && $0.holder == court }
-        let seizure = seizureID.map { id in seizures.first { $0.id == id } } ?? seizures.first
-        guard let seizure else {
-            throw RegistryError.notFound("seizure", "by \(court) on \(right.id)")
-        }
-        return EncumbranceReleased(encumbrance: seizure.id, right: right.id, by: court)
-    }
 }

@@ -16,6 +16,10 @@ public struct Registrar: Sendable {
     /// are therefore the same when the log is replayed.
     public let nextIndex: UInt64
 
+    /// A mortgage the bank applied for lapses if the mortgagor has not completed it in this
+    /// many days (R-11: a registration is decided within 30 working days).
+    static let pendingMortgageDays = 45
+
     public init(reads: any RegistryReads, policy: RegistryPolicy, today: Day, now: Date, nextIndex: UInt64) {
         self.reads = reads
         self.policy = policy
@@ -43,6 +47,9 @@ public struct Registrar: Sendable {
             guard problems.isEmpty else { throw RegistryError.invalid(problems) }
             return PolicySet(policy: policy)
         case .registerMandate(let application): return try await registerMandate(application)
+        case .registerPerson(let person): return try await registerPerson(person)
+        case .removeMember(let household, let removal): return try await removeMember(removal, from: household)
+        case .splitHousehold(let split): return try await splitHousehold(split)
         }
     }
 
@@ -110,7 +117,7 @@ public struct Registrar: Sendable {
     }
 
     func addMember(_ member: HouseholdMember, to code: HouseholdCode) async throws -> any RegistryEvent {
-        _ = try await household(code)
+        try requireLiving(try await household(code))
         try await requireNoHousehold(member.person, field: "id_number")
         let held = try await reads.rights(RightQuery(holder: .household(code), status: .live(on: today)))
         return MemberAdded(household: code, member: member, rights: held.map(\.id))
@@ -118,9 +125,18 @@ public struct Registrar: Sendable {
 
     /// A person belongs to one household only.
     func requireNoHousehold(_ person: Person, field: String) async throws {
-        if let existing = try await reads.memberships(of: person.idNumber).first(where: { $0.household != nil }) {
-            throw RegistryError.invalid(
-                field, "\(person.idNumber.masked) is already a member of household \(existing.household!)")
+        for membership in try await reads.memberships(of: person.idNumber) {
+            if let household = membership.household {
+                throw RegistryError.invalid(
+                    field, "\(person.idNumber.masked) is already a member of household \(household)")
+            }
+        }
+    }
+
+    /// A household that died out (承包方消亡) takes no new act of its own.
+    func requireLiving(_ household: Household) throws {
+        if let extinct = household.extinct {
+            throw RegistryError.conflict("household", "household \(household.code) died out on \(extinct)")
         }
     }
 
@@ -185,7 +201,10 @@ public struct Registrar: Sendable {
         let known: Bool
         switch holder {
         case .household(let code): known = try await reads.household(code) != nil
-        case .person(let id): known = !(try await reads.memberships(of: id)).isEmpty
+        case .person(let id):
+            let registered = try await reads.person(id) != nil
+            let member = try await !reads.memberships(of: id).isEmpty
+            known = registered || member
         case .organisation(let code): known = try await reads.organisation(code) != nil
         case .collective(let code): known = try await reads.collective(code) != nil
         }

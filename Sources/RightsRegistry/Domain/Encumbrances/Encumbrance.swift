@@ -25,6 +25,25 @@ public struct Encumbrance: Hashable, Sendable, Codable {
     public var term: Term?
     /// A mortgage applied for by the bank and not yet completed by the mortgagor.
     public var pending: Bool?
+    /// For a pending mortgage: the holder of the right when the bank applied, whose side of the
+    /// joint application completes it.
+    public var mortgagor: Holder?
+    /// For a mortgage on contract land: the parcels it burdens. A mortgage follows these parcels
+    /// when they pass to another contract (民法典 406); nil on entries written before parcels
+    /// were recorded, meaning every parcel of the right.
+    public var parcels: [ParcelCode]?
+    /// For a pledge of shares: how many shares it burdens (nil: the whole holding, on entries
+    /// written before counts were recorded).
+    public var shares: Int?
+    /// For a mortgage: what has been paid towards the secured claim from a sale's proceeds; the
+    /// mortgage secures `amount − paid`.
+    public var paid: Fen?
+    /// For an objection: the suit the applicant filed (实施细则 art. 83), which keeps it in effect
+    /// until the court decides.
+    public var suit: Suit?
+
+    /// What the mortgage still secures.
+    public var outstanding: Fen { Fen((amount ?? .zero).value - (paid ?? .zero).value) }
 
     public init(
         id: EncumbranceID, right: RightID, kind: EncumbranceKind, holder: String, reference: String,
@@ -57,7 +76,9 @@ public struct Encumbrance: Hashable, Sendable, Codable {
     public func isActive(on day: Day) -> Bool { status(on: day) == .active }
 
     enum CodingKeys: String, CodingKey {
-        case id, right, kind, holder, reference, released, amount, beneficiary, term, pending
+        case id, right, kind, holder, reference, released, amount, beneficiary, term, pending, mortgagor, parcels, shares,
+            suit
+        case paid = "paid_fen"
         case registeredOn = "registered_on"
         case lapsesAfter = "lapses_after"
         case registeredAt = "registered_at"
@@ -82,6 +103,25 @@ public enum EncumbranceKind: String, Sendable, Codable, CaseIterable {
     case seizure
     case objection
     case advanceNotice = "advance-notice"
+}
+
+/// A suit (or arbitration) filed on an objection and accepted by the court (实施细则 art. 83).
+public struct Suit: Hashable, Sendable, Codable {
+    public var court: String
+    public var caseNumber: String
+    public var acceptedOn: Day
+
+    public init(court: String, caseNumber: String, acceptedOn: Day) {
+        self.court = court
+        self.caseNumber = caseNumber
+        self.acceptedOn = acceptedOn
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case court
+        case caseNumber = "case_number"
+        case acceptedOn = "accepted_on"
+    }
 }
 
 /// The end of an encumbrance by act (a court's release, a bank's discharge).

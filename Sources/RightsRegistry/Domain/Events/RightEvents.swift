@@ -130,10 +130,12 @@ public struct RegistrationCompleted: RegistryEvent {
 
 /// Transfer registration (转移登记), kind `transfer`: all or part of a right passes to another
 /// holder. Contract-land parcels join the receiving household's contract (L-14); part of a share
-/// holding joins the receiver's holding of the same class.
+/// holding joins the receiver's holding of the same class. What burdens what passes follows it
+/// (`carried`, from version 2).
 public struct RightTransferred: RegistryEvent {
     public static let kind = "transfer"
-    public static let version = 1
+    /// 2: `carried` and `reopens` are stated; entries of version 1 are replayed as they were.
+    public static let version = 2
 
     public var right: RightID
     public var from: Holder
@@ -150,10 +152,17 @@ public struct RightTransferred: RegistryEvent {
     public var disposal: String?
     /// The filing the transfer rests on (再流转 with the collective, L-23).
     public var filing: Filing?
+    /// What follows what passes: mortgages, pledges, leases, fulfilled advance notices.
+    public var carried: Carriage?
+    /// Contract land: whether the receiving household's contract was cancelled, so that the
+    /// parcels make a new contract of their own (L-14) rather than join it. Stated from version 2;
+    /// nil on version 1 entries.
+    public var reopens: Bool?
 
     public init(
         right: RightID, from: Holder, to: Holder, target: RightID, parcels: [ParcelCode]? = nil, shares: Int? = nil,
-        consents: [Consent], disposal: String? = nil, filing: Filing? = nil
+        consents: [Consent], disposal: String? = nil, filing: Filing? = nil, carried: Carriage? = nil,
+        reopens: Bool? = nil
     ) {
         self.right = right
         self.from = from
@@ -164,12 +173,15 @@ public struct RightTransferred: RegistryEvent {
         self.consents = consents
         self.disposal = disposal
         self.filing = filing
+        self.carried = carried.flatMap { $0.isEmpty ? nil : $0 }
+        self.reopens = reopens
     }
 
     public func touches(_ entry: EntryContext) -> [EntityKey] {
         var keys = [Right.key(right.rawValue), Right.key(target.rawValue)] + ProjectionState.certificateKeys(entry)
         keys += (parcels ?? []).map { ParcelClaim.key($0.rawValue) }
         if disposal != nil, case .household(let household) = from { keys.append(Household.key(household.rawValue)) }
+        keys += carried?.touches(target: target) ?? []
         return keys
     }
 
@@ -184,23 +196,8 @@ public struct RightTransferred: RegistryEvent {
                 right.detail = .contractLand(ContractLand(parcels: kept))
                 if kept.isEmpty { right.recordedStatus = .cancelled }
             }
-            if var receiving = try state.get(Right.self, target.rawValue),
-                case .contractLand(let existing) = receiving.detail
-            {
-                receiving.detail = .contractLand(
-                    ContractLand(parcels: (existing.parcels + moved).sorted { $0.code < $1.code }))
-                receiving.recordedStatus = .current
-                try state.save(receiving, entry: entry, restatesCertificate: true)
-            } else {
-                try state.save(
-                    Right(
-                        id: target, kind: .contractLand, status: .current, holder: to, collective: source.collective,
-                        term: source.term, detail: .contractLand(ContractLand(parcels: moved)), origin: .transfer,
-                        registeredAt: entry.index, updatedAt: entry.index),
-                    entry: entry, restatesCertificate: true)
-            }
-
-            for parcel in moved { state.put(ParcelClaim(parcel: parcel.code, right: target)) }
+            try state.receive(moved, into: target, holder: to, term: source.term, from: source, reopens: reopens, entry: entry)
+            if let carried { try state.carry(carried, to: target, root: target, entry: entry) }
 
         case .collectiveShare(let holding) where target != right:
             let moving = shares ?? holding.shares
@@ -224,6 +221,7 @@ public struct RightTransferred: RegistryEvent {
                         origin: .transfer, registeredAt: entry.index, updatedAt: entry.index),
                     entry: entry, restatesCertificate: true)
             }
+            if let carried { try state.carry(carried, to: target, root: target, entry: entry) }
 
         case .homestead, .landManagement, .collectiveShare:
             try state.updateRight(right, entry: entry) { right in
@@ -238,7 +236,42 @@ public struct RightTransferred: RegistryEvent {
                 record.disposedDwelling = DwellingDisposal(on: entry.day, how: disposal, right: right)
                 state.put(record)
             }
+            if let carried { try state.carry(carried, to: right, root: right, entry: entry) }
         }
+    }
+}
+
+extension ProjectionState {
+    /// Contract-land parcels arriving in `target`: they join the household's contract, or make a
+    /// new one — when it has none, or (`reopens`) when its contract was cancelled (L-14). Entries
+    /// of version 1 (`reopens` nil) are replayed as they were written.
+    mutating func receive(
+        _ parcels: [Parcel], into target: RightID, holder: Holder, term: Term?, from source: Right, reopens: Bool?,
+        entry: EntryContext
+    ) throws {
+        if var receiving = try get(Right.self, target.rawValue), case .contractLand(let existing) = receiving.detail,
+            reopens != true
+        {
+            receiving.detail = .contractLand(
+                ContractLand(parcels: (existing.parcels + parcels).sorted { $0.code < $1.code }))
+            if reopens == nil { receiving.recordedStatus = .current }
+            try save(receiving, entry: entry, restatesCertificate: true)
+        } else if var reopened = try get(Right.self, target.rawValue) {
+            reopened.detail = .contractLand(ContractLand(parcels: parcels.sorted { $0.code < $1.code }))
+            reopened.term = term
+            reopened.origin = .transfer
+            reopened.recordedStatus = .current
+            reopened.noticeEnds = nil
+            try save(reopened, entry: entry, restatesCertificate: true)
+        } else {
+            try save(
+                Right(
+                    id: target, kind: .contractLand, status: .current, holder: holder, collective: source.collective,
+                    term: term, detail: .contractLand(ContractLand(parcels: parcels)), origin: .transfer,
+                    registeredAt: entry.index, updatedAt: entry.index),
+                entry: entry, restatesCertificate: true)
+        }
+        for parcel in parcels { put(ParcelClaim(parcel: parcel.code, right: target)) }
     }
 }
 
@@ -252,16 +285,20 @@ public struct RightChanged: RegistryEvent {
     public var term: Term?
     public var detail: RightDetail?
     public var reason: String
+    /// Encumbrances whose lapse moves with the term.
+    public var lapses: [EncumbranceLapse]?
 
-    public init(right: RightID, term: Term?, detail: RightDetail?, reason: String) {
+    public init(right: RightID, term: Term?, detail: RightDetail?, reason: String, lapses: [EncumbranceLapse] = []) {
         self.right = right
         self.term = term
         self.detail = detail
         self.reason = reason
+        self.lapses = lapses.isEmpty ? nil : lapses
     }
 
     public func touches(_ entry: EntryContext) -> [EntityKey] {
         [Right.key(right.rawValue)] + ProjectionState.certificateKeys(entry)
+            + (lapses ?? []).map { Encumbrance.key($0.encumbrance.rawValue) }
     }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
@@ -269,6 +306,7 @@ public struct RightChanged: RegistryEvent {
             if let term { right.term = term }
             if let detail { right.detail = detail }
         }
+        try state.apply(lapses ?? [])
     }
 }
 
@@ -283,17 +321,24 @@ public struct RightCorrected: RegistryEvent {
     public var detail: RightDetail?
     public var basis: CorrectionBasis
     public var document: String
+    /// Encumbrances whose lapse moves with the term.
+    public var lapses: [EncumbranceLapse]?
 
-    public init(right: RightID, term: Term?, detail: RightDetail?, basis: CorrectionBasis, document: String) {
+    public init(
+        right: RightID, term: Term?, detail: RightDetail?, basis: CorrectionBasis, document: String,
+        lapses: [EncumbranceLapse] = []
+    ) {
         self.right = right
         self.term = term
         self.detail = detail
         self.basis = basis
         self.document = document
+        self.lapses = lapses.isEmpty ? nil : lapses
     }
 
     public func touches(_ entry: EntryContext) -> [EntityKey] {
         [Right.key(right.rawValue)] + ProjectionState.certificateKeys(entry)
+            + (lapses ?? []).map { Encumbrance.key($0.encumbrance.rawValue) }
     }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
@@ -301,6 +346,7 @@ public struct RightCorrected: RegistryEvent {
             if let term { right.term = term }
             if let detail { right.detail = detail }
         }
+        try state.apply(lapses ?? [])
     }
 }
 
@@ -313,16 +359,24 @@ public enum CorrectionBasis: String, Sendable, Codable, CaseIterable {
 /// Cancellation registration (注销登记), kind `cancellation`. Contract-land parcels are freed.
 public struct RightCancelled: RegistryEvent {
     public static let kind = "cancellation"
-    public static let version = 1
+    /// 2: the ground and its document are stated.
+    public static let version = 2
 
     public var right: RightID
     public var reason: String
     public var parcels: [ParcelCode]
+    public var ground: CancellationGround?
+    public var document: String?
 
-    public init(right: RightID, reason: String, parcels: [ParcelCode]) {
+    public init(
+        right: RightID, reason: String, parcels: [ParcelCode], ground: CancellationGround? = nil,
+        document: String? = nil
+    ) {
         self.right = right
         self.reason = reason
         self.parcels = parcels
+        self.ground = ground
+        self.document = document
     }
 
     public func touches(_ entry: EntryContext) -> [EntityKey] {
@@ -357,92 +411,6 @@ public struct RightFiled: RegistryEvent {
     }
 }
 
-/// An encumbrance registered against a right — objection, advance notice, seizure, mortgage —
-/// kind `encumbrance`. Its ID is `E` and this entry's index.
-public struct EncumbranceRegistered: RegistryEvent {
-    public static let kind = "encumbrance"
-    public static let version = 1
-
-    public var right: RightID
-    public var encumbrance: EncumbranceKind
-    public var holder: String
-    public var reference: String
-    public var lapsesAfter: Day?
-    public var amount: Fen?
-    public var beneficiary: Holder?
-    public var term: Term?
-
-    public init(
-        right: RightID, encumbrance: EncumbranceKind, holder: String, reference: String, lapsesAfter: Day?,
-        amount: Fen? = nil, beneficiary: Holder? = nil, term: Term? = nil
-    ) {
-        self.right = right
-        self.encumbrance = encumbrance
-        self.holder = holder
-        self.reference = reference
-        self.lapsesAfter = lapsesAfter
-        self.amount = amount
-        self.beneficiary = beneficiary
-        self.term = term
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case right, encumbrance, holder, reference, amount, beneficiary, term
-        case lapsesAfter = "lapses_after"
-    }
-
-    /// The ID the encumbrance gets when this event is entry `index`.
-    public static func id(at index: UInt64) -> EncumbranceID { EncumbranceID(entry: index) }
-
-    public func touches(_ entry: EntryContext) -> [EntityKey] {
-        var keys = [Right.key(right.rawValue)]
-        if encumbrance == .mortgage { keys.append(Watch.key(Watch.key(party: holder, right: right))) }
-        return keys
-    }
-
-    public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
-        let id = Self.id(at: entry.index)
-        // The mortgagee follows the right from now on (its event feed).
-        if encumbrance == .mortgage, try state.get(Watch.self, Watch.key(party: holder, right: right)) == nil {
-            state.put(Watch(party: holder, right: right, since: entry.index))
-        }
-        state.put(
-            Encumbrance(
-                id: id, right: right, kind: encumbrance, holder: holder, reference: reference, registeredOn: entry.day,
-                lapsesAfter: lapsesAfter, registeredAt: entry.index, amount: amount, beneficiary: beneficiary,
-                term: term))
-        try state.updateRight(right, entry: entry, restatesCertificate: false) { _ in }
-    }
-}
-
-/// An encumbrance ended by act (a court releases its seizure, a bank discharges its mortgage),
-/// kind `release`.
-public struct EncumbranceReleased: RegistryEvent {
-    public static let kind = "release"
-    public static let version = 1
-
-    public var encumbrance: EncumbranceID
-    public var right: RightID
-    public var by: String
-
-    public init(encumbrance: EncumbranceID, right: RightID, by: String) {
-        self.encumbrance = encumbrance
-        self.right = right
-        self.by = by
-    }
-
-    public func touches(_ entry: EntryContext) -> [EntityKey] {
-        [Encumbrance.key(encumbrance.rawValue), Right.key(right.rawValue)]
-    }
-
-    public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
-        var record = try state.require(Encumbrance.self, encumbrance.rawValue)
-        record.released = Release(on: entry.day, by: by, entry: entry.index)
-        state.put(record)
-        try state.updateRight(right, entry: entry, restatesCertificate: false) { _ in }
-    }
-}
-
 extension EventCatalog {
     /// Every event the registry writes.
     public static let registry = EventCatalog([
@@ -451,7 +419,9 @@ extension EventCatalog {
         RegistrationCompleted.self, RightTransferred.self, RightChanged.self, RightCorrected.self,
         RightCancelled.self, RightFiled.self, EncumbranceRegistered.self, EncumbranceReleased.self,
         RightTerminated.self, RightSurrendered.self,
-        MandateRegistered.self, CollateralSearched.self,
+        MandateRegistered.self, CollateralSearched.self, MortgageJoined.self, MortgagePaid.self,
+        ObjectionSuitFiled.self, PersonRegistered.self, MemberRemoved.self, HouseholdDivided.self, RightsSwapped.self,
+        RightInherited.self,
     ])
 
 }

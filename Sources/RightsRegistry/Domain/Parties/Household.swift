@@ -17,6 +17,9 @@ public struct Household: Hashable, Sendable, Codable {
     public var contractLandBarredUntil: Day?
     /// H-9: the household gave up its homestead and its 资格权 with it (no new homestead, T-6).
     public var homesteadEligibilityGivenUp: Day?
+    /// 承包方消亡: the day its last member's death was recorded. Its rights pass by inheritance
+    /// where the law allows (L-12) or end (cancellation, `household-extinct`).
+    public var extinct: Day?
 
     public init(
         code: HouseholdCode, head: Person, members: [HouseholdMember], registeredAt: UInt64,
@@ -41,6 +44,7 @@ public struct Household: Hashable, Sendable, Codable {
         case registeredAt = "registered_at"
         case contractLandBarredUntil = "contract_land_barred_until"
         case homesteadEligibilityGivenUp = "homestead_eligibility_given_up"
+        case extinct
     }
 }
 

@@ -46,3 +46,21 @@ public struct HouseholdMember: Hashable, Sendable, Codable {
         try container.encode(relation, forKey: .relation)
     }
 }
+
+/// A natural person entered on the register on their own — not on any household roster — so
+/// that they can take a lease or buy: an outside grower (L-17(4) asks for agricultural ability,
+/// not membership), an heir, a buyer of shares where the charter admits non-members.
+public struct PersonRecord: Hashable, Sendable, Codable {
+    public var person: Person
+    public var registeredAt: UInt64
+
+    public init(person: Person, registeredAt: UInt64) {
+        self.person = person
+        self.registeredAt = registeredAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case person
+        case registeredAt = "registered_at"
+    }
+}

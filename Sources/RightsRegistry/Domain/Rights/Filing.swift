@@ -53,4 +53,6 @@ public enum ConsentParty: String, Sendable, Codable, CaseIterable {
     case coHolders = "co-holders"
     /// A mortgagee of the right.
     case mortgagee
+    /// The right's own holder (e.g. a 土地经营权's holder agreeing to end it).
+    case holder
 }

@@ -89,5 +89,10 @@ public enum PostgresSchema {
             );
             CREATE INDEX watches_party ON watches(party);
             """),
+        StoreMigration(
+            "2026-11-25-persons",
+            """
+            CREATE TABLE persons (key TEXT COLLATE "C" PRIMARY KEY, doc TEXT NOT NULL);
+            """),
     ]
 }

@@ -71,6 +71,11 @@ public enum SQLiteSchema {
             CREATE TABLE watches (key TEXT PRIMARY KEY, party TEXT, right_id TEXT, doc TEXT NOT NULL) WITHOUT ROWID;
             CREATE INDEX watches_party ON watches(party);
             """),
+        StoreMigration(
+            "2026-11-25-persons",
+            """
+            CREATE TABLE persons (key TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
+            """),
 
     ]
 }
