@@ -95,7 +95,7 @@ struct MortgageAndWithdrawalTests {
             store: m.t.store, catalog: ProductSchema.catalog, tables: ProductSchema.tables
         ).audit(
             scratchPath: scratch.file("replay.sqlite"), migrations: ProductSchema.migrations.sqlite,
-            checkpointKey: m.t.keys.noteVerifier)
+            checkpointKey: m.t.keys.noteVerifier, on: m.t.registry.today)
         #expect(audit.finding == nil, "\(String(describing: audit.finding))")
     }
 

@@ -202,6 +202,18 @@ struct ServerTests {
                 uri: "/v1/households", method: .post, headers: clerk, body: jsonBody(household))
             check(invalid, .unprocessableContent, "validation.id_number")
             #expect(invalid.json["field"] == "head.id_number")
+            // Dates beyond the register's range are refused at the parser, not in date arithmetic.
+            let far: JSONValue = ["kind": "change", "reason": "x", "term": ["start": "2028-01-01", "end": "9998-12-31"]]
+            let change = try await client.execute(uri: acts, method: .post, headers: clerk, body: jsonBody(far))
+            check(change, .unprocessableContent, "validation.end")
+            #expect(change.json["field"] == "term.end")
+            let notice: JSONValue = [
+                "right_id": .string(ServerFixture.contract), "compensation_fen": 1, "notice_on": "9999-12-31",
+            ]
+            let withdrawal = try await client.execute(
+                uri: "/v1/withdrawals", method: .post, headers: fixture.headers("exchange"), body: jsonBody(notice))
+            check(withdrawal, .unprocessableContent, "validation.notice_on")
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
         }
     }
 

@@ -32,7 +32,7 @@ struct AuditTests {
         func audit() async throws -> AuditFinding? {
             try await Maintenance(store: try await kind.open(location), catalog: .registry).audit(
                 scratchPath: TestStore.directory.file("scratch-\(UUID().uuidString).sqlite"),
-                migrations: SQLiteSchema.registry, checkpointKey: t.keys.noteVerifier
+                migrations: SQLiteSchema.registry, checkpointKey: t.keys.noteVerifier, on: Day("2026-11-20")!
             ).finding
         }
     }

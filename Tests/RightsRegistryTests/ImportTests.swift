@@ -119,7 +119,7 @@ struct ImportTests {
         let scratch = try TemporaryDirectory("rights-audit")
         let audit = try await Maintenance(store: t.store, catalog: .registry).audit(
             scratchPath: scratch.file("scratch.sqlite"), migrations: SQLiteSchema.registry,
-            checkpointKey: t.keys.noteVerifier)
+            checkpointKey: t.keys.noteVerifier, on: Day("2026-11-20")!)
         #expect(audit.finding == nil)
     }
 

@@ -133,7 +133,7 @@ struct StoreConformanceTests {
         let audit = try await Maintenance(store: first, catalog: .registry).audit(
             scratchPath: TestStore.directory.file("audit-\(UUID().uuidString).sqlite"),
             migrations: SQLiteSchema.registry,
-            checkpointKey: nil)
+            checkpointKey: nil, on: Day("2026-11-20")!)
         #expect(audit.finding == nil, "\(String(describing: audit.finding))")
     }
 

@@ -76,7 +76,7 @@ struct VerifiableRegisterTests {
         let audit = try await Maintenance(store: try await kind.open(location), catalog: .registry).audit(
             scratchPath: TestStore.directory.file("scratch-\(UUID().uuidString).sqlite"),
             migrations: SQLiteSchema.registry,
-            checkpointKey: t.keys.noteVerifier)
+            checkpointKey: t.keys.noteVerifier, on: Day("2026-11-20")!)
         guard case .checkpoint(let reason) = audit.finding else {
             Issue.record("expected a checkpoint finding, got \(String(describing: audit.finding))")
             return

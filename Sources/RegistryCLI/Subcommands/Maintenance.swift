@@ -9,7 +9,9 @@ struct Audit: AsyncParsableCommand {
         discussion: """
             Recomputes every leaf hash from the stored entries and every stored subtree hash, \
             then replays all entries into a scratch database and compares every projection row \
-            with the live one.
+            with the live one; last, checks the register's invariants as of today (each parcel in one \
+            contract, no two leases of a parcel overlapping, every encumbrance on a right in force that \
+            holds what it burdens).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -23,7 +25,7 @@ struct Audit: AsyncParsableCommand {
                 store: registry.store, catalog: ProductSchema.catalog, tables: ProductSchema.tables
             ).audit(
                 scratchPath: scratch, migrations: ProductSchema.migrations.sqlite,
-                checkpointKey: registry.keys?.noteVerifier
+                checkpointKey: registry.keys?.noteVerifier, on: registry.today
             ) { phase, done, total in
                 console.status(
                     progressLine(phase, done: done, of: total))

@@ -145,7 +145,8 @@ extension ApplicationParser {
         }
         reader.skip("kind")
         reader.rejectUnknownFields()
-        return act
+        // A body with any problem is no act, even where the problem was in an optional part.
+        return reader.allProblems.isEmpty ? act : nil
     }
 
     /// The `kind`s an acts body may name.

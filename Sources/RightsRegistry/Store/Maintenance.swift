@@ -97,8 +97,11 @@ public struct Maintenance: Sendable {
     /// Every stored checkpoint is checked too: its signature (with `checkpointKey`) and its root
     /// against the root re-derived from the entries at its size — so a log rewritten consistently
     /// from some entry on is still caught by the checkpoints signed before.
+    ///
+    /// Last, the register's invariants are checked as of `day` (`RegisterInvariants`): a log can
+    /// replay faithfully and still say something false, and the audit names that too.
     public func audit(
-        scratchPath: String, migrations: [StoreMigration], checkpointKey: SignedNote.Verifier?,
+        scratchPath: String, migrations: [StoreMigration], checkpointKey: SignedNote.Verifier?, on day: Day,
         progress: (String, UInt64, UInt64) -> Void = { _, _, _ in }
     ) async throws -> AuditResult {
         let size = try await store.size()
@@ -165,6 +168,9 @@ public struct Maintenance: Sendable {
             if let finding = try await compare(table, live: store, replayed: scratch) {
                 return AuditResult(size: size, root: range.root, finding: finding)
             }
+        }
+        if let violation = try await InvariantCheck(store: store).violations(on: day, limit: 1).first {
+            return AuditResult(size: size, root: range.root, finding: .invariant(violation))
         }
         return AuditResult(size: size, root: range.root, finding: nil)
     }
@@ -260,6 +266,8 @@ public enum AuditFinding: Sendable, Equatable, CustomStringConvertible {
     case missingRow(table: String, key: String)
     case unexpectedRow(table: String, key: String)
     case checkpoint(reason: String)
+    /// The log replays to the live state, and that state breaks an invariant of the register.
+    case invariant(RegisterInvariants.Violation)
 
     public var description: String {
         switch self {
@@ -273,6 +281,7 @@ public enum AuditFinding: Sendable, Equatable, CustomStringConvertible {
         case .missingRow(let table, let key): "table \(table), key \(key): row the log produces is missing"
         case .unexpectedRow(let table, let key): "table \(table), key \(key): row that no log entry produces"
         case .checkpoint(let reason): "checkpoint: \(reason)"
+        case .invariant(let violation): "the register says something false: \(violation)"
         }
     }
 }
