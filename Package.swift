@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.2.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -109,14 +110,20 @@ let package = Package(
         ),
         .testTarget(
             name: "RightsRegistryTests",
-            dependencies: ["RightsRegistry", "RegistryTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "RightsRegistry", "RegistryTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             path: "Tests/RightsRegistryTests",
             resources: [.copy("Vectors")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ExchangeTests",
-            dependencies: ["Exchange", "RightsRegistry", "RegistryTestSupport"],
+            dependencies: [
+                "Exchange", "RightsRegistry", "RegistryTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             path: "Tests/ExchangeTests",
             swiftSettings: strict
         ),

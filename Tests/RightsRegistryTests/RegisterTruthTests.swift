@@ -342,4 +342,33 @@ struct RegisterTruthTests {
         let homestead = try RightID(t.county.villages()[0] + "JC00050F00010050")
         #expect(try await t.right(homestead).noticeEnds == Day("2026-10-26"))
     }
+
+    // MARK: Found by the model-based test
+
+    @Test("model: an objection under suit on a lease still ends with the lease's term")
+    func suitEndsWithLease() async throws {
+        let t = try await TestRegistry()
+        let entry = try await t.perform(
+            T.lease(of: t.contract(0, 1), to: .person(t.head(1, 1)), from: "2027-01-01", to: "2031-12-31"))
+        let lease = RightID.landManagement(parent: t.contract(0, 1), entry: entry.index)
+        let objection = t.encumbrance(try await t.act(lease, .objection(applicant: "邻户张三", grounds: "租期有误")))
+        try await t.act(
+            lease, .objectionSuit(objection, Suit(court: "海盐县人民法院", caseNumber: "(2026)1号", acceptedOn: t.registry.today)))
+        t.clock.set("2032-01-02")
+        #expect(try await t.reads.encumbrance(objection)?.status(on: t.registry.today) == .lapsed)
+        #expect(try await t.violations().isEmpty)
+    }
+
+    @Test("model: two pending pledges of the same shares cannot both be joined")
+    func pendingPledgesDoNotOverPledge() async throws {
+        let t = try await TestRegistry()
+        let share = try #require(
+            try await t.reads.rights(RightQuery(holder: .person(t.head(0, 1)), kind: .collectiveShare)).first)
+        let consents = [T.consent(.collective)]
+        let first = t.encumbrance(try await t.act(share.id, T.mortgage(T.bankA, 10_000, consents: consents, joint: false)))
+        let second = t.encumbrance(try await t.act(share.id, T.mortgage(T.bankB, 10_000, consents: consents, joint: false)))
+        try await t.act(share.id, .mortgageJoin(first, T.mortgagor))
+        try await t.expectRefusal("conflict.mortgage") { try await t.act(share.id, .mortgageJoin(second, T.mortgagor)) }
+        #expect(try await t.violations().isEmpty)
+    }
 }

@@ -139,6 +139,14 @@ extension Registrar {
     /// will goes through the paid withdrawal (L-10); what the 发包方 would take back during the
     /// term, it may not (L-8).
     func cancel(_ right: Right, _ cancellation: Cancellation) async throws -> any RegistryEvent {
+        // S-14, S-REDEEM: shares come into being by issue and leave only by the collective's
+        // redemption; a holding passes by transfer or inheritance, but is never simply cancelled.
+        if right.kind == .collectiveShare {
+            throw RegistryError.rule(
+                "S-REDEEM",
+                "shares leave a holding only by transfer, inheritance or the collective's redemption (POST /v1/withdrawals)",
+                field: "ground")
+        }
         switch cancellation.ground {
         case .surrender:
             throw RegistryError.rule(

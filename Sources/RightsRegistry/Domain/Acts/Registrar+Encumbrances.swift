@@ -52,6 +52,15 @@ extension Registrar {
             throw RegistryError.conflict(
                 "mortgage", "parcels of \(id) have left \(right.id) since the bank applied; the bank applies again")
         }
+        if case .collectiveShare(let holding) = right.detail {
+            let pledged = try await activeEncumbrances(on: right.id).filter { $0.kind == .mortgage }
+                .reduce(0) { $0 + ($1.shares ?? holding.shares) }
+            guard pledged + (mortgage.shares ?? holding.shares) <= holding.shares else {
+                throw RegistryError.conflict(
+                    "mortgage",
+                    "\(right.id) holds \(holding.shares) shares, \(pledged) pledged since \(mortgage.holder) applied for \(mortgage.shares ?? holding.shares); the bank applies again")
+            }
+        }
         try await requireMortgageable(right)
         try await requireMortgagor(mortgagor, for: right)
         return MortgageJoined(

@@ -45,7 +45,7 @@ extension Registrar {
                 "the court accepts the suit between the objection (\(objection.registeredOn)) and its lapse (\(objection.lapsesAfter?.description ?? "-")), not after today",
                 field: "accepted_on")
         }
-        return ObjectionSuitFiled(objection: id, right: right.id, suit: suit)
+        return ObjectionSuitFiled(objection: id, right: right.id, suit: suit, lapsesAfter: lapse(nil, on: right))
     }
 
     /// Only the applicant withdraws its objection.

@@ -170,11 +170,19 @@ public struct ObjectionSuitFiled: RegistryEvent {
     public var objection: EncumbranceID
     public var right: RightID
     public var suit: Suit
+    /// It no longer lapses by its own period; on a term right it still ends with the term.
+    public var lapsesAfter: Day?
 
-    public init(objection: EncumbranceID, right: RightID, suit: Suit) {
+    public init(objection: EncumbranceID, right: RightID, suit: Suit, lapsesAfter: Day?) {
         self.objection = objection
         self.right = right
         self.suit = suit
+        self.lapsesAfter = lapsesAfter
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case objection, right, suit
+        case lapsesAfter = "lapses_after"
     }
 
     public func touches(_ entry: EntryContext) -> [EntityKey] {
@@ -184,7 +192,7 @@ public struct ObjectionSuitFiled: RegistryEvent {
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         var record = try state.require(Encumbrance.self, objection.rawValue)
         record.suit = suit
-        record.lapsesAfter = nil
+        record.lapsesAfter = lapsesAfter
         state.put(record)
         try state.updateRight(right, entry: entry, restatesCertificate: false) { _ in }
     }
