@@ -19,8 +19,11 @@ public struct Term: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// Whole years from start to end inclusive, e.g. 2028-01-01…2057-12-31 is 30.
     public var years: Int {
-        var count = 0
-        while start.adding(years: count + 1).adding(days: -1) <= end { count += 1 }
+        // Start near the answer and step to it: a few steps whatever the term's length, and no
+        // loop that a date at the end of the calendar could keep going.
+        var count = max(0, end.year - start.year - 1)
+        while count > 0, start.adding(years: count).adding(days: -1) > end { count -= 1 }
+        while count < 10_000, start.adding(years: count + 1).adding(days: -1) <= end { count += 1 }
         return count
     }
 
