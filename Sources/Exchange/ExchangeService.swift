@@ -95,7 +95,8 @@ public struct ExchangeService: Sendable {
                 throw RegistryError(code: "auth.mortgagee", message: "\(mortgage) is held by another mortgagee")
             }
             guard encumbrance.isActive(on: registrar.today) else {
-                throw RegistryError.conflict("mortgage", "\(mortgage) is \(encumbrance.status(on: registrar.today).rawValue)")
+                throw RegistryError.conflict(
+                    "mortgage", "\(mortgage) is \(encumbrance.status(on: registrar.today).rawValue)")
             }
             // 民法典 410: the mortgage is enforced when the debt fell due unpaid — after the
             // secured claim's term began, on a stated default.

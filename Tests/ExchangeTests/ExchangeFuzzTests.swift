@@ -47,7 +47,9 @@ struct ExchangeFuzzTests {
                     guard let application = ExchangeParser.intent(&reader), reader.allProblems.isEmpty else { break }
                     _ = try await m.exchange.registerIntent(announced.id, application, by: .desk, actor: m.desk)
                 default:
-                    guard let application = ExchangeParser.withdrawal(&reader), reader.allProblems.isEmpty else { break }
+                    guard let application = ExchangeParser.withdrawal(&reader), reader.allProblems.isEmpty else {
+                        break
+                    }
                     _ = try await m.exchange.applyWithdrawal(application, by: .desk, actor: m.desk)
                 }
             } catch is RegistryError {

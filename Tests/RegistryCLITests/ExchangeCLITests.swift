@@ -111,7 +111,8 @@ struct ExchangeCLITests {
             cli, "mortgage", "foreclose", mortgage, "--bank", bank, "--now", Self.monday, "--body",
             try cli.write(
                 "foreclosure.json",
-                #"{"price_fen":500000,"increment_fen":10000,"deposit_fen":0,"consents":[\#(Self.consent)],"default":{"since":"2026-11-20","amount_fen":400000,"notice":"催收通知书"}}"#))
+                #"{"price_fen":500000,"increment_fen":10000,"deposit_fen":0,"consents":[\#(Self.consent)],"default":{"since":"2026-11-20","amount_fen":400000,"notice":"催收通知书"}}"#
+            ))
         let id = try #require(listing["id"]?.stringValue)
         _ = try await run(cli, "listing", "review", id, "--now", Self.monday)
         _ = try await run(

@@ -58,7 +58,8 @@ struct InputBoundsCLITests {
         #expect(await cli("log", "checkpoint").stdout == before)
         // A partial policy keeps the rest as it was.
         let set = await cli(
-            "policy", "set", "--body", try cli.write("local.json", #"{"holidays":["2026-12-24"],"issuer":"海盐县不动产登记中心"}"#))
+            "policy", "set", "--body",
+            try cli.write("local.json", #"{"holidays":["2026-12-24"],"issuer":"海盐县不动产登记中心"}"#))
         #expect(set.exitCode == 0, "\(set.stderr)")
         let shown = try await cli("policy", "show").json()
         #expect(shown["public_notice_working_days"] == 15 && shown["issuer"] == "海盐县不动产登记中心")
@@ -75,7 +76,8 @@ struct InputBoundsCLITests {
         #expect(check.exitCode == 65 && check.stderr.contains("line 1: term.end"), "\(check.stderr)")
         let act = await cli(
             "act", "330424100200000001J", "--body",
-            try cli.write("change.json", #"{"kind":"change","reason":"x","term":{"start":"2028-01-01","end":"9998-12-31"}}"#))
+            try cli.write(
+                "change.json", #"{"kind":"change","reason":"x","term":{"start":"2028-01-01","end":"9998-12-31"}}"#))
         #expect(act.exitCode == 65 && act.stderr.contains("term.end"), "\(act.stderr)")
         #expect(await cli("audit").exitCode == 0)
     }

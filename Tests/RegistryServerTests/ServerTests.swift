@@ -203,7 +203,9 @@ struct ServerTests {
             check(invalid, .unprocessableContent, "validation.id_number")
             #expect(invalid.json["field"] == "head.id_number")
             // Dates beyond the register's range are refused at the parser, not in date arithmetic.
-            let far: JSONValue = ["kind": "change", "reason": "x", "term": ["start": "2028-01-01", "end": "9998-12-31"]]
+            let far: JSONValue = [
+                "kind": "change", "reason": "x", "term": ["start": "2028-01-01", "end": "9998-12-31"],
+            ]
             let change = try await client.execute(uri: acts, method: .post, headers: clerk, body: jsonBody(far))
             check(change, .unprocessableContent, "validation.end")
             #expect(change.json["field"] == "term.end")

@@ -32,7 +32,9 @@ struct FuzzTests {
     static func families(_ t: TestRegistry) -> [Family] {
         let contract = t.contract(0, 1)
         let parcel = t.parcels(0, 1)[0].rawValue
-        let consent: JSONValue = ["party": "contracting-party", "by": "村股份经济合作社", "document": "同意书", "on": "2026-11-01"]
+        let consent: JSONValue = [
+            "party": "contracting-party", "by": "村股份经济合作社", "document": "同意书", "on": "2026-11-01",
+        ]
         let filing: JSONValue = ["matter": "流转", "filed_with": "发包方", "document": "备案-1", "on": "2026-11-10"]
         func act(_ right: RightID, _ body: JSONValue) -> Family {
             Family(name: body["kind"]?.stringValue ?? "act", base: body) { reader in
@@ -41,42 +43,88 @@ struct FuzzTests {
         }
         let household = t.household(0, 2).rawValue
         return [
-            act(contract, ["kind": "transfer", "to": .string("household:\(household)"), "parcels": [.string(parcel)], "consents": [consent]]),
+            act(
+                contract,
+                [
+                    "kind": "transfer", "to": .string("household:\(household)"), "parcels": [.string(parcel)],
+                    "consents": [consent],
+                ]),
             act(contract, ["kind": "change", "reason": "延包", "term": ["extend_years": 30]]),
-            act(contract, ["kind": "correction", "basis": "proof-of-error", "document": "x", "term": ["start": "2028-01-01", "end": "2057-12-31"]]),
+            act(
+                contract,
+                [
+                    "kind": "correction", "basis": "proof-of-error", "document": "x",
+                    "term": ["start": "2028-01-01", "end": "2057-12-31"],
+                ]),
             act(contract, ["kind": "cancellation", "ground": "land-lost", "document": "勘测报告"]),
             act(contract, ["kind": "objection", "applicant": "张三", "grounds": "四至有误"]),
-            act(contract, ["kind": "objection-suit", "objection": "E1", "court": "法院", "case_number": "1", "accepted_on": "2026-11-20"]),
-            act(contract, ["kind": "advance-notice", "beneficiary": .string("household:\(household)"), "reference": "合同"]),
+            act(
+                contract,
+                [
+                    "kind": "objection-suit", "objection": "E1", "court": "法院", "case_number": "1",
+                    "accepted_on": "2026-11-20",
+                ]),
+            act(
+                contract,
+                ["kind": "advance-notice", "beneficiary": .string("household:\(household)"), "reference": "合同"]),
             act(contract, ["kind": "seizure", "court": "法院", "case_number": "(2026)1号"]),
-            act(contract, ["kind": "filing", "matter": "流转", "filed_with": "发包方", "document": "d", "on": "2026-11-20"]),
-            act(contract, ["kind": "swap", "with": .string(t.contract(0, 2).rawValue), "gives": [.string(parcel)], "takes": [.string(t.parcels(0, 2)[0].rawValue)], "filing": filing]),
-            act(contract, ["kind": "inheritance", "heir": .string("household:\(household)"), "deceased": .string(t.head(0, 1).rawValue), "basis": "will", "death_certificate": "c", "document": "d"]),
+            act(
+                contract, ["kind": "filing", "matter": "流转", "filed_with": "发包方", "document": "d", "on": "2026-11-20"]),
+            act(
+                contract,
+                [
+                    "kind": "swap", "with": .string(t.contract(0, 2).rawValue), "gives": [.string(parcel)],
+                    "takes": [.string(t.parcels(0, 2)[0].rawValue)], "filing": filing,
+                ]),
+            act(
+                contract,
+                [
+                    "kind": "inheritance", "heir": .string("household:\(household)"),
+                    "deceased": .string(t.head(0, 1).rawValue), "basis": "will", "death_certificate": "c",
+                    "document": "d",
+                ]),
             Family(
                 name: "lease",
                 base: [
                     "parent": .string(contract.rawValue), "holder": .string("person:\(t.head(1, 1))"),
-                    "term": ["start": "2027-01-01", "end": "2036-12-31"], "parcels": [.string(parcel)], "filing": filing,
+                    "term": ["start": "2027-01-01", "end": "2036-12-31"], "parcels": [.string(parcel)],
+                    "filing": filing,
                 ]
-            ) { reader in ApplicationParser.right(kind: .landManagement, &reader, origin: .application).map { .registerRight($0) } },
+            ) { reader in
+                ApplicationParser.right(kind: .landManagement, &reader, origin: .application).map { .registerRight($0) }
+            },
             Family(
                 name: "mortgage",
                 base: [
                     "right_id": .string(contract.rawValue), "amount_fen": 300_000,
                     "term": ["start": "2026-12-01", "end": "2029-11-30"], "contract": "抵押合同", "filing": filing,
-                    "mortgagor": ["application": "申请书", "consents": [["party": "co-holders", "by": "全体", "document": "同意书", "on": "2026-11-01"]]],
+                    "mortgagor": [
+                        "application": "申请书",
+                        "consents": [["party": "co-holders", "by": "全体", "document": "同意书", "on": "2026-11-01"]],
+                    ],
                 ]
             ) { reader in
-                ApplicationParser.mortgage(&reader, mortgagee: T.bankA, withMortgagor: true).map { .onRight($0.0, .mortgage($0.1)) }
+                ApplicationParser.mortgage(&reader, mortgagee: T.bankA, withMortgagor: true).map {
+                    .onRight($0.0, .mortgage($0.1))
+                }
             },
-            Family(name: "member removal", base: ["id_number": .string(t.head(0, 3).rawValue), "reason": "death", "document": "证明"]) {
+            Family(
+                name: "member removal",
+                base: ["id_number": .string(t.head(0, 3).rawValue), "reason": "death", "document": "证明"]
+            ) {
                 reader in ApplicationParser.memberRemoval(&reader).map { .removeMember(t.household(0, 3), $0) }
             },
             Family(
                 name: "split",
-                base: ["code": .string(t.collective(0).rawValue + "0060"), "head": .string(t.county.citizenID(2).rawValue), "parcels": [.string(parcel)], "homestead": true, "agreement": "协议"]
-            ) { reader in ApplicationParser.householdSplit(&reader, of: t.household(0, 1)).map { .splitHousehold($0) } },
-            Family(name: "policy", base: ["public_notice_working_days": 15, "holidays": ["2026-12-24"], "issuer": "登记中心"]) {
+                base: [
+                    "code": .string(t.collective(0).rawValue + "0060"), "head": .string(t.county.citizenID(2).rawValue),
+                    "parcels": [.string(parcel)], "homestead": true, "agreement": "协议",
+                ]
+            ) { reader in ApplicationParser.householdSplit(&reader, of: t.household(0, 1)).map { .splitHousehold($0) }
+            },
+            Family(
+                name: "policy", base: ["public_notice_working_days": 15, "holidays": ["2026-12-24"], "issuer": "登记中心"]
+            ) {
                 reader in ApplicationParser.policy(&reader, base: .default).map { .setPolicy($0) }
             },
             Family(name: "person", base: ["name": "种植户", "id_number": .string(t.county.citizenID(9_001).rawValue)]) {

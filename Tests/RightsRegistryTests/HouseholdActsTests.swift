@@ -25,7 +25,8 @@ struct HouseholdActsTests {
         }
         try await t.expectRefusal("rule.L-13") {
             try await t.act(
-                a, .swap(Swap(with: t.contract(1, 1), gives: [given], takes: [t.parcels(1, 1)[0]], filing: Self.filing)))
+                a, .swap(Swap(with: t.contract(1, 1), gives: [given], takes: [t.parcels(1, 1)[0]], filing: Self.filing))
+            )
         }
         let size = try await t.store.size()
         try await t.act(a, .swap(Swap(with: b, gives: [given], takes: [taken], filing: Self.filing)))
@@ -43,14 +44,17 @@ struct HouseholdActsTests {
         #expect(try await t.violations().isEmpty)
     }
 
-    @Test("a member who married out keeps her land share unless she got land at her new home (L-11); town is no reason (L-8)")
+    @Test(
+        "a member who married out keeps her land share unless she got land at her new home (L-11); town is no reason (L-8)"
+    )
     func memberRemoval() async throws {
         let t = try await TestRegistry()
         let household = t.household(0, 1)
         let record = try #require(try await t.reads.household(household))
         let daughter = record.members[1].person.idNumber
         try await t.expectRefusal("rule.L-11") {
-            try await t.perform(.removeMember(household, MemberRemoval(person: daughter, reason: .marriage, document: "结婚证")))
+            try await t.perform(
+                .removeMember(household, MemberRemoval(person: daughter, reason: .marriage, document: "结婚证")))
         }
         try await t.expectRefusal("rule.L-8") {
             try await t.perform(
@@ -121,7 +125,9 @@ struct HouseholdActsTests {
         #expect(try await t.violations().isEmpty)
     }
 
-    @Test("inheritance: only from a household that died out; a homestead's house passes to any heir (T-3/T-6 bind approvals), shares too")
+    @Test(
+        "inheritance: only from a household that died out; a homestead's house passes to any heir (T-3/T-6 bind approvals), shares too"
+    )
     func inheritance() async throws {
         let t = try await TestRegistry()
         let heir = Person(name: "外地继承人", idNumber: t.county.citizenID(9_500))
@@ -132,7 +138,8 @@ struct HouseholdActsTests {
         let record = try #require(try await t.reads.household(household))
         for member in record.members {
             try await t.perform(
-                .removeMember(household, MemberRemoval(person: member.person.idNumber, reason: .death, document: "死亡证明")))
+                .removeMember(
+                    household, MemberRemoval(person: member.person.idNumber, reason: .death, document: "死亡证明")))
         }
         let deceased = record.head.idNumber
         func inherit(by heir: Holder, deceased: CitizenID) -> RightAct {

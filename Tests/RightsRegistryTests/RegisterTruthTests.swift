@@ -122,7 +122,8 @@ struct RegisterTruthTests {
                         contract: ContractCode(household: newcomer),
                         parcels: [
                             Parcel(
-                                code: old[0], location: "东港村", bounds: Bounds(east: "沟", south: "路", west: "田", north: "河"),
+                                code: old[0], location: "东港村",
+                                bounds: Bounds(east: "沟", south: "路", west: "田", north: "河"),
                                 area: try SquareMetres("600.00"), landUse: .cropping, basicFarmland: true)
                         ]),
                     term: try Term(start: Day.input("2028-01-01"), end: Day.input("2057-12-31")), origin: .imported)))
@@ -178,7 +179,9 @@ struct RegisterTruthTests {
 
     // MARK: 8. Objections
 
-    @Test("8: an objection with an accepted suit stays until the court decides; the same grounds are not filed again (IR-83)")
+    @Test(
+        "8: an objection with an accepted suit stays until the court decides; the same grounds are not filed again (IR-83)"
+    )
     func objections() async throws {
         let t = try await TestRegistry(today: "2026-11-02")
         let right = t.contract(0, 1)
@@ -227,7 +230,8 @@ struct RegisterTruthTests {
         let mortgage = t.encumbrance(try await t.act(right, T.mortgage()))
         #expect(try await t.reads.encumbrance(mortgage)?.lapsesAfter == Day("2057-12-31"))
         try await t.act(right, .change(term: .extend(years: 30), detail: nil, reason: "第二轮土地承包到期后再延长三十年"))
-        #expect(try await t.right(right).term == (try Term(start: Day.input("2028-01-01"), end: Day.input("2087-12-31"))))
+        #expect(
+            try await t.right(right).term == (try Term(start: Day.input("2028-01-01"), end: Day.input("2087-12-31"))))
         #expect(try await t.reads.encumbrance(mortgage)?.lapsesAfter == Day("2087-12-31"))
         t.clock.set("2060-06-01")
         #expect(try await t.right(right).status(on: t.registry.today) == .current)
@@ -257,7 +261,8 @@ struct RegisterTruthTests {
         #expect(try await t.right(lease).status(on: t.registry.today) == .cancelled)
 
         let notice = t.encumbrance(
-            try await t.act(t.contract(0, 3), .advanceNotice(beneficiary: .household(t.household(0, 4)), reference: "转让合同")))
+            try await t.act(
+                t.contract(0, 3), .advanceNotice(beneficiary: .household(t.household(0, 4)), reference: "转让合同")))
         try await t.act(t.contract(0, 3), T.transfer(to: t.household(0, 4)))
         #expect(try await t.reads.encumbrance(notice)?.status(on: t.registry.today) == .released)
         #expect(try await t.violations().isEmpty)
@@ -279,7 +284,9 @@ struct RegisterTruthTests {
         var policy = FieldReader(["public_notice_working_days": 100_000_000, "objection_days": -1])
         #expect(ApplicationParser.policy(&policy, base: .default) == nil)
         #expect(Set(policy.allProblems.map(\.field)) == ["public_notice_working_days", "objection_days"])
-        var text = FieldReader(["applicant": .string("张三\n伪造的一行"), "grounds": .string(String(repeating: "长", count: 501))])
+        var text = FieldReader([
+            "applicant": .string("张三\n伪造的一行"), "grounds": .string(String(repeating: "长", count: 501)),
+        ])
         _ = text.string("applicant")
         _ = text.string("grounds")
         #expect(text.allProblems.count == 2)
@@ -353,7 +360,8 @@ struct RegisterTruthTests {
         let lease = RightID.landManagement(parent: t.contract(0, 1), entry: entry.index)
         let objection = t.encumbrance(try await t.act(lease, .objection(applicant: "邻户张三", grounds: "租期有误")))
         try await t.act(
-            lease, .objectionSuit(objection, Suit(court: "海盐县人民法院", caseNumber: "(2026)1号", acceptedOn: t.registry.today)))
+            lease,
+            .objectionSuit(objection, Suit(court: "海盐县人民法院", caseNumber: "(2026)1号", acceptedOn: t.registry.today)))
         t.clock.set("2032-01-02")
         #expect(try await t.reads.encumbrance(objection)?.status(on: t.registry.today) == .lapsed)
         #expect(try await t.violations().isEmpty)
@@ -365,8 +373,10 @@ struct RegisterTruthTests {
         let share = try #require(
             try await t.reads.rights(RightQuery(holder: .person(t.head(0, 1)), kind: .collectiveShare)).first)
         let consents = [T.consent(.collective)]
-        let first = t.encumbrance(try await t.act(share.id, T.mortgage(T.bankA, 10_000, consents: consents, joint: false)))
-        let second = t.encumbrance(try await t.act(share.id, T.mortgage(T.bankB, 10_000, consents: consents, joint: false)))
+        let first = t.encumbrance(
+            try await t.act(share.id, T.mortgage(T.bankA, 10_000, consents: consents, joint: false)))
+        let second = t.encumbrance(
+            try await t.act(share.id, T.mortgage(T.bankB, 10_000, consents: consents, joint: false)))
         try await t.act(share.id, .mortgageJoin(first, T.mortgagor))
         try await t.expectRefusal("conflict.mortgage") { try await t.act(share.id, .mortgageJoin(second, T.mortgagor)) }
         #expect(try await t.violations().isEmpty)

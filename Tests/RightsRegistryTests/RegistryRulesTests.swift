@@ -440,7 +440,9 @@ struct RegistryRulesTests {
         }
     }
 
-    @Test("cancellation on a listed ground frees the parcels; a right with a live 土地经营权 carved out of it cannot be cancelled")
+    @Test(
+        "cancellation on a listed ground frees the parcels; a right with a live 土地经营权 carved out of it cannot be cancelled"
+    )
     func cancellation() async throws {
         let t = try await TestRegistry()
         let id = t.contract(0, 3)

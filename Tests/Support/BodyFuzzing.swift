@@ -24,8 +24,10 @@ public enum BodyFuzzing {
         func walk(_ value: JSONValue, _ path: [String]) {
             if !path.isEmpty { found.append(path) }
             switch value {
-            case .object(let members): for (key, member) in members.sorted(by: { $0.key < $1.key }) { walk(member, path + [key]) }
-            case .array(let elements): for (index, element) in elements.enumerated() { walk(element, path + [String(index)]) }
+            case .object(let members):
+                for (key, member) in members.sorted(by: { $0.key < $1.key }) { walk(member, path + [key]) }
+            case .array(let elements):
+                for (index, element) in elements.enumerated() { walk(element, path + [String(index)]) }
             case .null, .bool, .number, .string: break
             }
         }

@@ -129,7 +129,9 @@ public enum ExchangeParser {
             let amount = nested.fen("amount_fen")
             let notice = nested.string("notice")
             nested.rejectUnknownFields()
-            if let since, let amount, let notice { statement = DefaultStatement(since: since, amount: amount, notice: notice) }
+            if let since, let amount, let notice {
+                statement = DefaultStatement(since: since, amount: amount, notice: notice)
+            }
         }
         reader.rejectUnknownFields()
         guard let id, let kind, let price, let increment, let deposit, let consents else { return nil }

@@ -266,7 +266,8 @@ struct MortgageCommand: AsyncParsableCommand {
     struct Join: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "The mortgagor's side of a pending mortgage (R-6); the body is that of POST /v1/mortgages/{id}/mortgagor.")
+                "The mortgagor's side of a pending mortgage (R-6); the body is that of POST /v1/mortgages/{id}/mortgagor."
+        )
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The mortgage's ID (E…).") var id: String
         @Option(help: "JSON body file (- for standard input).") var body: String

@@ -45,13 +45,15 @@ struct Init: AsyncParsableCommand {
             do {
                 let store = try await global.openStore(creating: true)
                 if let existing = try await store.setting(RegistrySettings.origin) {
-                    throw RegistryError.conflict("registry", "\(global.databaseName) is already the registry \(existing)")
+                    throw RegistryError.conflict(
+                        "registry", "\(global.databaseName) is already the registry \(existing)")
                 }
                 let size = try await store.size()
                 guard size == 0 else {
                     throw RegistryError.conflict(
                         "registry",
-                        "\(global.databaseName) holds \(size) log entries but no registry name; it was not made by `rights init`")
+                        "\(global.databaseName) holds \(size) log entries but no registry name; it was not made by `rights init`"
+                    )
                 }
                 keys = try KeyRing.create(at: keyDirectory, origin: name, algorithm: algorithm.algorithm)
                 createdKeys = true
@@ -63,7 +65,9 @@ struct Init: AsyncParsableCommand {
                 // it created.
                 if createdKeys { KeyRing.discard(at: keyDirectory, removeDirectory: !keyDirectoryExisted) }
                 if let createdFile {
-                    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: createdFile + suffix) }
+                    for suffix in ["", "-wal", "-shm"] {
+                        try? FileManager.default.removeItem(atPath: createdFile + suffix)
+                    }
                 }
                 throw error
             }

@@ -60,7 +60,8 @@ public struct MortgageController: Sendable {
                 var reader = FieldReader(try await request.json(context: context))
                 let mortgagor = ApplicationParser.mortgagor(&reader)
                 try reader.finish()
-                try await services.registry.perform(.onRight(right.id, .mortgageJoin(id, mortgagor!)), actor: caller.actor)
+                try await services.registry.perform(
+                    .onRight(right.id, .mortgageJoin(id, mortgagor!)), actor: caller.actor)
                 return .json(try await mortgage(id), status: .created)
             },
             Endpoint(

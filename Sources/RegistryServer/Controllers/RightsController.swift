@@ -211,7 +211,8 @@ extension RegistryServices {
         else {
             throw Problem.forbidden(
                 "auth.mandate",
-                "\(agent.actor) holds no registered 委托书 (FLM-8) from \(holder.masked)\(matter.map { " covering \($0)" } ?? "")")
+                "\(agent.actor) holds no registered 委托书 (FLM-8) from \(holder.masked)\(matter.map { " covering \($0)" } ?? "")"
+            )
         }
     }
 

@@ -63,7 +63,8 @@ enum Schemas {
         "Person": object(["name": string, "id_number": idNumber], required: ["name", "id_number"]),
         "MemberRemoval": object(
             [
-                "id_number": idNumber, "reason": enumeration(RemovalReason.allCases.map(\.rawValue)), "document": string,
+                "id_number": idNumber, "reason": enumeration(RemovalReason.allCases.map(\.rawValue)),
+                "document": string,
                 "land_elsewhere": string, "new_head": idNumber,
             ], required: ["id_number", "reason", "document"]),
         "HouseholdSplit": object(
@@ -196,7 +197,10 @@ enum Schemas {
                     ["kind": enumeration(["objection-withdrawal"]), "objection": string, "by": string],
                     required: ["kind", "objection", "by"]),
                 object(
-                    ["kind": enumeration(["objection-ruling"]), "objection": string, "court": string, "document": string],
+                    [
+                        "kind": enumeration(["objection-ruling"]), "objection": string, "court": string,
+                        "document": string,
+                    ],
                     required: ["kind", "objection", "court", "document"]),
                 object(
                     [

@@ -25,7 +25,9 @@ extension Importer {
             }
             summary.lines = reader.lineNumber
             if chunk.isEmpty { break }
-            let facts = startSize == 0 ? .empty : try await RegisterFacts.load(for: chunk.map(\.1), from: store, on: registry.today)
+            let facts =
+                startSize == 0
+                ? .empty : try await RegisterFacts.load(for: chunk.map(\.1), from: store, on: registry.today)
             for (line, record) in chunk {
                 var check = LineCheck(line: line, facts: facts, policy: policy)
                 let registers = check.run(record, index: &index)

@@ -37,7 +37,9 @@ public struct Importer: Sendable {
         var writing: Task<AppendResult, any Error>?
         var nextIndex = startSize
         while let chunk = try readChunk(reader) {
-            let facts = startSize == 0 ? .empty : try await RegisterFacts.load(for: chunk.map(\.1), from: store, on: registry.today)
+            let facts =
+                startSize == 0
+                ? .empty : try await RegisterFacts.load(for: chunk.map(\.1), from: store, on: registry.today)
             var drafts: [EntryDraft] = []
             for (_, record) in chunk {
                 guard

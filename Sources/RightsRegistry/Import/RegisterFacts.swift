@@ -80,7 +80,10 @@ struct RegisterFacts {
             })
         let held = try await store.documents(
             Right.table,
-            where: [.isIn("holder", holders.map(\.rawValue)), .isIn("status", StatusFilter.live(on: day).recorded.map(\.rawValue))],
+            where: [
+                .isIn("holder", holders.map(\.rawValue)),
+                .isIn("status", StatusFilter.live(on: day).recorded.map(\.rawValue)),
+            ],
             after: nil, limit: nil)
         for right in try held.map({ try JSONValueDecoder().decode(Right.self, from: $0) })
         where StatusFilter.live(on: day).admits(right) {

@@ -51,7 +51,9 @@ extension ApplicationParser {
             act = ground.flatMap { ground in
                 document.flatMap { document in
                     consents.map {
-                        .act(.cancellation(Cancellation(ground: ground, document: document, reason: reason, consents: $0)))
+                        .act(
+                            .cancellation(
+                                Cancellation(ground: ground, document: document, reason: reason, consents: $0)))
                     }
                 }
             }

@@ -299,10 +299,14 @@ extension ApplicationParser {
             }
         }
         let regions = RegistryPolicy.Bounds.regions
-        if let pilots = reader.strings("homestead_mortgage_pilots", required: false, maximumCount: regions, RegionCode.init) {
+        if let pilots = reader.strings(
+            "homestead_mortgage_pilots", required: false, maximumCount: regions, RegionCode.init)
+        {
             policy.homesteadMortgagePilots = pilots
         }
-        if let pilots = reader.strings("homestead_transfer_pilots", required: false, maximumCount: regions, RegionCode.init) {
+        if let pilots = reader.strings(
+            "homestead_transfer_pilots", required: false, maximumCount: regions, RegionCode.init)
+        {
             policy.homesteadTransferPilots = pilots
         }
         let days = RegistryPolicy.Bounds.days

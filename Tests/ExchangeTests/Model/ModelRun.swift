@@ -69,7 +69,8 @@ final class ModelRun {
             let before = try await Observation(t)
             let size = try await t.store.size()
             if live {
-                FileHandle.standardError.write(Data("→ act \(index + 1): \(act.kind) at \(Date().timeIntervalSince1970)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("→ act \(index + 1): \(act.kind) at \(Date().timeIntervalSince1970)\n".utf8))
             }
             do {
                 try await execute(act)
@@ -78,7 +79,9 @@ final class ModelRun {
             } catch {
                 return Failure(step: index, problem: "\(act.kind) failed unexpectedly: \(error)")
             }
-            if let problem = try await check(since: before, size: size) { return Failure(step: index, problem: problem) }
+            if let problem = try await check(since: before, size: size) {
+                return Failure(step: index, problem: problem)
+            }
             if (index + 1) % auditEvery == 0 || index == acts.count - 1, let finding = try await audit() {
                 return Failure(step: index, problem: "audit: \(finding)")
             }
@@ -100,7 +103,9 @@ final class ModelRun {
                 uniquingKeysWith: { first, _ in first })
             var shares: [CollectiveCode: Int] = [:]
             for right in try await t.reads.rights(RightQuery(kind: .collectiveShare, status: .current(on: today))) {
-                if case .collectiveShare(let holding) = right.detail { shares[right.collective, default: 0] += holding.shares }
+                if case .collectiveShare(let holding) = right.detail {
+                    shares[right.collective, default: 0] += holding.shares
+                }
             }
             self.shares = shares
         }
@@ -112,8 +117,12 @@ final class ModelRun {
         let entries = try await t.store.entries(size..<(try await t.store.size()))
         let after = try await Observation(t)
         for (id, mortgage) in before.mortgages {
-            let paid = entries.filter { $0.kind == MortgagePaid.kind && $0.payload["mortgage"]?.stringValue == id.rawValue }
-            guard let now = try await t.reads.encumbrance(id) else { return "mortgage \(id) vanished from the register" }
+            let paid = entries.filter {
+                $0.kind == MortgagePaid.kind && $0.payload["mortgage"]?.stringValue == id.rawValue
+            }
+            guard let now = try await t.reads.encumbrance(id) else {
+                return "mortgage \(id) vanished from the register"
+            }
             if now.isActive(on: today) {
                 if now.outstanding < mortgage.outstanding, paid.isEmpty {
                     return "mortgage \(id) secures less (\(now.outstanding) < \(mortgage.outstanding)) with no payment"
@@ -129,7 +138,8 @@ final class ModelRun {
                 now.status(on: today) == .lapsed && right?.term?.end == now.lapsesAfter
                 && right?.status(on: today) == .expired
             if !(released || paidOff || termEnded) {
-                return "mortgage \(id) stopped being in effect (\(now.status(on: today))) without a release, a payment or a foreclosure"
+                return
+                    "mortgage \(id) stopped being in effect (\(now.status(on: today))) without a release, a payment or a foreclosure"
             }
         }
         var issued: [CollectiveCode: Int] = [:]
@@ -149,7 +159,8 @@ final class ModelRun {
         for collective in Set(before.shares.keys).union(after.shares.keys) {
             let change = after.shares[collective, default: 0] - before.shares[collective, default: 0]
             if change != issued[collective, default: 0] {
-                return "collective \(collective)'s shares changed by \(change), issued less redeemed \(issued[collective, default: 0])"
+                return
+                    "collective \(collective)'s shares changed by \(change), issued less redeemed \(issued[collective, default: 0])"
             }
         }
         return nil
@@ -240,7 +251,9 @@ final class ModelRun {
                     try await households(in: source.collective).filter { .household($0.code) != source.holder }, 1)
             else { return note("\(act.kind): nothing to transfer") }
             let parcels = act.kind == .partialTransfer ? act.subset(parcels(of: source), 2) : nil
-            try await attempt("transfer \(source.id) \(parcels.map { "\($0.count) parcel(s) " } ?? "")→ \(receiver.code)") {
+            try await attempt(
+                "transfer \(source.id) \(parcels.map { "\($0.count) parcel(s) " } ?? "")→ \(receiver.code)"
+            ) {
                 try await t.act(source.id, T.transfer(to: receiver.code, parcels: parcels))
             }
         case .lease:
@@ -341,7 +354,8 @@ final class ModelRun {
                     try await households(in: right.collective).filter { .household($0.code) != right.holder }, 1)
             else { return note("advance notice: nothing") }
             try await attempt("advance notice on \(right.id) for \(beneficiary.code)") {
-                try await t.act(right.id, .advanceNotice(beneficiary: .household(beneficiary.code), reference: "预告-\(step)"))
+                try await t.act(
+                    right.id, .advanceNotice(beneficiary: .household(beneficiary.code), reference: "预告-\(step)"))
             }
         case .shareTransfer:
             guard let right = act.pick(try await rights([.collectiveShare]), 0),
@@ -429,7 +443,8 @@ final class ModelRun {
                 let right = act.pick(
                     try await t.reads.rights(
                         RightQuery(holder: .household(household.code), status: .current(on: today))), 1),
-                let heir = act.pick(lessees + (try await households(in: household.collective)).map { .household($0.code) }, 2)
+                let heir = act.pick(
+                    lessees + (try await households(in: household.collective)).map { .household($0.code) }, 2)
             else { return note("inherit: nobody died out") }
             try await attempt("\(heir) inherits \(right.id)") {
                 try await t.act(
@@ -455,7 +470,8 @@ final class ModelRun {
             try await sell(
                 ListingApplication(
                     right: right.id, kind: right.kind == .contractLand ? .transfer : .shareSale,
-                    price: Fen(Int64(act.number(50...900, 2)) * 1_000), increment: 1_000, deposit: 0, consents: consents),
+                    price: Fen(Int64(act.number(50...900, 2)) * 1_000), increment: 1_000, deposit: 0, consents: consents
+                ),
                 to: buyer, foreclosing: nil)
         case .foreclosure:
             guard
@@ -467,7 +483,9 @@ final class ModelRun {
                 right.kind == .contractLand
                 ? try await households(in: right.collective).map { .household($0.code) }
                 : try await households(in: right.collective).map { .person($0.head.idNumber) } + lessees
-            guard let buyer = act.pick(buyers.filter { $0 != right.holder }, 1) else { return note("foreclosure: no buyer") }
+            guard let buyer = act.pick(buyers.filter { $0 != right.holder }, 1) else {
+                return note("foreclosure: no buyer")
+            }
             let statement = DefaultStatement(
                 since: max(mortgage.term?.start ?? today, today.adding(days: -10)), amount: mortgage.outstanding,
                 notice: "催收通知书-\(step)")
@@ -496,9 +514,13 @@ final class ModelRun {
                 withdrawal = try await exchange.applyWithdrawal(application, by: .desk, actor: "desk")
             }
             guard let id = withdrawal?.id else { return }
-            guard try await attempt("withdrawal \(id) approved", {
-                _ = try await exchange.approveWithdrawal(id, approval: "决议-\(step)", actor: "desk")
-            }) else { return }
+            guard
+                try await attempt(
+                    "withdrawal \(id) approved",
+                    {
+                        _ = try await exchange.approveWithdrawal(id, approval: "决议-\(step)", actor: "desk")
+                    })
+            else { return }
             try await attempt("withdrawal \(id) paid") {
                 _ = try await exchange.payWithdrawal(id, reference: "付款-\(step)", actor: "desk")
             }
@@ -515,7 +537,9 @@ final class ModelRun {
         async throws
     {
         var listing: Listing?
-        let submitted = try await attempt("\(application.kind.rawValue) of \(application.right) at \(application.price)") {
+        let submitted = try await attempt(
+            "\(application.kind.rawValue) of \(application.right) at \(application.price)"
+        ) {
             if let (mortgage, bank) = foreclosing {
                 listing = try await exchange.foreclose(mortgage, application, bank: bank, actor: "bank")
             } else {
@@ -524,22 +548,28 @@ final class ModelRun {
         }
         guard submitted, let id = listing?.id else { return }
         guard
-            try await attempt("review \(id)", {
-                listing = try await exchange.review(id, approve: true, reason: nil, actor: "desk")
-            })
+            try await attempt(
+                "review \(id)",
+                {
+                    listing = try await exchange.review(id, approve: true, reason: nil, actor: "desk")
+                })
         else { return }
         guard
-            try await attempt("\(buyer) registers for \(id)", {
-                _ = try await exchange.registerIntent(
-                    id, IntentApplication(buyer: buyer, deposit: 0), by: .desk, actor: "desk")
-            })
+            try await attempt(
+                "\(buyer) registers for \(id)",
+                {
+                    _ = try await exchange.registerIntent(
+                        id, IntentApplication(buyer: buyer, deposit: 0), by: .desk, actor: "desk")
+                })
         else { return }
         if let end = listing?.announcement?.end { advance(to: end.adding(days: 1)) }
         var deal: String?
         guard try await attempt("close \(id)", { deal = try await exchange.close(id, actor: "desk").deal }),
             let deal
         else { return }
-        try await attempt("pay \(deal)") { _ = try await exchange.confirmPayment(deal, reference: "回单-\(step)", actor: "desk") }
+        try await attempt("pay \(deal)") {
+            _ = try await exchange.confirmPayment(deal, reference: "回单-\(step)", actor: "desk")
+        }
     }
 }
 

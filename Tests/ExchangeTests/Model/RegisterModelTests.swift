@@ -41,7 +41,9 @@ struct RegisterModelTests {
             return
         }
         if ProcessInfo.processInfo.environment["RIGHTS_MODEL_TRANSCRIPT"] != nil {
-            print("seed \(seed): \(run.accepted) accepted, \(run.refused) refused\n" + run.transcript.joined(separator: "\n"))
+            print(
+                "seed \(seed): \(run.accepted) accepted, \(run.refused) refused\n"
+                    + run.transcript.joined(separator: "\n"))
         }
         // The model must exercise the register, not only be refused by it.
         #expect(run.accepted >= Self.acts / 4, "seed \(seed): \(run.accepted) acts accepted, \(run.refused) refused")

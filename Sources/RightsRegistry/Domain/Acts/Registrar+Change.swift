@@ -22,7 +22,8 @@ extension Registrar {
             let extended = try self.term(start, start.adding(years: years).adding(days: -1), field: "term")
             try Rules.checkContractTerm(extended, parcels: land.parcels)
             guard Day.inputRange.contains(extended.end) else {
-                throw RegistryError.invalid("term.extend_years", "the extension would end after \(Day.inputRange.upperBound)")
+                throw RegistryError.invalid(
+                    "term.extend_years", "the extension would end after \(Day.inputRange.upperBound)")
             }
             newTerm = try self.term(current.start, extended.end, field: "term")
         case .replace(let replacement):
@@ -187,7 +188,8 @@ extension Registrar {
         for encumbrance in try await activeEncumbrances(on: right.id) {
             throw RegistryError.conflict(
                 encumbrance.kind == .mortgage ? "mortgage" : "encumbrance",
-                "\(right.id) is burdened by \(encumbrance.kind.rawValue) \(encumbrance.id) (\(encumbrance.holder)); it ends first")
+                "\(right.id) is burdened by \(encumbrance.kind.rawValue) \(encumbrance.id) (\(encumbrance.holder)); it ends first"
+            )
         }
         let live = try await reads.rights(RightQuery(status: .live(on: today), parent: right.id, limit: 1))
         if let child = live.first {

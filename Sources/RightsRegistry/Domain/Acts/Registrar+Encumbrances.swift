@@ -40,7 +40,8 @@ extension Registrar {
         guard let mortgage = try await reads.encumbrance(id), mortgage.right == right.id, mortgage.kind == .mortgage
         else { throw RegistryError.notFound("mortgage", id.rawValue) }
         guard mortgage.status(on: today) == .pending else {
-            throw RegistryError.conflict("mortgage", "\(id) is \(mortgage.status(on: today).rawValue), not awaiting the mortgagor")
+            throw RegistryError.conflict(
+                "mortgage", "\(id) is \(mortgage.status(on: today).rawValue), not awaiting the mortgagor")
         }
         guard mortgage.mortgagor == right.holder else {
             throw RegistryError.conflict(
@@ -58,7 +59,8 @@ extension Registrar {
             guard pledged + (mortgage.shares ?? holding.shares) <= holding.shares else {
                 throw RegistryError.conflict(
                     "mortgage",
-                    "\(right.id) holds \(holding.shares) shares, \(pledged) pledged since \(mortgage.holder) applied for \(mortgage.shares ?? holding.shares); the bank applies again")
+                    "\(right.id) holds \(holding.shares) shares, \(pledged) pledged since \(mortgage.holder) applied for \(mortgage.shares ?? holding.shares); the bank applies again"
+                )
             }
         }
         try await requireMortgageable(right)
@@ -207,7 +209,8 @@ extension Registrar {
         for encumbrance in try await activeEncumbrances(on: right.id) {
             throw RegistryError.conflict(
                 encumbrance.kind == .mortgage ? "mortgage" : "encumbrance",
-                "\(right.id) is burdened by \(encumbrance.kind.rawValue) \(encumbrance.id) (\(encumbrance.holder)); it ends first")
+                "\(right.id) is burdened by \(encumbrance.kind.rawValue) \(encumbrance.id) (\(encumbrance.holder)); it ends first"
+            )
         }
         return RightTerminated(right: right.id, ground: termination.ground, document: termination.document)
     }

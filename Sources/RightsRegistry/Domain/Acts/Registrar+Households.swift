@@ -34,7 +34,8 @@ extension Registrar {
             }
         case .settledInTown:
             throw RegistryError.rule(
-                "L-8", "settling in town takes nobody off a household and no right from it (L-8, T-10)", field: "reason")
+                "L-8", "settling in town takes nobody off a household and no right from it (L-8, T-10)", field: "reason"
+            )
         }
         var newHead: CitizenID?
         var extinct = false
@@ -123,7 +124,8 @@ extension Registrar {
         let restated = try await reads.rights(
             RightQuery(holder: .household(split.household), status: .live(on: today))
         ).map(\.id).filter { $0 != homestead }
-        let people = Dictionary(household.members.map { ($0.person.idNumber, $0) }, uniquingKeysWith: { first, _ in first })
+        let people = Dictionary(
+            household.members.map { ($0.person.idNumber, $0) }, uniquingKeysWith: { first, _ in first })
         return HouseholdDivided(
             household: split.household, code: split.code, head: people[split.head]?.person ?? household.head,
             members: split.members.compactMap { people[$0] }, agreement: split.agreement, contract: contract,

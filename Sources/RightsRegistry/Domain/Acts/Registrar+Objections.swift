@@ -33,7 +33,8 @@ extension Registrar {
         case .lapsed:
             throw RegistryError.rule(
                 "C-5",
-                "\(id) lapsed after \(objection.lapsesAfter?.description ?? "its period"): no suit was on record within \(policy.objectionDays) days")
+                "\(id) lapsed after \(objection.lapsesAfter?.description ?? "its period"): no suit was on record within \(policy.objectionDays) days"
+            )
         case .released, .pending:
             throw RegistryError.conflict("objection", "\(id) is \(objection.status(on: today).rawValue)")
         }

@@ -206,7 +206,8 @@ extension Registrar {
     func complete(_ id: RightID) async throws -> any RegistryEvent {
         let right = try await right(id)
         guard right.status(on: today) == .announced, let ends = right.noticeEnds else {
-            throw RegistryError.conflict("right", "\(id) is \(right.status(on: today).rawValue), not in its public notice")
+            throw RegistryError.conflict(
+                "right", "\(id) is \(right.status(on: today).rawValue), not in its public notice")
         }
         guard today > ends else {
             throw RegistryError.rule(

@@ -5,7 +5,8 @@ extension Registrar {
     func swap(_ right: Right, _ swap: Swap) async throws -> any RegistryEvent {
         try requireCurrent(right)
         guard case .contractLand(let mine) = right.detail else {
-            throw RegistryError.invalid("kind", "only contract land is swapped (L-13); \(right.id) is \(right.kind.rawValue)")
+            throw RegistryError.invalid(
+                "kind", "only contract land is swapped (L-13); \(right.id) is \(right.kind.rawValue)")
         }
         let other = try await self.right(swap.with)
         guard case .contractLand(let theirs) = other.detail, other.id != right.id else {

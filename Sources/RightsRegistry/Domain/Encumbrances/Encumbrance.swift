@@ -76,7 +76,8 @@ public struct Encumbrance: Hashable, Sendable, Codable {
     public func isActive(on day: Day) -> Bool { status(on: day) == .active }
 
     enum CodingKeys: String, CodingKey {
-        case id, right, kind, holder, reference, released, amount, beneficiary, term, pending, mortgagor, parcels, shares,
+        case id, right, kind, holder, reference, released, amount, beneficiary, term, pending, mortgagor, parcels,
+            shares,
             suit
         case paid = "paid_fen"
         case registeredOn = "registered_on"

@@ -89,8 +89,7 @@ public struct MortgageJoined: RegistryEvent {
     /// When the mortgage lapses without an act: with the term of the right it burdens.
     public var lapsesAfter: Day?
 
-    public init(mortgage: EncumbranceID, right: RightID, application: String, consents: [Consent], lapsesAfter: Day?)
-    {
+    public init(mortgage: EncumbranceID, right: RightID, application: String, consents: [Consent], lapsesAfter: Day?) {
         self.mortgage = mortgage
         self.right = right
         self.application = application

@@ -196,7 +196,8 @@ public struct RightTransferred: RegistryEvent {
                 right.detail = .contractLand(ContractLand(parcels: kept))
                 if kept.isEmpty { right.recordedStatus = .cancelled }
             }
-            try state.receive(moved, into: target, holder: to, term: source.term, from: source, reopens: reopens, entry: entry)
+            try state.receive(
+                moved, into: target, holder: to, term: source.term, from: source, reopens: reopens, entry: entry)
             if let carried { try state.carry(carried, to: target, root: target, entry: entry) }
 
         case .collectiveShare(let holding) where target != right:

@@ -97,7 +97,8 @@ public struct RegistryPolicy: Hashable, Sendable, Codable {
                     reason: "must be \(Bounds.homesteadArea.lowerBound)–\(Bounds.homesteadArea.upperBound) m²"))
         }
         for (field, regions) in [
-            ("homestead_mortgage_pilots", homesteadMortgagePilots), ("homestead_transfer_pilots", homesteadTransferPilots),
+            ("homestead_mortgage_pilots", homesteadMortgagePilots),
+            ("homestead_transfer_pilots", homesteadTransferPilots),
         ] where regions.count > Bounds.regions {
             problems.append(FieldProblem(field: field, reason: "at most \(Bounds.regions) regions"))
         }
