@@ -762,7 +762,7 @@ extension ExchangeService {
         guard let keys = registry.keys else { throw RegistryError.unavailable("signing needs the keys") }
         let deal = try await deal(id)
         guard deal.status == .settled, let index = deal.settlementEntry,
-            let entry = try await registry.store.entries(index..<(index + 1)).first,
+            let entry = try await registry.store.entry(index),
             case .object(var payload)? = entry.payload["attestation"]
         else {
             throw RegistryError.conflict("deal", "\(id) is \(deal.status.rawValue); the 交易鉴证书 is issued at settlement")

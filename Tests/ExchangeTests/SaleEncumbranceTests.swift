@@ -106,3 +106,46 @@ struct SaleEncumbranceTests {
         #expect(try await m.t.violations().isEmpty)
     }
 }
+
+@Suite("Exchange: a 林地 contract inherited by a person")
+struct InheritedForestTests {
+    typealias T = TestRegistry
+
+    @Test("L-12: heirs continue a 林地 contract; the heir, holding it alone, may withdraw it for payment")
+    func inheritedForest() async throws {
+        let m = try await Market()
+        let t = m.t
+        // A household with a 林地 contract (50 years), whose last member dies.
+        let household = try HouseholdCode(t.collective(0).rawValue + "0070")
+        let head = Person(name: "林农", idNumber: t.county.citizenID(9_800))
+        try await t.perform(.registerHousehold(HouseholdApplication(code: household, head: head, members: [])))
+        let forest = Parcel(
+            code: t.parcel(0, 900), location: "东港村林场", bounds: Bounds(east: "山脊", south: "溪", west: "林道", north: "山脊"),
+            area: try SquareMetres("5000.00"), landUse: .forestry, basicFarmland: false)
+        try await t.perform(
+            .registerRight(
+                RightApplication(
+                    subject: .contractLand(contract: ContractCode(household: household), parcels: [forest]),
+                    term: try Term(start: Day.input("2020-01-01"), end: Day.input("2069-12-31")), origin: .imported)))
+        let contract = RightID.contractLand(ContractCode(household: household))
+        try await t.perform(
+            .removeMember(household, MemberRemoval(person: head.idNumber, reason: .death, document: "死亡证明")))
+        let heir = Person(name: "继承人", idNumber: t.county.citizenID(9_801))
+        try await t.perform(.registerPerson(heir))
+        try await t.act(
+            contract,
+            .inheritance(
+                Inheritance(
+                    heir: .person(heir.idNumber), deceased: head.idNumber, basis: .heirsAgreement,
+                    deathCertificate: "死亡证明", document: "继承人协议")))
+        #expect(try await t.right(contract).holder == .person(heir.idNumber))
+        let applied = try await m.exchange.applyWithdrawal(
+            WithdrawalApplication(right: contract, compensation: 500_000, noticeOn: Day("2026-01-01")!), by: .desk,
+            actor: m.desk)
+        _ = try await m.exchange.approveWithdrawal(applied.id, approval: "村民代表会议决议", actor: m.desk)
+        let paid = try await m.exchange.payWithdrawal(applied.id, reference: "付款", actor: m.desk)
+        #expect(paid.status == .paid)
+        #expect(try await t.right(contract).status(on: t.registry.today) == .cancelled)
+        #expect(try await t.violations().isEmpty)
+    }
+}

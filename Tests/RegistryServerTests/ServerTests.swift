@@ -191,6 +191,10 @@ struct ServerTests {
                 .unprocessableContent,
                 "validation.index")
             check(try await client.execute(uri: "/v1/log/entries/999999", method: .get), .notFound, "not_found.entry")
+            // The largest index a caller can name is an entry that does not exist, not an overflow.
+            check(
+                try await client.execute(uri: "/v1/log/entries/18446744073709551615", method: .get), .notFound,
+                "not_found.entry")
             let big = ByteBuffer(repeating: UInt8(ascii: "a"), count: 2 << 20)
             check(
                 try await client.execute(uri: acts, method: .post, headers: clerk, body: big), .contentTooLarge,

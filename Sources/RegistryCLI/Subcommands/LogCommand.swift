@@ -54,7 +54,9 @@ struct LogCommand: AsyncParsableCommand {
                     guard let checkpoint, checkpoint.size == treeSize else {
                         throw RegistryError.invalid("size", "no checkpoint was signed at size \(treeSize)")
                     }
-                    let entry = try await registry.store.entries(index..<(index + 1)).first!
+                    guard let entry = try await registry.store.entry(index) else {
+                        throw RegistryError.notFound("entry", String(index))
+                    }
                     Console.current.out(
                         TlogProof(extra: entry.bytes, index: index, hashes: hashes, checkpoint: checkpoint.note).text)
                     return
@@ -101,7 +103,7 @@ struct LogCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let registry = try await global.openRegistry(writing: false)
-                guard let entry = try await registry.store.entries(index..<(index + 1)).first else {
+                guard let entry = try await registry.store.entry(index) else {
                     throw RegistryError.notFound("entry", String(index))
                 }
                 Console.current.out(String(decoding: entry.bytes, as: UTF8.self))

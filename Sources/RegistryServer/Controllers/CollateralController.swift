@@ -83,7 +83,7 @@ public struct CollateralController: Sendable {
                 let page = indices.sorted().prefix(limit)
                 var events: [JSONValue] = []
                 for index in page {
-                    if let entry = try await services.registry.store.entries(index..<(index + 1)).first {
+                    if let entry = try await services.registry.store.entry(index) {
                         events.append(services.entryJSON(entry, for: bank))
                     }
                 }

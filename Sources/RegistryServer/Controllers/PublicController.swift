@@ -75,7 +75,7 @@ public struct PublicController: Sendable {
                 guard let index = UInt64(try context.parameter("index")) else {
                     throw RegistryError.invalid("index", "must be a non-negative integer")
                 }
-                guard let entry = try await services.registry.store.entries(index..<(index + 1)).first else {
+                guard let entry = try await services.registry.store.entry(index) else {
                     throw RegistryError.notFound("entry", String(index))
                 }
                 return .json(services.entryJSON(entry, for: context.principal))

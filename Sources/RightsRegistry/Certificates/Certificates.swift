@@ -48,7 +48,7 @@ public struct Certificates: Sendable {
     public func export(_ idOrNumber: String, withProof: Bool) async throws -> CertificateExport {
         guard let keys = registry.keys else { throw RegistryError.unavailable("signing certificates needs the keys") }
         let (record, right) = try await current(for: idOrNumber)
-        guard let entry = try await registry.store.entries(record.entry..<(record.entry + 1)).first else {
+        guard let entry = try await registry.store.entry(record.entry) else {
             throw RegistryError(code: "integrity.entry", message: "entry \(record.entry) is missing")
         }
         let report = try await RegistryQueries(registry: registry).report(right)

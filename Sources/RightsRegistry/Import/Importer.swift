@@ -108,7 +108,7 @@ public struct Importer: Sendable {
             case .contractLand(let contract, let parcels):
                 guard !facts.rights.contains(contract.rawValue) else { return nil }
                 return RightRegistered.contractLand(
-                    contract, term: application.term!, parcels: parcels, origin: .imported, noticeEnds: nil)
+                    contract, term: try requireTerm(application.term), parcels: parcels, origin: .imported, noticeEnds: nil)
             case .homestead(let household, let unit, let homestead):
                 guard !facts.rights.contains(unit.rawValue) else { return nil }
                 return RightRegistered.homestead(
@@ -120,7 +120,7 @@ public struct Importer: Sendable {
                 guard !facts.shareKeys.contains(key) else { return nil }
                 return RightRegistered.shares(holding, in: collective, for: holder, origin: .imported, entry: entry)
             case .landManagement:
-                preconditionFailure("the import format has no 土地经营权 lines")
+                throw RegistryError.invalid("type", "the import format has no 土地经营权 lines")
             }
         }
     }
@@ -140,5 +140,12 @@ extension ImportRecord {
             case .landManagement: "land-management"
             }
         }
+    }
+}
+
+extension Importer {
+    func requireTerm(_ term: Term?) throws -> Term {
+        guard let term else { throw RegistryError.invalid("term", "contract land needs its term") }
+        return term
     }
 }

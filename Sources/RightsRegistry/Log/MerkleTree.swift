@@ -11,7 +11,7 @@ public enum MerkleTree {
     public static func root(size: UInt64, reader: some SubtreeReader) async throws -> TreeHash {
         guard size > 0 else { return .emptyRoot }
         let parts = Subtree.decompose(start: 0, end: size)
-        return fold(parts, try await reader.hashes(of: parts))
+        return try fold(parts, try await reader.hashes(of: parts))
     }
 
     /// PATH(m, D[n]) of RFC 9162 §2.1.3.1.
@@ -56,13 +56,23 @@ public enum MerkleTree {
     static func resolve(_ ranges: [Range<UInt64>], reader: some SubtreeReader) async throws -> [TreeHash] {
         let parts = ranges.map { Subtree.decompose(start: $0.lowerBound, end: $0.upperBound) }
         let hashes = try await reader.hashes(of: Array(Set(parts.joined())))
-        return parts.map { fold($0, hashes) }
+        return try parts.map { try fold($0, hashes) }
     }
 
-    static func fold(_ parts: [Subtree], _ hashes: [Subtree: TreeHash]) -> TreeHash {
-        var result = hashes[parts[parts.count - 1]]!
-        for part in parts.dropLast().reversed() { result = .node(hashes[part]!, result) }
+    static func fold(_ parts: [Subtree], _ hashes: [Subtree: TreeHash]) throws -> TreeHash {
+        guard let last = parts.last else { return .emptyRoot }
+        var result = try stored(last, in: hashes)
+        for part in parts.dropLast().reversed() { result = .node(try stored(part, in: hashes), result) }
         return result
+    }
+
+    /// A subtree hash the store was asked for; a missing one means rows were removed behind the
+    /// program's back, which is an integrity error, never a crash.
+    static func stored(_ subtree: Subtree, in hashes: [Subtree: TreeHash]) throws -> TreeHash {
+        guard let hash = hashes[subtree] else {
+            throw RegistryError(code: "integrity.entry", message: "the log has no stored hash for \(subtree)")
+        }
+        return hash
     }
 
     static func largestPowerOfTwo(below n: UInt64) -> UInt64 {

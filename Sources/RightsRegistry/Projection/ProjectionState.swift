@@ -23,7 +23,9 @@ public struct ProjectionState: Sendable {
     public mutating func get<E: Entity>(_ type: E.Type, _ key: String) throws -> E? {
         let entityKey = E.key(key)
         guard var slot = slots[entityKey] else {
-            preconditionFailure("\(entityKey) was not loaded: an event must name every entity it touches")
+            // An event must name every entity it touches; one that does not is a defect, refused
+            // as an integrity error rather than a crash.
+            throw RegistryError(code: "integrity.projection", message: "\(entityKey) was not loaded")
         }
         if let entity = slot.entity { return (entity as! E) }
         guard let document = slot.document else { return nil }

@@ -166,6 +166,13 @@ extension RegistryStore {
         }
     }
 
+    /// The entry at `index`, if the log has one (any index a caller names, `UInt64.max`
+    /// included).
+    public func entry(_ index: UInt64) async throws -> LogEntry? {
+        guard index < UInt64.max else { return nil }
+        return try await entries(index..<(index + 1)).first
+    }
+
     /// Appends without a checkpoint (tests, benchmarks, tools that sign separately).
     public func append(_ drafts: [EntryDraft], expectedSize: UInt64?) async throws -> AppendResult {
         try await append(drafts, expectedSize: expectedSize, checkpoint: nil)

@@ -124,7 +124,7 @@ public struct RegistryQueries: Sendable {
         guard let right = try await reads.right(id) else { throw RegistryError.notFound("right", id.rawValue) }
         var entries: [LogEntry] = []
         for index in right.history {
-            entries += try await registry.store.entries(index..<(index + 1))
+            if let entry = try await registry.store.entry(index) { entries.append(entry) }
         }
         return entries
     }

@@ -190,7 +190,9 @@ extension Registrar {
                     "parcel \(shared.sorted().first!) is already under 土地经营权 \(sibling.id) until \(siblingTerm.end)")
             }
         }
-        guard case .contractLand(let rootLand) = root.detail else { preconditionFailure("root is contract land") }
+        guard case .contractLand(let rootLand) = root.detail else {
+            throw RegistryError(code: "integrity.right", message: "\(root.id), at the root of \(parentID), is not contract land")
+        }
         let area = rootLand.parcels.filter { parcels.contains($0.code) }.reduce(SquareMetres.zero) { $0 + $1.area }
         return RightRegistered(
             id: .landManagement(parent: parentID, entry: nextIndex), holder: holder, collective: parent.collective,

@@ -33,12 +33,14 @@ extension Registrar {
             if let child = live.first {
                 throw RegistryError.conflict("right", "土地经营权 \(child.id) carved out of \(right.id) is still in force")
             }
-            guard case .household(let household) = right.holder else {
-                preconditionFailure("contract land is held by a household")
-            }
+            // A household that gives up its contract land takes none for the rest of the term; an
+            // heir who held a 林地 contract on its own (L-12) has no household to bar.
+            var household: HouseholdCode?
+            if case .household(let code) = right.holder { household = code }
             return RightSurrendered(
                 right: right.id, approval: surrender.approval, compensation: surrender.compensation,
-                parcels: land.parcels.map(\.code), household: household, barredUntil: right.term?.end)
+                parcels: land.parcels.map(\.code), household: household,
+                barredUntil: household == nil ? nil : right.term?.end)
         case .homestead:
             // H-9: the household chooses whether to keep its 资格权.
             var household: HouseholdCode?

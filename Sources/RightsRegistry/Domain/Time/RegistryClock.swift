@@ -22,7 +22,17 @@ public struct RegistryTimeZone: Sendable, Hashable {
         self.zone = zone
     }
 
-    public static let shanghai = try! RegistryTimeZone()
+    /// Asia/Shanghai; where the system has no time-zone database, China's fixed UTC+8 (no
+    /// daylight saving since 1991), so the registry starts regardless.
+    public static let shanghai: RegistryTimeZone = {
+        if let zone = try? RegistryTimeZone() { return zone }
+        return RegistryTimeZone(fixed: TimeZone(secondsFromGMT: 8 * 3600) ?? .current, identifier: "Asia/Shanghai")
+    }()
+
+    init(fixed zone: TimeZone, identifier: String) {
+        self.identifier = identifier
+        self.zone = zone
+    }
 
     /// The local date of an instant.
     public func day(of instant: Date) -> Day {

@@ -207,7 +207,7 @@ public final class PostgresRegistryStore: RegistryStore {
         } else {
             let subtrees = CompactRange.subtrees(size: size)
             let hashes = try await self.hashes(of: subtrees, connection)
-            range = CompactRange(size: size, hashes: subtrees.map { hashes[$0]! })
+            range = CompactRange(size: size, hashes: try subtrees.map { try MerkleTree.stored($0, in: hashes) })
         }
         var batch: [(LogEntry, any RegistryEvent)] = []
         var rows: [[SQLValue]] = []

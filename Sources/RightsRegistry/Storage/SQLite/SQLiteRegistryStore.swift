@@ -156,7 +156,7 @@ public final class SQLiteRegistryStore: RegistryStore {
             if let cached, cached.size == size { return cached }
             let subtrees = CompactRange.subtrees(size: size)
             let hashes = try Self.hashes(of: subtrees, db)
-            return CompactRange(size: size, hashes: subtrees.map { hashes[$0]! })
+            return CompactRange(size: size, hashes: try subtrees.map { try MerkleTree.stored($0, in: hashes) })
         }
         var batch: [(LogEntry, any RegistryEvent)] = []
         let insert = try db.cachedStatement(
