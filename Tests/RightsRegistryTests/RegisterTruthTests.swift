@@ -172,6 +172,11 @@ struct RegisterTruthTests {
         let current = try await t.reads.rights(
             RightQuery(kind: .landManagement, status: .current(on: t.registry.today)))
         #expect(current.isEmpty)
+        // A bank's search says so too, signed.
+        let search = try await CollateralSearches(registry: t.registry).search(
+            subject: lease.rawValue, borrower: t.head(1, 1).rawValue, purpose: "贷前审查", party: T.bankA, searcher: "银行",
+            actor: "bank:test")
+        #expect(search.payload["status"] == "expired")
         // The expired lease no longer blocks the end of its parent.
         try await t.act(t.contract(0, 1), .cancellation(Cancellation(ground: .expropriated, document: "征收决定-9")))
         #expect(try await t.violations().isEmpty)

@@ -37,12 +37,8 @@ public struct CollateralSearches: Sendable {
         let queries = RegistryQueries(registry: registry)
         let right = try await queries.right(idOrCertificate: subject)
         var certificateNumber = right.certificate
-        var status: String =
-            switch right.status(on: registry.today) {
-            case .current: "current"
-            case .announced: "announced"
-            case .cancelled, .expired: "cancelled"
-            }
+        // The right's status as every view states it (`Right.status(on:)`).
+        var status = right.status(on: registry.today).rawValue
         if subject.uppercased() != right.id.rawValue,
             let document = try await registry.store.document(CertificateRecord.key(subject))
         {
@@ -85,6 +81,7 @@ public struct CollateralSearches: Sendable {
                     [
                         "id": .string(mortgage.id.rawValue), "rank": .number(Double(rank + 1)),
                         "amount_fen": mortgage.amount.map { .number(Double($0.value)) } ?? .null,
+                        "outstanding_fen": .number(Double(mortgage.outstanding.value)),
                         "mortgagee": .string(mortgage.holder),
                         "registered_on": .string(mortgage.registeredOn.description),
                     ]
