@@ -297,7 +297,7 @@ public struct ExchangeService: Sendable {
             }
             // Eligibility is the register's: the act settlement would perform must be allowed now.
             do {
-                _ = try await registrar.decide(Self.registryAct(for: listing, buyer: buyer, price: listing.price))
+                _ = try await registrar.decide(try Self.registryAct(for: listing, buyer: buyer, price: listing.price))
             } catch let error as RegistryError where ["to", "holder"].contains(error.field) {
                 throw RegistryError(code: error.code, message: error.reason, field: "buyer")
             }
@@ -499,10 +499,12 @@ public struct ExchangeService: Sendable {
     // MARK: Settlement (E-6…E-9)
 
     /// The register's act that settles `listing` in favour of `buyer`.
-    static func registryAct(for listing: Listing, buyer: Holder, price: Fen) -> RegistryAct {
+    static func registryAct(for listing: Listing, buyer: Holder, price: Fen) throws -> RegistryAct {
         switch listing.kind {
         case .lease:
-            let lease = listing.lease!
+            guard let lease = listing.lease else {
+                throw RegistryError(code: "integrity.listing", message: "lease listing \(listing.id) states no lease")
+            }
             return .registerRight(
                 RightApplication(
                     subject: .landManagement(
@@ -532,7 +534,8 @@ public struct ExchangeService: Sendable {
                 throw RegistryError.rule("E-6", "payment was due by \(deal.due); the deal is to be forfeited")
             }
             let listing = try await load(Listing.self, deal.listing, "listing")
-            let act = try await registrar.decide(Self.registryAct(for: listing, buyer: deal.buyer, price: deal.price))
+            let act = try await registrar.decide(
+                try Self.registryAct(for: listing, buyer: deal.buyer, price: deal.price))
             var events: [any RegistryEvent] = [act]
             let resulting: RightID
             switch act {

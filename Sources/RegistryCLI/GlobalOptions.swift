@@ -60,8 +60,11 @@ struct GlobalOptions: ParsableArguments {
     /// tests. The log records the stopped time as the acts' time.
     func stoppedClock() throws -> (any RegistryClock)? {
         guard let text = now ?? ProcessInfo.processInfo.environment["RIGHTS_NOW"] else { return nil }
-        guard let instant = RegistryTimeZone.instant(text) else {
-            throw RegistryError.invalid("now", "write an instant like 2026-12-02T10:00:00+08:00")
+        guard let instant = RegistryTimeZone.instant(text), (try? Day.input(text.prefix(10))) != nil else {
+            throw RegistryError.invalid(
+                "now",
+                "write an instant like 2026-12-02T10:00:00+08:00, between \(Day.inputRange.lowerBound) and \(Day.inputRange.upperBound)"
+            )
         }
         return FixedClock(instant: instant)
     }

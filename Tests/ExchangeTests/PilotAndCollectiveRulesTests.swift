@@ -11,7 +11,9 @@ import Testing
 struct PilotAndCollectiveRulesTests {
     typealias T = TestRegistry
 
-    @Test("C-11: a mortgage states the secured amount; H-11: a pilot's 农房 mortgage needs the collective, the co-owners and another residence")
+    @Test(
+        "C-11: a mortgage states the secured amount; H-11: a pilot's 农房 mortgage needs the collective, the co-owners and another residence"
+    )
     func homesteadMortgagePilot() async throws {
         let m = try await Market()
         let t = m.t
@@ -47,7 +49,8 @@ struct PilotAndCollectiveRulesTests {
     func homesteadTransferPilot() async throws {
         let m = try await Market()
         let listing = try await m.exchange.submit(
-            ListingApplication(right: m.t.homestead(0, 1), kind: .transfer, price: 500_000, increment: 10_000, deposit: 0),
+            ListingApplication(
+                right: m.t.homestead(0, 1), kind: .transfer, price: 500_000, increment: 10_000, deposit: 0),
             by: .desk, actor: m.desk)
         try await m.t.expectRefusal("rule.H-12") {
             _ = try await m.exchange.review(listing.id, approve: true, reason: nil, actor: m.desk)

@@ -170,8 +170,10 @@ public struct AuctionWindow: Hashable, Sendable, Codable {
         self.extensionMinutes = extensionMinutes
     }
 
-    public var opens: Date { RegistryTimeZone.instant(opensAt)! }
-    public var ends: Date { RegistryTimeZone.instant(endsAt)! }
+    /// The instants; the strings are the exchange's own RFC 3339 timestamps, and one that does
+    /// not parse (a row edited by hand) counts as the epoch rather than stopping the process.
+    public var opens: Date { RegistryTimeZone.instant(opensAt) ?? Date(timeIntervalSince1970: 0) }
+    public var ends: Date { RegistryTimeZone.instant(endsAt) ?? Date(timeIntervalSince1970: 0) }
 
     enum CodingKeys: String, CodingKey {
         case opensAt = "opens_at"

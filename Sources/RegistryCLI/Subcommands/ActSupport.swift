@@ -25,10 +25,10 @@ func readBody(_ path: String) throws -> JSONValue {
 func performAct(_ global: GlobalOptions, id: String, body: JSONValue) async throws {
     let rightID = try parseRightID(id)
     var reader = FieldReader(body)
-    let act = ApplicationParser.rightAct(&reader)
-    try reader.finish()
+    let parsedAct = ApplicationParser.rightAct(&reader)
+    let act = try reader.finish(parsedAct)
     let registry = try await global.openRegistry()
-    let entry = try await registry.perform(act!.registryAct(on: rightID), actor: global.actorName)
+    let entry = try await registry.perform(act.registryAct(on: rightID), actor: global.actorName)
     try await printOutcome(global, entry: entry, right: rightID, registry: registry)
 }
 

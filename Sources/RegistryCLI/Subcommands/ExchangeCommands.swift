@@ -20,8 +20,7 @@ struct ExchangeDesk {
     func body<T>(_ path: String, _ parse: (inout FieldReader) -> T?) throws -> T {
         var reader = FieldReader(try readBody(path))
         let value = parse(&reader)
-        try reader.finish()
-        return value!
+        return try reader.finish(value)
     }
 }
 
@@ -59,11 +58,11 @@ struct ListingCommand: AsyncParsableCommand {
                 var body: [String: JSONValue] = ["decision": .string(reject ? "reject" : "approve")]
                 body.set("reason", reason)
                 var reader = FieldReader(.object(body))
-                let review = ExchangeParser.review(&reader)
-                try reader.finish()
+                let parsedReview = ExchangeParser.review(&reader)
+                let review = try reader.finish(parsedReview)
                 try desk.print(
                     try await desk.open().review(
-                        id, approve: review!.approve, reason: review!.reason, actor: global.actorName))
+                        id, approve: review.approve, reason: review.reason, actor: global.actorName))
             }
         }
     }
@@ -96,11 +95,11 @@ struct ListingCommand: AsyncParsableCommand {
             try await runReporting {
                 let desk = ExchangeDesk(global: global)
                 var reader = FieldReader(["intent": .string(intent), "amount_fen": .number(Double(amountFen))])
-                let bid = ExchangeParser.bid(&reader)
-                try reader.finish()
+                let parsedBid = ExchangeParser.bid(&reader)
+                let bid = try reader.finish(parsedBid)
                 try desk.print(
                     try await desk.open().bid(
-                        id, intent: bid!.intent, amount: bid!.amount, by: .desk, actor: global.actorName))
+                        id, intent: bid.intent, amount: bid.amount, by: .desk, actor: global.actorName))
             }
         }
     }

@@ -20,10 +20,10 @@ struct HouseholdCommand: AsyncParsableCommand {
             try await runReporting {
                 let household = try field("code") { try HouseholdCode(code) }
                 var reader = FieldReader(try readBody(body))
-                let removal = ApplicationParser.memberRemoval(&reader)
-                try reader.finish()
+                let parsedRemoval = ApplicationParser.memberRemoval(&reader)
+                let removal = try reader.finish(parsedRemoval)
                 let registry = try await global.openRegistry()
-                let entry = try await registry.perform(.removeMember(household, removal!), actor: global.actorName)
+                let entry = try await registry.perform(.removeMember(household, removal), actor: global.actorName)
                 try await printOutcome(global, entry: entry, right: nil, registry: registry)
             }
         }
@@ -41,10 +41,10 @@ struct HouseholdCommand: AsyncParsableCommand {
             try await runReporting {
                 let household = try field("code") { try HouseholdCode(code) }
                 var reader = FieldReader(try readBody(body))
-                let split = ApplicationParser.householdSplit(&reader, of: household)
-                try reader.finish()
+                let parsedSplit = ApplicationParser.householdSplit(&reader, of: household)
+                let split = try reader.finish(parsedSplit)
                 let registry = try await global.openRegistry()
-                let entry = try await registry.perform(.splitHousehold(split!), actor: global.actorName)
+                let entry = try await registry.perform(.splitHousehold(split), actor: global.actorName)
                 try await printOutcome(global, entry: entry, right: nil, registry: registry)
             }
         }
@@ -66,10 +66,10 @@ struct HouseholdCommand: AsyncParsableCommand {
                 var reader = FieldReader([
                     "name": .string(name), "id_number": .string(idNumber), "relation": .string(relation),
                 ])
-                let member = ApplicationParser.member(&reader)
-                try reader.finish()
+                let parsedMember = ApplicationParser.member(&reader)
+                let member = try reader.finish(parsedMember)
                 let registry = try await global.openRegistry()
-                let entry = try await registry.perform(.addMember(household, member!), actor: global.actorName)
+                let entry = try await registry.perform(.addMember(household, member), actor: global.actorName)
                 try await printOutcome(global, entry: entry, right: nil, registry: registry)
             }
         }

@@ -32,11 +32,11 @@ struct Register: AsyncParsableCommand {
         try await runReporting {
             var reader = FieldReader(try readBody(body))
             reader.skip("kind")
-            let act = Self.act(kind, &reader)
+            let parsed = Self.act(kind, &reader)
             reader.rejectUnknownFields()
-            try reader.finish()
+            let act = try reader.finish(parsed)
             let registry = try await global.openRegistry()
-            let entry = try await registry.perform(act!, actor: global.actorName)
+            let entry = try await registry.perform(act, actor: global.actorName)
             var right: RightID?
             if let id = entry.payload["id"]?.stringValue { right = try? RightID(id) }
             try await printOutcome(global, entry: entry, right: right, registry: registry)

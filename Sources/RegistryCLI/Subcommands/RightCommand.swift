@@ -89,7 +89,8 @@ struct RightCommand: AsyncParsableCommand {
                 } else {
                     for right in rights { Console.current.out(RightText.line(right, on: registry.today)) }
                     if rights.count == limit {
-                        Console.current.err("(first \(limit); continue with --after \(rights.last!.id))")
+                        Console.current.err(
+                            "(first \(limit); continue with --after \(rights.last?.id.rawValue ?? "-"))")
                     }
                 }
             }

@@ -35,7 +35,7 @@ struct Serve: AsyncParsableCommand {
             // Only the executable bootstraps logging (swift-log's rule); libraries take a Logger.
             LoggingSystem.bootstrap(StreamLogHandler.standardError)
             var logger = Logger(label: "rights.server")
-            logger.logLevel = Logger.Level(rawValue: logLevel)!
+            logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
             if demo { try await prepareDemo() }
             let registry = try await global.openRegistry()
             let services = RegistryServices(registry: registry)

@@ -37,9 +37,12 @@ public struct CollateralController: Sendable {
                 if (right == nil) == (certificate == nil) {
                     reader.problem("right_id", "name the right by right_id or by certificate_no (one of them)")
                 }
-                try reader.finish()
+                let (subject, holder, stated) = try reader.finish(
+                    (right ?? certificate).flatMap { subject in
+                        borrower.flatMap { borrower in purpose.map { (subject, borrower, $0) } }
+                    })
                 let result = try await CollateralSearches(registry: services.registry).search(
-                    subject: (right ?? certificate)!, borrower: borrower!, purpose: purpose!,
+                    subject: subject, borrower: holder, purpose: stated,
                     party: bank.party ?? bank.name,
                     searcher: bank.name, actor: bank.actor)
                 return .json(

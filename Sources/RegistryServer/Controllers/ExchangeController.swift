@@ -75,10 +75,10 @@ public struct ExchangeController: Sendable {
                     responses: Self.created("the submitted listing", "Listing"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
-                let application = ExchangeParser.listing(&reader)
-                try reader.finish()
+                let parsedApplication = ExchangeParser.listing(&reader)
+                let application = try reader.finish(parsedApplication)
                 let listing = try await exchange.submit(
-                    application!, by: try applicant(context), actor: try context.caller().actor)
+                    application, by: try applicant(context), actor: try context.caller().actor)
                 return .json(try view(listing, context), status: .created)
             },
             Endpoint(
@@ -90,10 +90,10 @@ public struct ExchangeController: Sendable {
                     body: .json(Schemas.ref("Review")), responses: Self.answer("the listing", "Listing"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
-                let review = ExchangeParser.review(&reader)
-                try reader.finish()
+                let parsedReview = ExchangeParser.review(&reader)
+                let review = try reader.finish(parsedReview)
                 let listing = try await exchange.review(
-                    try context.parameter("id"), approve: review!.approve, reason: review!.reason,
+                    try context.parameter("id"), approve: review.approve, reason: review.reason,
                     actor: try context.caller().actor)
                 return .json(try view(listing, context))
             },
@@ -106,10 +106,10 @@ public struct ExchangeController: Sendable {
                     body: .json(Schemas.ref("IntentApplication")), responses: Self.created("the intent", "Intent"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
-                let application = ExchangeParser.intent(&reader)
-                try reader.finish()
+                let parsedApplication = ExchangeParser.intent(&reader)
+                let application = try reader.finish(parsedApplication)
                 let intent = try await exchange.registerIntent(
-                    try context.parameter("id"), application!, by: try applicant(context),
+                    try context.parameter("id"), application, by: try applicant(context),
                     actor: try context.caller().actor)
                 return .json(try mask(JSONValueEncoder().encode(intent), context), status: .created)
             },
@@ -123,10 +123,10 @@ public struct ExchangeController: Sendable {
                     body: .json(Schemas.ref("BidRequest")), responses: Self.created("the listing", "Listing"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
-                let bid = ExchangeParser.bid(&reader)
-                try reader.finish()
+                let parsedBid = ExchangeParser.bid(&reader)
+                let bid = try reader.finish(parsedBid)
                 let listing = try await exchange.bid(
-                    try context.parameter("id"), intent: bid!.intent, amount: bid!.amount,
+                    try context.parameter("id"), intent: bid.intent, amount: bid.amount,
                     by: try applicant(context), actor: try context.caller().actor)
                 return .json(try view(listing, context), status: .created)
             },
@@ -153,10 +153,10 @@ public struct ExchangeController: Sendable {
                     body: .json(Schemas.ref("IntentReference")), responses: Self.created("the deal", "Deal"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
-                let intent = ExchangeParser.single(&reader, "intent")
-                try reader.finish()
+                let parsedIntent = ExchangeParser.single(&reader, "intent")
+                let intent = try reader.finish(parsedIntent)
                 let deal = try await exchange.matchPriority(
-                    try context.parameter("id"), intent: intent!, by: try applicant(context),
+                    try context.parameter("id"), intent: intent, by: try applicant(context),
                     actor: try context.caller().actor)
                 return .json(try mask(JSONValueEncoder().encode(deal), context), status: .created)
             },
@@ -179,10 +179,10 @@ public struct ExchangeController: Sendable {
                     body: .json(Schemas.ref("PaymentReference")), responses: Self.answer("the settled deal", "Deal"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
-                let reference = ExchangeParser.single(&reader, "reference")
-                try reader.finish()
+                let parsedReference = ExchangeParser.single(&reader, "reference")
+                let reference = try reader.finish(parsedReference)
                 let deal = try await exchange.confirmPayment(
-                    try context.parameter("id"), reference: reference!, actor: try context.caller().actor)
+                    try context.parameter("id"), reference: reference, actor: try context.caller().actor)
                 return .json(try mask(JSONValueEncoder().encode(deal), context))
             },
             Endpoint(
@@ -232,10 +232,10 @@ public struct ExchangeController: Sendable {
                     responses: Self.created("the application", "Withdrawal"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
-                let application = ExchangeParser.withdrawal(&reader)
-                try reader.finish()
+                let parsedApplication = ExchangeParser.withdrawal(&reader)
+                let application = try reader.finish(parsedApplication)
                 let withdrawal = try await exchange.applyWithdrawal(
-                    application!, by: try applicant(context), actor: try context.caller().actor)
+                    application, by: try applicant(context), actor: try context.caller().actor)
                 return .json(try mask(JSONValueEncoder().encode(withdrawal), context), status: .created)
             },
             Endpoint(
@@ -257,10 +257,10 @@ public struct ExchangeController: Sendable {
                     body: .json(Schemas.ref("Approval")), responses: Self.answer("the withdrawal", "Withdrawal"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
-                let approval = ExchangeParser.single(&reader, "approval")
-                try reader.finish()
+                let parsedApproval = ExchangeParser.single(&reader, "approval")
+                let approval = try reader.finish(parsedApproval)
                 let withdrawal = try await exchange.approveWithdrawal(
-                    try context.parameter("id"), approval: approval!, actor: try context.caller().actor)
+                    try context.parameter("id"), approval: approval, actor: try context.caller().actor)
                 return .json(try mask(JSONValueEncoder().encode(withdrawal), context))
             },
             Endpoint(
@@ -274,10 +274,10 @@ public struct ExchangeController: Sendable {
                 )
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
-                let reference = ExchangeParser.single(&reader, "reference")
-                try reader.finish()
+                let parsedReference = ExchangeParser.single(&reader, "reference")
+                let reference = try reader.finish(parsedReference)
                 let withdrawal = try await exchange.payWithdrawal(
-                    try context.parameter("id"), reference: reference!, actor: try context.caller().actor)
+                    try context.parameter("id"), reference: reference, actor: try context.caller().actor)
                 return .json(try mask(JSONValueEncoder().encode(withdrawal), context))
             },
         ]

@@ -29,9 +29,9 @@ public struct MortgageController: Sendable {
             ) { request, context in
                 let bank = try context.caller()
                 var reader = FieldReader(try await request.json(context: context))
-                let parsed = ApplicationParser.mortgage(&reader, mortgagee: bank.party ?? bank.name)
-                try reader.finish()
-                let (right, application) = parsed!
+                let parsedParsed = ApplicationParser.mortgage(&reader, mortgagee: bank.party ?? bank.name)
+                let parsed = try reader.finish(parsedParsed)
+                let (right, application) = parsed
                 let entry = try await services.registry.perform(
                     .onRight(right, .mortgage(application)), actor: bank.actor)
                 return .json(try await mortgage(EncumbranceRegistered.id(at: entry.index)), status: .accepted)
@@ -58,10 +58,10 @@ public struct MortgageController: Sendable {
                     try context.requireScope(right.region)
                 }
                 var reader = FieldReader(try await request.json(context: context))
-                let mortgagor = ApplicationParser.mortgagor(&reader)
-                try reader.finish()
+                let parsedMortgagor = ApplicationParser.mortgagor(&reader)
+                let mortgagor = try reader.finish(parsedMortgagor)
                 try await services.registry.perform(
-                    .onRight(right.id, .mortgageJoin(id, mortgagor!)), actor: caller.actor)
+                    .onRight(right.id, .mortgageJoin(id, mortgagor)), actor: caller.actor)
                 return .json(try await mortgage(id), status: .created)
             },
             Endpoint(
@@ -93,10 +93,10 @@ public struct MortgageController: Sendable {
                 let id = try services.parse("id") { try EncumbranceID(try context.parameter("id")) }
                 let current = try await encumbrance(id)
                 var reader = FieldReader(try await request.json(context: context))
-                let application = ExchangeParser.listing(&reader, foreclosing: current.right)
-                try reader.finish()
+                let parsedApplication = ExchangeParser.listing(&reader, foreclosing: current.right)
+                let application = try reader.finish(parsedApplication)
                 let listing = try await services.exchange.foreclose(
-                    id, application!, bank: bank.party ?? bank.name, actor: bank.actor)
+                    id, application, bank: bank.party ?? bank.name, actor: bank.actor)
                 return .json(Masking.mask(try JSONValueEncoder().encode(listing)), status: .created)
             },
         ]

@@ -24,11 +24,11 @@ public struct PartiesController: Sendable {
                     body: .json(Schemas.ref("Collective")), responses: Self.created("the collective"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
-                let application = ApplicationParser.collective(&reader, origin: .application)
+                let parsedApplication = ApplicationParser.collective(&reader, origin: .application)
                 reader.rejectUnknownFields()
-                try reader.finish()
-                try context.requireScope(application!.region)
-                return try await services.record(.registerCollective(application!), context: context)
+                let application = try reader.finish(parsedApplication)
+                try context.requireScope(application.region)
+                return try await services.record(.registerCollective(application), context: context)
             },
             Endpoint(
                 .post, "/v1/households", access: Self.clerks,
@@ -37,11 +37,11 @@ public struct PartiesController: Sendable {
                     body: .json(Schemas.ref("Household")), responses: Self.created("the household"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
-                let application = ApplicationParser.household(&reader, origin: .application)
+                let parsedApplication = ApplicationParser.household(&reader, origin: .application)
                 reader.rejectUnknownFields()
-                try reader.finish()
-                try context.requireScope(application!.code.collective.region)
-                return try await services.record(.registerHousehold(application!), context: context)
+                let application = try reader.finish(parsedApplication)
+                try context.requireScope(application.code.collective.region)
+                return try await services.record(.registerHousehold(application), context: context)
             },
             Endpoint(
                 .post, "/v1/households/{code}/members", access: Self.clerks,
@@ -53,10 +53,10 @@ public struct PartiesController: Sendable {
             ) { request, context in
                 let code = try services.parse("code") { try HouseholdCode(try context.parameter("code")) }
                 var reader = FieldReader(try await request.json(context: context))
-                let member = ApplicationParser.member(&reader)
-                try reader.finish()
+                let parsedMember = ApplicationParser.member(&reader)
+                let member = try reader.finish(parsedMember)
                 try context.requireScope(code.collective.region)
-                return try await services.record(.addMember(code, member!), context: context)
+                return try await services.record(.addMember(code, member), context: context)
             },
             Endpoint(
                 .post, "/v1/households/{code}/member-removals", access: Self.clerks,
@@ -70,9 +70,9 @@ public struct PartiesController: Sendable {
                 let code = try services.parse("code") { try HouseholdCode(try context.parameter("code")) }
                 try context.requireScope(code.collective.region)
                 var reader = FieldReader(try await request.json(context: context))
-                let removal = ApplicationParser.memberRemoval(&reader)
-                try reader.finish()
-                return try await services.record(.removeMember(code, removal!), context: context)
+                let parsedRemoval = ApplicationParser.memberRemoval(&reader)
+                let removal = try reader.finish(parsedRemoval)
+                return try await services.record(.removeMember(code, removal), context: context)
             },
             Endpoint(
                 .post, "/v1/households/{code}/splits", access: Self.clerks,
@@ -86,9 +86,9 @@ public struct PartiesController: Sendable {
                 let code = try services.parse("code") { try HouseholdCode(try context.parameter("code")) }
                 try context.requireScope(code.collective.region)
                 var reader = FieldReader(try await request.json(context: context))
-                let split = ApplicationParser.householdSplit(&reader, of: code)
-                try reader.finish()
-                return try await services.record(.splitHousehold(split!), context: context)
+                let parsedSplit = ApplicationParser.householdSplit(&reader, of: code)
+                let split = try reader.finish(parsedSplit)
+                return try await services.record(.splitHousehold(split), context: context)
             },
             Endpoint(
                 .post, "/v1/persons", access: .roles([.clerk, .admin, .exchange]),
@@ -100,9 +100,9 @@ public struct PartiesController: Sendable {
                     responses: Self.created("the person"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
-                let person = ApplicationParser.person(&reader)
-                try reader.finish()
-                return try await services.record(.registerPerson(person!), context: context)
+                let parsedPerson = ApplicationParser.person(&reader)
+                let person = try reader.finish(parsedPerson)
+                return try await services.record(.registerPerson(person), context: context)
             },
             Endpoint(
                 .post, "/v1/organisations", access: Self.clerks,
@@ -116,9 +116,10 @@ public struct PartiesController: Sendable {
                 let code = reader.value("uscc", CreditCode.init)
                 let name = reader.string("name")
                 reader.rejectUnknownFields()
-                try reader.finish()
+                let organisation = try reader.finish(code.flatMap { code in name.map { (code, $0) } })
                 return try await services.record(
-                    .registerOrganisation(Organisation(creditCode: code!, name: name!)), context: context)
+                    .registerOrganisation(Organisation(creditCode: organisation.0, name: organisation.1)),
+                    context: context)
             },
             Endpoint(
                 .post, "/v1/mandates", access: Self.clerks,
@@ -129,13 +130,13 @@ public struct PartiesController: Sendable {
                     responses: Self.created("the mandate"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
-                let application = ApplicationParser.mandate(&reader)
+                let parsedApplication = ApplicationParser.mandate(&reader)
                 reader.rejectUnknownFields()
-                try reader.finish()
-                if case .household(let code) = application!.principal {
+                let application = try reader.finish(parsedApplication)
+                if case .household(let code) = application.principal {
                     try context.requireScope(code.collective.region)
                 }
-                return try await services.record(.registerMandate(application!), context: context)
+                return try await services.record(.registerMandate(application), context: context)
             },
         ]
     }

@@ -42,18 +42,18 @@ public struct RightsController: Sendable {
                     ])
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
-                let kind = reader.value("kind") { text throws(InvalidValue) in
+                let parsedKind = reader.value("kind") { text throws(InvalidValue) in
                     guard let kind = RightKind(rawValue: text) else {
                         throw InvalidValue("one of \(RightKind.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     return kind
                 }
-                try reader.finish()
-                let application = ApplicationParser.right(kind: kind!, &reader, origin: .application)
+                let kind = try reader.finish(parsedKind)
+                let parsedApplication = ApplicationParser.right(kind: kind, &reader, origin: .application)
                 reader.rejectUnknownFields()
-                try reader.finish()
-                try context.requireScope(try await services.region(of: application!))
-                return try await services.record(.registerRight(application!), context: context)
+                let application = try reader.finish(parsedApplication)
+                try context.requireScope(try await services.region(of: application))
+                return try await services.record(.registerRight(application), context: context)
             },
             Endpoint(
                 .get, "/v1/rights", access: Self.clerks,
@@ -160,12 +160,12 @@ public struct RightsController: Sendable {
                 let report = try await services.report(context)
                 try context.requireScope(report.right.region)
                 var reader = FieldReader(try await request.json(context: context))
-                let act = ApplicationParser.rightAct(&reader)
-                try reader.finish()
+                let parsedAct = ApplicationParser.rightAct(&reader)
+                let act = try reader.finish(parsedAct)
                 let id = report.right.id
                 let expected = request.headers[.ifMatch]
                 let registry = services.registry
-                let decided = act!.registryAct(on: id)
+                let decided = act.registryAct(on: id)
                 let entry = try await registry.perform(actor: try context.caller().actor) { registrar in
                     if let expected {
                         guard let right = try await registry.reads.right(id) else {

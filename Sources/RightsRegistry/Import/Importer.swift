@@ -108,7 +108,8 @@ public struct Importer: Sendable {
             case .contractLand(let contract, let parcels):
                 guard !facts.rights.contains(contract.rawValue) else { return nil }
                 return RightRegistered.contractLand(
-                    contract, term: try requireTerm(application.term), parcels: parcels, origin: .imported, noticeEnds: nil)
+                    contract, term: try requireTerm(application.term), parcels: parcels, origin: .imported,
+                    noticeEnds: nil)
             case .homestead(let household, let unit, let homestead):
                 guard !facts.rights.contains(unit.rawValue) else { return nil }
                 return RightRegistered.homestead(

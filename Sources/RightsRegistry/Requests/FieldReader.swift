@@ -188,4 +188,13 @@ public struct FieldReader {
     public func finish() throws(RegistryError) {
         if !problems.list.isEmpty { throw RegistryError.invalid(problems.list) }
     }
+
+    /// Throws all collected problems; otherwise returns what the parser made of the body. A
+    /// parser that made nothing without naming a problem is answered as a body not understood,
+    /// never unwrapped.
+    public func finish<T>(_ parsed: T?) throws(RegistryError) -> T {
+        try finish()
+        guard let parsed else { throw RegistryError.invalid("(body)", "not understood") }
+        return parsed
+    }
 }

@@ -191,7 +191,8 @@ extension Registrar {
             }
         }
         guard case .contractLand(let rootLand) = root.detail else {
-            throw RegistryError(code: "integrity.right", message: "\(root.id), at the root of \(parentID), is not contract land")
+            throw RegistryError(
+                code: "integrity.right", message: "\(root.id), at the root of \(parentID), is not contract land")
         }
         let area = rootLand.parcels.filter { parcels.contains($0.code) }.reduce(SquareMetres.zero) { $0 + $1.area }
         return RightRegistered(

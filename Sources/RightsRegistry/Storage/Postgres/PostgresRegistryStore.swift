@@ -72,12 +72,14 @@ public final class PostgresRegistryStore: RegistryStore {
 
     private func migrate(_ migrations: [StoreMigration]) async throws {
         try await client.withConnection { connection in
-            if let schema = self.location.schema {
-                try await self.rows("CREATE SCHEMA IF NOT EXISTS \(Self.quoted(schema))", on: connection)
-            }
             try await self.transaction(on: connection) {
                 // One migrator at a time, across processes: the others wait, then find nothing to do.
+                // The schema is created under the lock too: two `CREATE SCHEMA IF NOT EXISTS` at
+                // once can both pass the check and one then fail on the catalogue's unique index.
                 try await self.rows("SELECT pg_advisory_xact_lock(7406310428)", on: connection)
+                if let schema = self.location.schema {
+                    try await self.rows("CREATE SCHEMA IF NOT EXISTS \(Self.quoted(schema))", on: connection)
+                }
                 try await self.rows(
                     "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
                     on: connection)
