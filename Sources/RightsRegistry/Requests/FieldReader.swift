@@ -64,21 +64,11 @@ public struct FieldReader {
             problem(name, "must not be empty")
             return nil
         }
-        if let reason = Self.textProblem(text, maximumLength: maximumLength) {
+        if let reason = InputText.problem(text, maximumLength: maximumLength) {
             problem(name, reason)
             return nil
         }
         return text
-    }
-
-    /// Why a text is refused: too long, or holding control characters (a line break in a name
-    /// would forge lines in logs and notices).
-    static func textProblem(_ text: String, maximumLength: Int) -> String? {
-        if text.unicodeScalars.count > maximumLength { return "at most \(maximumLength) characters" }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
-            return "must not contain control characters"
-        }
-        return nil
     }
 
     /// A string field made into a validating value (an identifier, a date, an area).
@@ -163,7 +153,7 @@ public struct FieldReader {
                 problems.list.append(FieldProblem(field: "\(field(name))[\(position)]", reason: "expected a string"))
                 continue
             }
-            if let reason = Self.textProblem(text, maximumLength: Self.defaultMaximumLength) {
+            if let reason = InputText.problem(text, maximumLength: Self.defaultMaximumLength) {
                 problems.list.append(FieldProblem(field: "\(field(name))[\(position)]", reason: reason))
                 continue
             }

@@ -136,7 +136,10 @@ public struct HouseholdDivided: RegistryEvent {
         }
         if let contract {
             let source = try state.require(Right.self, contract.rawValue)
-            guard case .contractLand(let land) = source.detail else { return }
+            guard case .contractLand(let land) = source.detail else {
+                throw RegistryError(
+                    code: "integrity.entry", message: "entry \(entry.index) splits \(contract), which is not contract land")
+            }
             let moving = Set(parcels)
             try state.updateRight(contract, entry: entry) { right in
                 let kept = land.parcels.filter { !moving.contains($0.code) }

@@ -116,7 +116,7 @@ public struct RegistryPolicy: Hashable, Sendable, Codable {
         for (field, text, length) in [
             ("issuer", issuer, Bounds.issuerLength), ("certificate_place", certificatePlace, Bounds.placeLength),
         ] {
-            if let reason = FieldReader.textProblem(text, maximumLength: length) {
+            if let reason = InputText.problem(text, maximumLength: length) {
                 problems.append(FieldProblem(field: field, reason: reason))
             }
         }
