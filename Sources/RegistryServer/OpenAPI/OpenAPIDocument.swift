@@ -17,7 +17,9 @@ public enum OpenAPIDocument {
                 "version": "1",
                 "description": .string(
                     "The register of \(origin ?? "a county registry"): clerks' registry acts, the verifiable log, certificates, "
-                        + "banks' collateral searches. Errors are RFC 9457 problem+json with a stable code."),
+                        + "banks' collateral searches. Errors are RFC 9457 problem+json with a stable code. "
+                        + "Every input is bounded before a rule sees it: dates 1900-01-01…2199-12-31, money up to 10^15 fen, "
+                        + "text up to 500 characters without control characters, arrays up to 1,000 elements."),
             ],
             "paths": .object(paths),
             "components": [

@@ -5,7 +5,7 @@ import RightsRegistry
 enum Schemas {
     static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
 
-    static let string: JSONValue = ["type": "string", "minLength": 1, "maxLength": 500]
+    static let string: JSONValue = ["type": "string", "minLength": 1]
     static let idNumber: JSONValue = [
         "type": "string", "pattern": "^[0-9]{17}[0-9Xx]$", "description": "居民身份证号 (GB 11643)",
     ]
