@@ -14,6 +14,8 @@ public struct Problem: HTTPResponseError, Sendable {
     public let errors: [FieldProblem]
     /// For 405: the methods the path answers.
     public let allow: String?
+    /// For 503, 429 and a key in use: when to try again, in seconds (`Retry-After`).
+    public var retryAfter: Int?
 
     public init(
         status: HTTPResponse.Status, code: String, detail: String, rule: String? = nil, field: String? = nil,
@@ -43,6 +45,8 @@ public struct Problem: HTTPResponseError, Sendable {
         self.init(
             status: status, code: error.code, detail: error.message, rule: error.rule, field: error.field,
             errors: error.problems.count > 1 ? error.problems : [])
+        // An outage passes: the client is told when to try again rather than that it erred.
+        if error.category == .unavailable { retryAfter = 5 }
     }
 
     /// Any error thrown while answering a request, as a problem. Unknown errors are a 500 whose
@@ -93,6 +97,7 @@ public struct Problem: HTTPResponseError, Sendable {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if let allow { headers[.allow] = allow }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
 
         return Response(
             status: status, headers: headers,

@@ -16,7 +16,7 @@ public struct RegistryServices: Sendable {
     ) {
         self.registry = registry
         exchange = ExchangeService(registry: registry, rules: exchangeRules)
-        tokens = TokenStore(store: registry.store)
+        tokens = TokenStore(store: registry.store, clock: registry.clock)
         self.metrics = metrics
         registerSize = metrics.makeGauge(
             descriptor: MetricNameDescriptor(
@@ -37,6 +37,7 @@ public struct RegistryServices: Sendable {
         PublicController(services: self).endpoints + PartiesController(services: self).endpoints
             + RightsController(services: self).endpoints + CollateralController(services: self).endpoints
             + MortgageController(services: self).endpoints + ExchangeController(services: self).endpoints
+            + TokensController(services: self).endpoints
     }
 
     var openAPI: JSONValue { OpenAPIDocument.build(endpoints: endpoints, origin: registry.origin) }

@@ -30,6 +30,18 @@ public final class Registry: Sendable {
         reads = StoreReads(store: store)
     }
 
+    /// The request being answered (an idempotency key's scope), if the caller named one: the
+    /// entries a write appends while it is set carry it, and the store records in the same
+    /// transaction that the request committed.
+    @TaskLocal public static var requestMark: String?
+
+    /// The draft of an entry this registry appends now, marked with the current request.
+    func draft(_ event: any RegistryEvent, time: String, actor: String) throws -> EntryDraft {
+        var draft = try EntryDraft(event: event, time: time, actor: actor)
+        draft.requestMark = Self.requestMark
+        return draft
+    }
+
     /// The origin (checkpoint name) of this registry's log.
     public var origin: String? { keys?.origin }
 
@@ -91,7 +103,7 @@ public final class Registry: Sendable {
                 let events = try await decide(registrar)
                 let time = timeZone.timestamp(of: now)
                 do {
-                    let drafts = try events.map { try EntryDraft(event: $0, time: time, actor: actor) }
+                    let drafts = try events.map { try draft($0, time: time, actor: actor) }
                     return try await commit(drafts, expectedSize: size).entries
                 } catch StoreError.sizeChanged where attempts < 10 {
                     attempts += 1
@@ -107,7 +119,7 @@ public final class Registry: Sendable {
     /// Returns the entry and the signed checkpoint committed with it.
     public func record(_ event: any RegistryEvent, actor: String) async throws -> (LogEntry, StoredCheckpoint) {
         _ = try requireKeys()
-        let draft = try EntryDraft(event: event, time: timeZone.timestamp(of: clock.now()), actor: actor)
+        let draft = try draft(event, time: timeZone.timestamp(of: clock.now()), actor: actor)
         return try await group.submit(draft) { drafts in
             try await self.writeLock.withLock { try await self.commit(drafts, expectedSize: nil) }
         }
@@ -120,7 +132,7 @@ public final class Registry: Sendable {
         return try await writeLock.withLock {
             let time = timeZone.timestamp(of: clock.now())
             return try await commit(
-                try events.map { try EntryDraft(event: $0, time: time, actor: actor) }, expectedSize: nil)
+                try events.map { try draft($0, time: time, actor: actor) }, expectedSize: nil)
         }
     }
 }

@@ -69,7 +69,7 @@ struct ServerFixture {
             "otherBank": Principal(role: .bank, name: "另一家银行", party: "91330424MA2B9999X0"),
         ]
         var tokens: [String: String] = [:]
-        for (name, principal) in principals { tokens[name] = try await services.tokens.issue(principal) }
+        for (name, principal) in principals { tokens[name] = try await services.tokens.issue(principal).token }
         self.tokens = tokens
     }
 

@@ -87,7 +87,7 @@ struct Serve: AsyncParsableCommand {
         // Printed as shell lines so the README's curl examples work after pasting them.
         Console.current.out("Tokens, shown once (paste into the shell you run curl from):")
         for principal in principals {
-            let token = try await services.tokens.issue(principal)
+            let (token, _) = try await services.tokens.issue(principal)
             Console.current.out("  export \(principal.role.rawValue.uppercased())_TOKEN=\(token)")
         }
     }
@@ -95,7 +95,7 @@ struct Serve: AsyncParsableCommand {
 
 struct Token: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "API tokens for the JSON server.", subcommands: [Issue.self])
+        abstract: "API tokens for the JSON server: issue, list, revoke.", subcommands: [Issue.self, List.self, Revoke.self])
 
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -115,6 +115,9 @@ struct Token: AsyncParsableCommand {
         @Option(help: "An agent's or bank's identifier (credit code or ID number).")
         var party: String?
 
+        @Option(help: "When it stops working: a last day (YYYY-MM-DD, valid through it) or a period (90d, 12h).")
+        var expires: String?
+
         func run() async throws {
             try await runReporting {
                 guard let role = Role(rawValue: role) else {
@@ -129,9 +132,71 @@ struct Token: AsyncParsableCommand {
                     throw RegistryError.invalid("party", "an \(role.rawValue)'s token needs --party")
                 }
                 let registry = try await global.openRegistry(writing: false)
-                let token = try await TokenStore(store: registry.store).issue(
-                    Principal(role: role, name: name, scope: region, party: party))
+                let until = try expires.map { try Self.expiry($0, from: registry) }
+                let (token, record) = try await TokenStore(store: registry.store, clock: registry.clock).issue(
+                    Principal(role: role, name: name, scope: region, party: party), expires: until)
                 Console.current.out(token)
+                Console.current.err("token \(record.id)\(record.expiresAt.map { ", valid until \($0)" } ?? "")")
+            }
+        }
+
+        /// A last day (the token works through it, in the registry's zone) or a period from now.
+        static func expiry(_ text: String, from registry: Registry) throws -> Date {
+            if let day = try? Day.input(text) {
+                return registry.timeZone.instant(of: day.adding(days: 1), hour: 0)
+            }
+            let units: [Character: Double] = ["d": 86_400, "h": 3_600]
+            guard let unit = text.last.flatMap({ units[$0] }), let count = Int(text.dropLast()), (1...3_650).contains(count)
+            else {
+                throw RegistryError.invalid("expires", "a last day (YYYY-MM-DD) or a period such as 90d or 12h")
+            }
+            return registry.clock.now().addingTimeInterval(Double(count) * unit)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Every token issued: its id, who it is for, issued, expiry, revocation, last use.")
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await runReporting {
+                let registry = try await global.openRegistry(writing: false)
+                let now = registry.clock.now()
+                let tokens = try await TokenStore(store: registry.store, clock: registry.clock).list()
+                if global.json {
+                    Console.current.out(
+                        CanonicalJSON.string(.array(tokens.map { $0.record.listing(lastUsed: $0.lastUsed, at: now) })))
+                    return
+                }
+                for (record, used) in tokens {
+                    let state = record.revokedAt != nil ? "revoked" : record.isInForce(at: now) ? "active" : "expired"
+                    let principal = record.principal
+                    Console.current.out(
+                        "\(record.id)  \(state)  \(principal.role.rawValue):\(principal.name)"
+                            + (principal.scope.map { "  scope \($0)" } ?? "") + (principal.party.map { "  party \($0)" } ?? "")
+                            + "  issued \(record.issuedAt ?? "-")  expires \(record.expiresAt ?? "never")"
+                            + "  last used \(used ?? "never")")
+                }
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a token by its id (as `token list` shows it); every server refuses it at once.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Argument(help: "The token's id, T followed by 12 hex digits.")
+        var id: String
+
+        func run() async throws {
+            try await runReporting {
+                let registry = try await global.openRegistry(writing: false)
+                let record = try await TokenStore(store: registry.store, clock: registry.clock).revoke(id)
+                Console.current.out("revoked \(record.id) (\(record.principal.role.rawValue):\(record.principal.name))")
             }
         }
     }

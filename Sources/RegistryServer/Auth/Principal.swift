@@ -17,12 +17,19 @@ public struct Principal: Sendable, Equatable, Codable {
     public var scope: RegionCode?
     /// The identifier (credit code or ID number) of the agent or bank the token is for.
     public var party: String?
+    /// The id of the token the caller presented (`TokenRecord.id`): who exactly is calling, as
+    /// opposed to the role and name several tokens may share. Known at request time only.
+    public var tokenID: String?
 
     public init(role: Role, name: String, scope: RegionCode? = nil, party: String? = nil) {
         self.role = role
         self.name = name
         self.scope = scope
         self.party = party
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case role, name, scope, party
     }
 
     /// The actor written into log entries: `clerk:王芳`.

@@ -278,6 +278,12 @@ enum Schemas {
             ["search": integer, "result": anyObject, "jws": string], required: ["search", "result", "jws"]),
         "Events": object(["events": array(ref("Entry")), "next": integer], required: ["events", "next"]),
         "JWKS": object(["keys": array(anyObject)], required: ["keys"]),
+        "Token": object(
+            [
+                "id": string, "role": enumeration(Role.allCases.map(\.rawValue)), "name": string, "scope": string,
+                "party": string, "issued_at": string, "expires_at": string, "revoked_at": string,
+                "state": enumeration(["active", "expired", "revoked"]), "last_used": ["type": ["string", "null"]],
+            ], required: ["id", "role", "name", "state"]),
     ].merging(exchange) { old, _ in old }
 
     static let fen: JSONValue = ["type": "integer", "minimum": 1, "description": "an amount in fen (分)"]

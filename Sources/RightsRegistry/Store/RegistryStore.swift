@@ -49,6 +49,8 @@ public protocol RegistryStore: SubtreeReader {
     @discardableResult
     func putSideRecord(_ table: String, key: String, value: [UInt8], onlyIfAbsent: Bool) async throws -> Bool
     func deleteSideRecord(_ table: String, key: String) async throws
+    /// Replaces a record only if it still holds `expected` (compare-and-swap); false otherwise.
+    func replaceSideRecord(_ table: String, key: String, expected: [UInt8], with value: [UInt8]) async throws -> Bool
 
     /// Side records in (table, key) order, a page at a time, for copying a registry.
     func sideRecords(after position: SideRecordKey?, limit: Int) async throws -> [SideRecord]
@@ -118,6 +120,10 @@ public struct EntryDraft: Sendable {
     let kind: String
     let version: Int
     let payload: [UInt8]
+    /// The request this entry answers (`Registry.requestMark`), if one was named: the store
+    /// records, in the entry's own transaction, that the request committed (`requestCommits`), so
+    /// a retry after a crash can tell a write that happened from one that did not.
+    public var requestMark: String?
 
     public init(event: any RegistryEvent, time: String, actor: String) throws {
         self.event = event
@@ -136,6 +142,20 @@ public struct EntryDraft: Sendable {
         kind = entry.kind
         version = entry.version
         payload = Array(entry.payloadBytes)
+    }
+
+    /// The side-record table where appends record the requests they answered.
+    public static let requestCommits = "request_commits"
+
+    /// The request-commit records of `entries` (appended from these drafts, in order).
+    static func commits(_ drafts: [EntryDraft], _ entries: [LogEntry]) -> [(mark: String, value: [UInt8])] {
+        var byMark: [String: [UInt64]] = [:]
+        for (draft, entry) in zip(drafts, entries) {
+            if let mark = draft.requestMark { byMark[mark, default: []].append(entry.index) }
+        }
+        return byMark.sorted { $0.key < $1.key }.map { mark, indices in
+            (mark, CanonicalJSON.bytes(["entries": .array(indices.map { .number(Double($0)) })]))
+        }
     }
 
     func entry(at index: UInt64) -> LogEntry {

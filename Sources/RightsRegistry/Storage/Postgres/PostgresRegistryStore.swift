@@ -226,6 +226,11 @@ public final class PostgresRegistryStore: RegistryStore {
         try await insert(
             into: "log_entries", columns: ["idx", "leaf_hash", "subtree_hashes", "body"], rows, connection)
         try await project(batch, connection)
+        let commits = EntryDraft.commits(drafts, batch.map(\.0))
+        try await insert(
+            into: "side_records", columns: ["tbl", "key", "value"],
+            commits.map { [.text(EntryDraft.requestCommits), .text($0.mark), .bytes(Data($0.value))] },
+            onConflict: " ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value", connection)
         let signed = try checkpoint?(range.size, range.root)
         if let signed { try await save(signed, connection) }
         var binds = PostgresBindings()
@@ -425,6 +430,20 @@ public final class PostgresRegistryStore: RegistryStore {
             !(try await read(
                 "INSERT INTO side_records (tbl, key, value) VALUES ($1, $2, $3) ON CONFLICT (tbl, key) \(conflict) RETURNING 1",
                 binds
+            ).isEmpty)
+    }
+
+    public func replaceSideRecord(_ table: String, key: String, expected: [UInt8], with value: [UInt8]) async throws
+        -> Bool
+    {
+        var binds = PostgresBindings()
+        binds.append(ByteBuffer(bytes: value))
+        binds.append(table)
+        binds.append(key)
+        binds.append(ByteBuffer(bytes: expected))
+        return
+            !(try await read(
+                "UPDATE side_records SET value = $1 WHERE tbl = $2 AND key = $3 AND value = $4 RETURNING 1", binds
             ).isEmpty)
     }
 

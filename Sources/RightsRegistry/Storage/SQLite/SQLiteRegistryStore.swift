@@ -171,6 +171,11 @@ public final class SQLiteRegistryStore: RegistryStore {
             batch.append((entry, draft.event))
         }
         try project(batch, db)
+        for (mark, value) in EntryDraft.commits(drafts, batch.map(\.0)) {
+            try db.execute(
+                sql: "INSERT INTO side_records (tbl, key, value) VALUES (?, ?, ?) ON CONFLICT(tbl, key) DO UPDATE SET value = excluded.value",
+                arguments: [EntryDraft.requestCommits, mark, Data(value)])
+        }
         let signed = try checkpoint?(range.size, range.root)
         if let signed { try Self.save(signed, db) }
         let appended = range
@@ -338,6 +343,17 @@ public final class SQLiteRegistryStore: RegistryStore {
             try db.execute(
                 sql: "INSERT INTO side_records (tbl, key, value) VALUES (?, ?, ?) ON CONFLICT(tbl, key) \(conflict)",
                 arguments: [table, key, Data(value)])
+            return db.changesCount > 0
+        }
+    }
+
+    public func replaceSideRecord(_ table: String, key: String, expected: [UInt8], with value: [UInt8]) async throws
+        -> Bool
+    {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE side_records SET value = ? WHERE tbl = ? AND key = ? AND value = ?",
+                arguments: [Data(value), table, key, Data(expected)])
             return db.changesCount > 0
         }
     }
