@@ -75,8 +75,8 @@ public struct ExchangeService: Sendable {
                 "kind", "a foreclosure sale is started by its mortgagee (POST /v1/mortgages/{id}/foreclosure)")
         }
         let entry = try await registry.perform(actor: actor) { registrar in
-            let right = try await requireCurrent(application.right, registrar)
-            try await requireMandate(applicant, for: right.holder, matter: application.kind.rawValue, registrar)
+            let right = try await requireCurrent(
+                application.right, for: applicant, matter: application.kind.rawValue, registrar)
             try Self.checkOffer(application, of: right)
             return ListingSubmitted(listing: Self.listing(application, id: "L\(registrar.nextIndex)", right, actor))
         }[0]
@@ -267,6 +267,8 @@ public struct ExchangeService: Sendable {
     {
         let entry = try await registry.perform(actor: actor) { registrar in
             let listing = try await load(Listing.self, id, "listing")
+            let buyer = application.buyer
+            try await requireMandate(applicant, for: buyer, matter: "purchase", registrar)
             guard listing.status == .announced, let announcement = listing.announcement else {
                 throw RegistryError.conflict("listing", "\(id) is \(listing.status.rawValue), not on the notice board")
             }
@@ -277,12 +279,10 @@ public struct ExchangeService: Sendable {
                 throw RegistryError.rule(
                     "E-4", "the 保证金 for \(id) is \(listing.deposit) fen", field: "deposit_fen")
             }
-            let buyer = application.buyer
             guard buyer != listing.seller else { throw RegistryError.invalid("buyer", "the seller cannot buy") }
             guard !listing.intents.contains(where: { $0.buyer == buyer }) else {
                 throw RegistryError.conflict("intent", "\(buyer.masked) is already registered for \(id)")
             }
-            try await requireMandate(applicant, for: buyer, matter: "purchase", registrar)
             try await requireCapacity(buyer, registrar)
             if listing.kind == .lease, application.capacity?.isEmpty ?? true {
                 throw RegistryError.rule(
@@ -359,13 +359,16 @@ public struct ExchangeService: Sendable {
     {
         try await registry.perform(actor: actor) { registrar in
             let listing = try await load(Listing.self, id, "listing")
-            guard listing.status == .announced || listing.status == .auction, let window = listing.auction else {
-                throw RegistryError.conflict("listing", "\(id) is \(listing.status.rawValue), not open for bids")
-            }
-            guard let intent = listing.intent(intentID), intent.depositStatus == .held else {
+            guard let intent = listing.intent(intentID) else {
                 throw RegistryError.rule("E-6", "only registered buyers with a deposit bid", field: "intent")
             }
             try await requireMandate(applicant, for: intent.buyer, matter: "purchase", registrar)
+            guard listing.status == .announced || listing.status == .auction, let window = listing.auction else {
+                throw RegistryError.conflict("listing", "\(id) is \(listing.status.rawValue), not open for bids")
+            }
+            guard intent.depositStatus == .held else {
+                throw RegistryError.rule("E-6", "only registered buyers with a deposit bid", field: "intent")
+            }
             guard listing.activeIntents.count >= 2 else {
                 throw RegistryError.rule("E-5", "with one qualified buyer the deal is negotiated, not auctioned")
             }
@@ -477,6 +480,9 @@ public struct ExchangeService: Sendable {
     {
         let entry = try await registry.perform(actor: actor) { registrar in
             let listing = try await load(Listing.self, id, "listing")
+            if let claimed = listing.intent(intentID) {
+                try await requireMandate(applicant, for: claimed.buyer, matter: "purchase", registrar)
+            }
             guard listing.status == .matching, let matching = listing.matching,
                 let leader = listing.intent(matching.leader)
             else {
@@ -489,7 +495,6 @@ public struct ExchangeService: Sendable {
                 throw RegistryError.rule(
                     "L-18", "\(intentID) holds no priority right that outranks the best bidder's", field: "intent")
             }
-            try await requireMandate(applicant, for: intent.buyer, matter: "purchase", registrar)
             return PriorityMatched(
                 listing: id, deal: makeDeal(listing, intent, matching.price, .priority, registrar))
         }[0]
@@ -655,8 +660,7 @@ public struct ExchangeService: Sendable {
         async throws -> Withdrawal
     {
         let entry = try await registry.perform(actor: actor) { registrar in
-            let right = try await requireCurrent(application.right, registrar)
-            try await requireMandate(applicant, for: right.holder, matter: "withdrawal", registrar)
+            let right = try await requireCurrent(application.right, for: applicant, matter: "withdrawal", registrar)
             let compensation: Fen?
             switch right.detail {
             case .contractLand:
@@ -731,10 +735,15 @@ public struct ExchangeService: Sendable {
 
     // MARK: Shared checks
 
-    func requireCurrent(_ id: RightID, _ registrar: Registrar) async throws -> Right {
+    /// The right, current; with an applicant, only after its standing is checked, so an agent
+    /// without a mandate learns nothing of the right's state.
+    func requireCurrent(
+        _ id: RightID, for applicant: Applicant? = nil, matter: String = "", _ registrar: Registrar
+    ) async throws -> Right {
         guard let right = try await registrar.reads.right(id) else {
             throw RegistryError.notFound("right", id.rawValue)
         }
+        if let applicant { try await requireMandate(applicant, for: right.holder, matter: matter, registrar) }
         let status = right.status(on: registrar.today)
         guard status == .current else {
             throw RegistryError.conflict("right", "\(id) is \(status.rawValue), not current")

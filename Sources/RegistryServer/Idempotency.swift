@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
-import Synchronization
 public import HTTPTypes
 import Hummingbird
 public import RightsRegistry
+import Synchronization
 
 /// `Idempotency-Key` on POST: the first answer is kept; a retry with the same key and body gets
 /// it again (`Idempotent-Replayed: true`), the same key with another body is refused (422), and
@@ -104,7 +104,8 @@ public struct Idempotency: Sendable {
     /// another body — or nil when the first was cut off before it wrote anything and this retry
     /// has taken the key over (`taking`) to run it.
     func kept(_ recordKey: String, fingerprint: String, taking pending: [UInt8]) async throws -> Response? {
-        guard let bytes = try await store.sideRecord(Self.table, key: recordKey), let record = try? JSONParser.parse(bytes)
+        guard let bytes = try await store.sideRecord(Self.table, key: recordKey),
+            let record = try? JSONParser.parse(bytes)
         else { throw Self.inProgress(retryAfter: 1) }
         guard record["request"]?.stringValue == fingerprint else {
             throw Problem(
@@ -217,7 +218,8 @@ struct RequestOwner: Sendable {
             let alive = kill(Int32(pid), 0) == 0 || errno == EPERM
             return alive && Self.processStart(Int32(pid)) == json["started"]?.stringValue ? 1 : nil
         }
-        let at = json["at"].flatMap { $0.integerValue }.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? .distantPast
+        let at =
+            json["at"].flatMap { $0.integerValue }.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? .distantPast
         let left = Self.lease - Date().timeIntervalSince(at)
         return left > 0 ? Int(left.rounded(.up)) : nil
     }

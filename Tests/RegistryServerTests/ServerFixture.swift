@@ -50,7 +50,7 @@ struct ServerFixture {
     let tokens: [String: String]
     let logs = LogCapture()
 
-    static let roles = ["admin", "clerk", "otherClerk", "exchange", "agent", "bank", "otherBank"]
+    static let roles = ["admin", "clerk", "otherClerk", "exchange", "agent", "otherAgent", "bank", "otherBank"]
 
     init() async throws {
         clock = FixedClock("2026-11-20")
@@ -65,6 +65,7 @@ struct ServerFixture {
             "otherClerk": Principal(role: .clerk, name: "李娜", scope: try RegionCode("330424101")),
             "exchange": Principal(role: .exchange, name: "交易中心"),
             "agent": Principal(role: .agent, name: DemoCounty.agentName, party: DemoCounty.agent),
+            "otherAgent": Principal(role: .agent, name: "另一位代理员", party: "330424198202020024"),
             "bank": Principal(role: .bank, name: DemoCounty.bankName, party: DemoCounty.bank),
             "otherBank": Principal(role: .bank, name: "另一家银行", party: "91330424MA2B9999X0"),
         ]

@@ -95,7 +95,8 @@ struct Serve: AsyncParsableCommand {
 
 struct Token: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "API tokens for the JSON server: issue, list, revoke.", subcommands: [Issue.self, List.self, Revoke.self])
+        abstract: "API tokens for the JSON server: issue, list, revoke.",
+        subcommands: [Issue.self, List.self, Revoke.self])
 
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -146,7 +147,8 @@ struct Token: AsyncParsableCommand {
                 return registry.timeZone.instant(of: day.adding(days: 1), hour: 0)
             }
             let units: [Character: Double] = ["d": 86_400, "h": 3_600]
-            guard let unit = text.last.flatMap({ units[$0] }), let count = Int(text.dropLast()), (1...3_650).contains(count)
+            guard let unit = text.last.flatMap({ units[$0] }), let count = Int(text.dropLast()),
+                (1...3_650).contains(count)
             else {
                 throw RegistryError.invalid("expires", "a last day (YYYY-MM-DD) or a period such as 90d or 12h")
             }
@@ -175,7 +177,8 @@ struct Token: AsyncParsableCommand {
                     let principal = record.principal
                     Console.current.out(
                         "\(record.id)  \(state)  \(principal.role.rawValue):\(principal.name)"
-                            + (principal.scope.map { "  scope \($0)" } ?? "") + (principal.party.map { "  party \($0)" } ?? "")
+                            + (principal.scope.map { "  scope \($0)" } ?? "")
+                            + (principal.party.map { "  party \($0)" } ?? "")
                             + "  issued \(record.issuedAt ?? "-")  expires \(record.expiresAt ?? "never")"
                             + "  last used \(used ?? "never")")
                 }

@@ -23,7 +23,8 @@ public struct TokenStore: Sendable {
 
     /// Issues a token for `principal`, valid until `expires` if given, and returns it with its
     /// record; the token cannot be read back later.
-    public func issue(_ principal: Principal, expires: Date? = nil) async throws -> (token: String, record: TokenRecord) {
+    public func issue(_ principal: Principal, expires: Date? = nil) async throws -> (token: String, record: TokenRecord)
+    {
         var random = SystemRandomNumberGenerator()
         let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
         let token = "rr_" + Base64URL.encode(secret)

@@ -166,8 +166,10 @@ public struct ExchangeController: Sendable {
                     id: "getDeal", summary: "A deal: price, buyer, due day, settlement.", tags: ["exchange"],
                     parameters: [Self.idParameter("deal")], responses: Self.answer("the deal", "Deal"))
             ) { _, context in
-                .json(
-                    try mask(JSONValueEncoder().encode(try await exchange.deal(try context.parameter("id"))), context))
+                let deal = try await exchange.deal(try context.parameter("id"))
+                try await services.requireStanding(
+                    context, region: deal.right.region(in: services), parties: [deal.seller, deal.buyer])
+                return .json(try mask(JSONValueEncoder().encode(deal), context))
             },
             Endpoint(
                 .post, "/v1/deals/{id}/payment", access: Self.desk,
@@ -218,7 +220,10 @@ public struct ExchangeController: Sendable {
                     ])
             ) { request, context in
                 let withProof = try request.booleanQuery("proof")
-                let export = try await exchange.attestation(try context.parameter("id"), withProof: withProof)
+                let deal = try await exchange.deal(try context.parameter("id"))
+                try await services.requireStanding(
+                    context, region: deal.right.region(in: services), parties: [deal.seller, deal.buyer])
+                let export = try await exchange.attestation(deal.id, withProof: withProof)
                 return withProof ? .text(export.text) : .text(export.jws, contentType: "application/jose")
             },
             Endpoint(
@@ -245,9 +250,10 @@ public struct ExchangeController: Sendable {
                     parameters: [Self.idParameter("withdrawal")], responses: Self.answer("the withdrawal", "Withdrawal")
                 )
             ) { _, context in
-                .json(
-                    try mask(
-                        JSONValueEncoder().encode(try await exchange.withdrawal(try context.parameter("id"))), context))
+                let withdrawal = try await exchange.withdrawal(try context.parameter("id"))
+                try await services.requireStanding(
+                    context, region: withdrawal.right.region(in: services), parties: [withdrawal.holder])
+                return .json(try mask(JSONValueEncoder().encode(withdrawal), context))
             },
             Endpoint(
                 .post, "/v1/withdrawals/{id}/approve", access: Self.withdrawalDesk,
@@ -259,8 +265,11 @@ public struct ExchangeController: Sendable {
                 var reader = FieldReader(try await request.json(context: context))
                 let parsedApproval = ExchangeParser.single(&reader, "approval")
                 let approval = try reader.finish(parsedApproval)
+                let applied = try await exchange.withdrawal(try context.parameter("id"))
+                try await services.requireStanding(
+                    context, region: applied.right.region(in: services), parties: [])
                 let withdrawal = try await exchange.approveWithdrawal(
-                    try context.parameter("id"), approval: approval, actor: try context.caller().actor)
+                    applied.id, approval: approval, actor: try context.caller().actor)
                 return .json(try mask(JSONValueEncoder().encode(withdrawal), context))
             },
             Endpoint(
@@ -276,8 +285,11 @@ public struct ExchangeController: Sendable {
                 var reader = FieldReader(try await request.json(context: context))
                 let parsedReference = ExchangeParser.single(&reader, "reference")
                 let reference = try reader.finish(parsedReference)
+                let applied = try await exchange.withdrawal(try context.parameter("id"))
+                try await services.requireStanding(
+                    context, region: applied.right.region(in: services), parties: [])
                 let withdrawal = try await exchange.payWithdrawal(
-                    try context.parameter("id"), reference: reference, actor: try context.caller().actor)
+                    applied.id, reference: reference, actor: try context.caller().actor)
                 return .json(try mask(JSONValueEncoder().encode(withdrawal), context))
             },
         ]

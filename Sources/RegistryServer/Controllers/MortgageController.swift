@@ -73,7 +73,7 @@ public struct MortgageController: Sendable {
             ) { _, context in
                 let bank = try context.caller()
                 let id = try services.parse("id") { try EncumbranceID(try context.parameter("id")) }
-                let current = try await encumbrance(id)
+                let current = try await encumbrance(id, heldBy: bank)
                 try await services.registry.perform(
                     .onRight(current.right, .mortgageRelease(mortgage: id, by: bank.party ?? bank.name)),
                     actor: bank.actor)
@@ -91,7 +91,7 @@ public struct MortgageController: Sendable {
             ) { request, context in
                 let bank = try context.caller()
                 let id = try services.parse("id") { try EncumbranceID(try context.parameter("id")) }
-                let current = try await encumbrance(id)
+                let current = try await encumbrance(id, heldBy: bank)
                 var reader = FieldReader(try await request.json(context: context))
                 let parsedApplication = ExchangeParser.listing(&reader, foreclosing: current.right)
                 let application = try reader.finish(parsedApplication)
@@ -100,6 +100,16 @@ public struct MortgageController: Sendable {
                 return .json(Masking.mask(try JSONValueEncoder().encode(listing)), status: .created)
             },
         ]
+    }
+
+    /// A bank's own mortgage: another bank is refused before anything about the mortgage's
+    /// state is said.
+    func encumbrance(_ id: EncumbranceID, heldBy bank: Principal) async throws -> Encumbrance {
+        let mortgage = try await encumbrance(id)
+        guard mortgage.holder == bank.party ?? bank.name else {
+            throw Problem.forbidden("auth.mortgagee", "\(id) is held by another mortgagee")
+        }
+        return mortgage
     }
 
     func encumbrance(_ id: EncumbranceID) async throws -> Encumbrance {

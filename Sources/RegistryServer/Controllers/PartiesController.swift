@@ -52,10 +52,10 @@ public struct PartiesController: Sendable {
                     body: .json(Schemas.ref("Member")), responses: Self.created("the member"))
             ) { request, context in
                 let code = try services.parse("code") { try HouseholdCode(try context.parameter("code")) }
+                try context.requireScope(code.collective.region)
                 var reader = FieldReader(try await request.json(context: context))
                 let parsedMember = ApplicationParser.member(&reader)
                 let member = try reader.finish(parsedMember)
-                try context.requireScope(code.collective.region)
                 return try await services.record(.addMember(code, member), context: context)
             },
             Endpoint(
@@ -133,9 +133,7 @@ public struct PartiesController: Sendable {
                 let parsedApplication = ApplicationParser.mandate(&reader)
                 reader.rejectUnknownFields()
                 let application = try reader.finish(parsedApplication)
-                if case .household(let code) = application.principal {
-                    try context.requireScope(code.collective.region)
-                }
+                try await services.requireScope(context, over: application.principal)
                 return try await services.record(.registerMandate(application), context: context)
             },
         ]

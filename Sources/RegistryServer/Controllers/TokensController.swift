@@ -34,7 +34,8 @@ public struct TokensController: Sendable {
                     id: "revokeToken", summary: "Revoke a token; it is refused from the next request on.",
                     tags: ["admin"],
                     parameters: [
-                        Parameter("id", in: .path, "the token's id (T and 12 hex digits)"), ExchangeController.idempotency,
+                        Parameter("id", in: .path, "the token's id (T and 12 hex digits)"),
+                        ExchangeController.idempotency,
                     ],
                     responses: ExchangeController.answer("the revoked token", "Token"))
             ) { _, context in

@@ -138,7 +138,8 @@ public struct HouseholdDivided: RegistryEvent {
             let source = try state.require(Right.self, contract.rawValue)
             guard case .contractLand(let land) = source.detail else {
                 throw RegistryError(
-                    code: "integrity.entry", message: "entry \(entry.index) splits \(contract), which is not contract land")
+                    code: "integrity.entry",
+                    message: "entry \(entry.index) splits \(contract), which is not contract land")
             }
             let moving = Set(parcels)
             try state.updateRight(contract, entry: entry) { right in

@@ -173,7 +173,8 @@ public final class SQLiteRegistryStore: RegistryStore {
         try project(batch, db)
         for (mark, value) in EntryDraft.commits(drafts, batch.map(\.0)) {
             try db.execute(
-                sql: "INSERT INTO side_records (tbl, key, value) VALUES (?, ?, ?) ON CONFLICT(tbl, key) DO UPDATE SET value = excluded.value",
+                sql:
+                    "INSERT INTO side_records (tbl, key, value) VALUES (?, ?, ?) ON CONFLICT(tbl, key) DO UPDATE SET value = excluded.value",
                 arguments: [EntryDraft.requestCommits, mark, Data(value)])
         }
         let signed = try checkpoint?(range.size, range.root)
