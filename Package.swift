@@ -55,6 +55,7 @@ let package = Package(
             dependencies: [
                 "RightsRegistry", "Exchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -139,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "RegistryCLITests",
 
-            dependencies: ["RegistryCLI", "RightsRegistry", "Exchange", "RegistryTestSupport"],
+            dependencies: ["RegistryCLI", "RightsRegistry", "Exchange", "RegistryServer", "RegistryTestSupport"],
             path: "Tests/RegistryCLITests",
             swiftSettings: strict
         ),

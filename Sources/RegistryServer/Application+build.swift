@@ -1,5 +1,7 @@
 public import Hummingbird
+import HummingbirdCore
 public import Logging
+import NIOCore
 import RightsRegistry
 
 /// How to run the server.
@@ -8,13 +10,16 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     public var services: RegistryServices
     public var logger: Logger
+    public var limits: ConnectionLimits
     /// Called with the bound port once the server listens (port 0 picks a free one).
     public var onListening: @Sendable (Int) async -> Void
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, services: RegistryServices, logger: Logger,
+        limits: ConnectionLimits = .forThisProcess(),
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
+        self.limits = limits
         self.host = host
         self.port = port
         self.services = services
@@ -45,10 +50,17 @@ public func buildRouter(services: RegistryServices) -> Router<RegistryRequestCon
 /// The server as a service: run it with `runService()` for graceful shutdown on SIGTERM and
 /// SIGINT (requests in flight finish; each act is one transaction, so nothing is half written).
 public func buildApplication(configuration: ServerConfiguration) -> some ApplicationProtocol {
-    Application(
+    let limits = configuration.limits
+    return Application(
         router: buildRouter(services: configuration.services),
+        server: .http1(
+            configuration: HTTP1Channel.Configuration(
+                idleTimeout: TimeAmount(limits.idleTimeout))),
         configuration: ApplicationConfiguration(
-            address: .hostname(configuration.host, port: configuration.port), serverName: "rights"),
+            address: .hostname(configuration.host, port: configuration.port), serverName: "rights",
+            availableConnectionsDelegate: MaximumAvailableConnections(
+                limits.maxConnections, logger: configuration.logger)
+        ),
         onServerRunning: { channel in await configuration.onListening(channel.localAddress?.port ?? configuration.port)
         },
         logger: configuration.logger)

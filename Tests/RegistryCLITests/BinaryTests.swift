@@ -236,12 +236,19 @@ struct ServerProcess {
     let url: String
     let errors: Captured
 
-    static func start(_ arguments: [String], in directory: String, environment: [String: String]) async throws
-        -> ServerProcess
-    {
+    /// Starts `rights` with `arguments`; with `shell`, through `/bin/sh` running that first
+    /// (`ulimit -Sn 1024`, say).
+    static func start(
+        _ arguments: [String], in directory: String, environment: [String: String], shell: String? = nil
+    ) async throws -> ServerProcess {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: BinaryTests.executable)
-        process.arguments = arguments
+        if let shell {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", shell + " && exec \"$0\" \"$@\"", BinaryTests.executable] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: BinaryTests.executable)
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let output = Captured()

@@ -25,8 +25,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Option(help: "Seconds a connection may send nothing (or an unfinished request head) before it is closed.")
+    var idleTimeout = 30
+
+    @Option(help: "Connections held at once (default: what the open-file limit allows, at most 10,000).")
+    var maxConnections: Int?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
+        guard (1...3_600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1–3600 seconds") }
+        if let maxConnections, !(1...100_000).contains(maxConnections) {
+            throw ValidationError("--max-connections must be 1–100000")
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
     }
 
@@ -41,9 +51,18 @@ struct Serve: AsyncParsableCommand {
             let services = RegistryServices(registry: registry)
             if demo { try await printDemoTokens(services) }
             let (origin, console) = (registry.origin ?? "?", Console.current)
+            let files = FileLimit.raise()
+            var limits = ConnectionLimits.forThisProcess(idleTimeout: .seconds(idleTimeout))
+            if let maxConnections { limits.maxConnections = min(maxConnections, max(1, files - 64)) }
+            logger.info(
+                "connection limits",
+                metadata: [
+                    "open_files": "\(files)", "max_connections": "\(limits.maxConnections)",
+                    "idle_timeout_s": "\(idleTimeout)",
+                ])
             let application = buildApplication(
                 configuration: ServerConfiguration(
-                    host: host, port: port, services: services, logger: logger,
+                    host: host, port: port, services: services, logger: logger, limits: limits,
                     onListening: { [host] port in console.out("Serving registry \(origin) on http://\(host):\(port)") })
             )
             try await application.runService()

@@ -1,0 +1,149 @@
+import Foundation
+import RegistryTestSupport
+import RightsRegistry
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A registry with the demo county, a bank token, and helpers to call a running server.
+struct ServedRegistry {
+    let temporary: TemporaryDirectory
+    let environment: [String: String]
+    let bank: String
+
+    init(_ kind: TestStore) async throws {
+        temporary = try TemporaryDirectory("rights-hardening")
+        environment = ["RIGHTS_DB": try await kind.newLocation()]
+        var bank = ""
+        for arguments in [
+            ["init"], ["demo"],
+            ["token", "issue", "--role", "bank", "--name", "测试银行", "--party", "91330424MA2B1234XJ"],
+        ] {
+            let (status, out, err) = try BinaryTests.run(arguments, in: temporary.path, environment: environment)
+            #expect(status == 0, "rights \(arguments.joined(separator: " ")): \(err)")
+            bank = out.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        self.bank = bank
+    }
+
+    func rights(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
+        try BinaryTests.run(arguments, in: temporary.path, environment: environment)
+    }
+
+    func serve(_ extra: [String] = []) async throws -> ServerProcess {
+        try await ServerProcess.start(["serve", "--port", "0"] + extra, in: temporary.path, environment: environment)
+    }
+
+    /// The log's size as the audit counts it.
+    func size() throws -> Int64 {
+        let (_, out, err) = try rights("audit", "--json")
+        let audit = try JSONParser.parse(out)
+        #expect(audit["ok"] == true, "\(out) \(err)")
+        return audit["size"]?.integerValue ?? -1
+    }
+
+    static let search = Data(
+        CanonicalJSON.string([
+            "right_id": "330424100200000002J", "holder_id_number": .string(DemoCounty.county.citizenID(3).rawValue),
+            "purpose": "抵押贷款贷前调查",
+        ]).utf8)
+}
+
+/// One HTTP call to a running server: status, body, headers.
+struct Call {
+    let status: Int
+    let body: String
+    let headers: [String: String]
+
+    static func post(
+        _ url: String, token: String?, key: String? = nil, body: Data = Data("{}".utf8), timeout: TimeInterval = 30
+    ) async -> Call {
+        var request = URLRequest(url: URL(string: url)!, timeoutInterval: timeout)
+        request.httpMethod = "POST"
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let key { request.setValue(key, forHTTPHeaderField: "Idempotency-Key") }
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = body
+        return await send(request)
+    }
+
+    static func get(_ url: String, token: String? = nil, timeout: TimeInterval = 30) async -> Call {
+        var request = URLRequest(url: URL(string: url)!, timeoutInterval: timeout)
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        return await send(request)
+    }
+
+    /// Status 0 when the connection failed (the server was killed, or did not answer in time).
+    static func send(_ request: URLRequest) async -> Call {
+        guard let (data, response) = try? await URLSession.shared.data(for: request),
+            let http = response as? HTTPURLResponse
+        else { return Call(status: 0, body: "", headers: [:]) }
+        var headers: [String: String] = [:]
+        for (name, value) in http.allHeaderFields {
+            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+        }
+        return Call(status: http.statusCode, body: String(decoding: data, as: UTF8.self), headers: headers)
+    }
+}
+
+extension BinaryTests {
+    @Test(
+        "kill -9 with requests in flight: after a restart every retry with its Idempotency-Key completes — replayed if it committed, run if not — and each key writes once",
+        arguments: TestStore.shared)
+    func idempotencyAfterCrash(_ kind: TestStore) async throws {
+        let served = try await ServedRegistry(kind)
+        let before = try served.size()
+        let keys = (0..<48).map { "crash-\($0)" }
+        let first = try await served.serve()
+        let url = first.url + "/v1/collateral/searches"
+        // Fire all at once and kill the server while they are being answered.
+        async let answered: [Call] = withTaskGroup(of: Call.self) { group in
+            for key in keys {
+                group.addTask { await Call.post(url, token: served.bank, key: key, body: ServedRegistry.search) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        try await Task.sleep(for: .milliseconds(120))
+        kill(first.process.processIdentifier, SIGKILL)
+        let cutOff = await answered.filter { $0.status == 0 }.count
+        first.process.waitUntilExit()
+
+        let second = try await served.serve()
+        var replayed = 0
+        for key in keys {
+            let retry = await Call.post(
+                second.url + "/v1/collateral/searches", token: served.bank, key: key, body: ServedRegistry.search)
+            #expect(retry.status == 201, "\(key): \(retry.status) \(retry.body)")
+            if retry.headers["idempotent-replayed"] == "true" { replayed += 1 }
+        }
+        try await second.stop()
+        #expect(try served.size() == before + Int64(keys.count), "each key wrote exactly once")
+        // Not a check of luck: the kill must have cut some requests off, or the test proves nothing.
+        #expect(cutOff > 0 || replayed == keys.count, "cut off \(cutOff), replayed \(replayed)")
+        #expect(replayed > 0)
+    }
+
+    @Test("rights token revoke on the command line: a running server refuses the token at its next request")
+    func revokeWhileServing() async throws {
+        let served = try await ServedRegistry(.sqliteFile)
+        let server = try await served.serve()
+        defer { server.process.terminate() }
+        let events = server.url + "/v1/events"
+        #expect(await Call.get(events, token: served.bank).status == 200)
+        let (status, out, _) = try served.rights("token", "list", "--json")
+        #expect(status == 0)
+        let listed = try JSONParser.parse(out).arrayValue ?? []
+        let entry = try #require(listed.first { $0["name"] == "测试银行" }, "\(out)")
+        #expect(entry["last_used"]?.stringValue != nil, "last use recorded: \(entry)")
+        #expect(!out.contains(served.bank))
+        let id = try #require(entry["id"]?.stringValue)
+        #expect(try served.rights("token", "revoke", id).status == 0)
+        let refused = await Call.get(events, token: served.bank)
+        #expect(refused.status == 401, "\(refused.body)")
+        let after = try JSONParser.parse(try served.rights("token", "list", "--json").out).arrayValue ?? []
+        #expect(after.first { $0["id"]?.stringValue == id }?["state"] == "revoked")
+        try await server.stop()
+    }
+}
