@@ -32,10 +32,10 @@ public struct ServerConfiguration: Sendable {
 /// problem+json answers; idempotency keys are honoured per endpoint, after its role check.
 public func buildRouter(services: RegistryServices) -> Router<RegistryRequestContext> {
     let router = Router(context: RegistryRequestContext.self, options: .autoGenerateHeadEndpoints)
-    router.add(middleware: AuthMiddleware(tokens: services.tokens))
+    router.add(middleware: AuthMiddleware(services: services))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: PrometheusMiddleware(registry: services.metrics))
-    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: ProblemMiddleware(outages: services.outages))
     let endpoints = services.endpoints
     router.add(middleware: MethodNotAllowedMiddleware(endpoints: endpoints))
     let idempotency = Idempotency(store: services.registry.store)

@@ -27,7 +27,7 @@ public struct Endpoint: Sendable {
     func respond(_ request: Request, _ context: RegistryRequestContext, idempotency: Idempotency) async throws
         -> Response
     {
-        if context.rejectedToken { throw Problem.unauthorized("the bearer token is not one this registry issued") }
+        if let problem = context.tokenProblem { throw problem }
         try access.check(context.principal)
         return try await idempotency.answer(request, context) { request in try await handler(request, context) }
     }

@@ -64,6 +64,7 @@ public struct Problem: HTTPResponseError, Sendable {
         case let error as any HTTPResponseError:
             return Problem(status: error.status, code: "http.\(error.status.code)", detail: error.status.reasonPhrase)
         default:
+            if let outage = StoreOutage.classify(error) { return Problem(outage) }
             return Problem(
                 status: .internalServerError, code: "internal", detail: "the server could not answer this request")
         }

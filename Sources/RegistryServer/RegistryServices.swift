@@ -9,6 +9,8 @@ public struct RegistryServices: Sendable {
     public let tokens: TokenStore
     public let metrics: PrometheusCollectorRegistry
     let registerSize: Gauge
+    let outages: OutageMonitor
+    let failedAuthentications = FailedAuthentications()
 
     public init(
         registry: Registry, exchangeRules: ExchangeRules = ExchangeRules(),
@@ -18,6 +20,7 @@ public struct RegistryServices: Sendable {
         exchange = ExchangeService(registry: registry, rules: exchangeRules)
         tokens = TokenStore(store: registry.store, clock: registry.clock)
         self.metrics = metrics
+        outages = OutageMonitor(metrics: metrics)
         registerSize = metrics.makeGauge(
             descriptor: MetricNameDescriptor(
                 metricName: "rights_log", unitName: "entries", helpText: "Entries in the register's log"))

@@ -147,3 +147,46 @@ extension BinaryTests {
         try await server.stop()
     }
 }
+
+extension BinaryTests {
+    @Test(
+        "the disk fills up under the server: writes get 503 unavailable.storage with Retry-After (never 500), /readyz says so, /healthz answers, the cause is logged once; nothing acknowledged is lost"
+    )
+    func diskFull() async throws {
+        let served = try await ServedRegistry(.sqliteFile)
+        let before = try served.size()
+        let database = try #require(served.environment["RIGHTS_DB"])
+        let sizes = [database, database + "-wal"].map {
+            ((try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? Int) ?? 0
+        }
+        // A file-size limit just above today's files stands in for a full disk: the WAL cannot grow.
+        let blocks = (sizes.max() ?? 0) / 512 + 1_024
+        let server = try await ServerProcess.start(
+            ["serve", "--port", "0"], in: served.temporary.path, environment: served.environment,
+            shell: "ulimit -f \(blocks)")
+        defer { server.process.terminate() }
+        let url = server.url + "/v1/collateral/searches"
+        var created = 0
+        var refused: [Call] = []
+        for _ in 0..<2_000 where refused.count < 5 {
+            let call = await Call.post(url, token: served.bank, body: ServedRegistry.search)
+            #expect(call.status == 201 || call.status == 503, "\(call.status) \(call.body)")
+            if call.status == 201 { created += 1 } else { refused.append(call) }
+        }
+        #expect(refused.count == 5, "the writes never failed: the limit did not bite")
+        for call in refused {
+            #expect(call.body.contains("\"code\":\"unavailable.storage\""), "\(call.body)")
+            #expect(call.headers["retry-after"] != nil)
+        }
+        let ready = await Call.get(server.url + "/readyz")
+        #expect(ready.status == 503 && ready.body.contains("unavailable.storage"), "\(ready.body)")
+        #expect(await Call.get(server.url + "/healthz").status == 200)
+        let metrics = await Call.get(server.url + "/metrics")
+        #expect(metrics.body.contains("rights_store_available 0"))
+        try await server.stop()
+        let logged = server.errors.text.components(separatedBy: "store unavailable").count - 1
+        #expect(logged == 1, "logged once per episode, not per request: \(logged)")
+        #expect(!server.errors.text.contains("request failed"), "a 500 was logged")
+        #expect(try served.size() == before + Int64(created), "every acknowledged search is in the log, and it audits")
+    }
+}

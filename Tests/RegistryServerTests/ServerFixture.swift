@@ -52,11 +52,12 @@ struct ServerFixture {
 
     static let roles = ["admin", "clerk", "otherClerk", "exchange", "agent", "otherAgent", "bank", "otherBank"]
 
-    init() async throws {
+    /// The demo county on `store`, or on a new store of the suite's kind.
+    init(store: (any RegistryStore)? = nil) async throws {
         clock = FixedClock("2026-11-20")
         let keys = try KeyRing.generate(origin: "registry.test/330424")
         let registry = Registry(
-            store: try await TestStore.default.make(ProductSchema.migrations), keys: keys, clock: clock)
+            store: try await Self.store(store), keys: keys, clock: clock)
         _ = try await DemoCounty.register(in: registry)
         services = RegistryServices(registry: registry)
         let principals: [String: Principal] = [
@@ -72,6 +73,11 @@ struct ServerFixture {
         var tokens: [String: String] = [:]
         for (name, principal) in principals { tokens[name] = try await services.tokens.issue(principal).token }
         self.tokens = tokens
+    }
+
+    static func store(_ given: (any RegistryStore)?) async throws -> any RegistryStore {
+        if let given { return given }
+        return try await TestStore.default.make(ProductSchema.migrations)
     }
 
     var application: some ApplicationProtocol {

@@ -52,6 +52,9 @@ struct Serve: AsyncParsableCommand {
             if demo { try await printDemoTokens(services) }
             let (origin, console) = (registry.origin ?? "?", Console.current)
             let files = FileLimit.raise()
+            // Past a file-size limit a write fails (and the request is a 503) instead of the
+            // kernel killing the server with SIGXFSZ.
+            signal(SIGXFSZ, SIG_IGN)
             var limits = ConnectionLimits.forThisProcess(idleTimeout: .seconds(idleTimeout))
             if let maxConnections { limits.maxConnections = min(maxConnections, max(1, files - 64)) }
             logger.info(

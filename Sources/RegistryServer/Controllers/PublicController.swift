@@ -24,13 +24,44 @@ public struct PublicController: Sendable {
                 .json(["status": "ok"])
             },
             Endpoint(
+                .get, "/readyz", access: .everyone,
+                Operation(
+                    id: "ready",
+                    summary:
+                        "Readiness: 200 when the store takes a write now; 503 with `unavailable.storage` (disk full, file not writable) or `unavailable.database` (PostgreSQL down) and Retry-After when it does not.",
+                    tags: ["public"],
+                    responses: [
+                        200: Operation.Answer(
+                            "ready", "application/json",
+                            Schemas.object(["status": Schemas.string, "log_size": Schemas.integer])),
+                        503: Operation.Answer(
+                            "the store cannot be written now", "application/problem+json", Schemas.ref("Problem")),
+                    ])
+            ) { _, context in
+                // A small write that replaces itself: it fails as a log append would (a full
+                // disk, a read-only file, a database that is down).
+                let store = services.registry.store
+                let probe: JSONValue = [
+                    "at": .string(RegistryTimeZone.shanghai.timestamp(of: services.registry.clock.now())),
+                    "padding": .string(String(repeating: "0", count: 4096)),
+                ]
+                try await store.putSideRecord(
+                    "readiness", key: "probe", value: CanonicalJSON.bytes(probe), onlyIfAbsent: false)
+                let size = try await store.size()
+                services.outages.succeeded(logger: context.logger)
+                return .json(["status": "ready", "log_size": .number(Double(size))])
+            },
+            Endpoint(
                 .get, "/metrics", access: .everyone,
                 Operation(
-                    id: "metrics", summary: "Prometheus text: requests and latency by route, register size.",
+                    id: "metrics",
+                    summary:
+                        "Prometheus text: requests and latency by route, register size, store outages, failed authentications.",
                     tags: ["public"],
                     responses: [200: Operation.Answer("metrics", "text/plain; version=0.0.4", Schemas.string)])
             ) { _, _ in
-                services.registerSize.set(Int64(try await services.registry.store.size()))
+                // Metrics are most needed during an outage: the log's size is left as it was then.
+                if let size = try? await services.registry.store.size() { services.registerSize.set(Int64(size)) }
                 var buffer: [UInt8] = []
                 services.metrics.emit(into: &buffer)
                 return .text(String(decoding: buffer, as: UTF8.self), contentType: "text/plain; version=0.0.4")

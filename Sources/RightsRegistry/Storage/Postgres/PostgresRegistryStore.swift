@@ -54,7 +54,7 @@ public final class PostgresRegistryStore: RegistryStore {
     /// Names of `migrations` not yet applied. Throws if the database has migrations this
     /// program does not know (a newer version wrote it).
     public func pendingMigrations(_ migrations: [StoreMigration]) async throws -> [String] {
-        try await client.withConnection { connection in
+        try await connected { connection in
             try await self.pending(migrations, connection)
         }
     }
@@ -71,7 +71,7 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     private func migrate(_ migrations: [StoreMigration]) async throws {
-        try await client.withConnection { connection in
+        try await connected { connection in
             try await self.transaction(on: connection) {
                 // One migrator at a time, across processes: the others wait, then find nothing to do.
                 // The schema is created under the lock too: two `CREATE SCHEMA IF NOT EXISTS` at
@@ -116,7 +116,58 @@ public final class PostgresRegistryStore: RegistryStore {
     /// A query on a pooled connection of its own.
     @discardableResult
     private func read(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {
-        try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).collect()
+        try await connected { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: self.logger).collect()
+        }
+    }
+
+    /// Runs `body` on a connection from the pool. Not getting one — the server down,
+    /// restarting, unreachable — is an outage the caller may retry (`unavailable.database`),
+    /// and so is a connection lost under `body`; `body`'s other errors reach the caller as they are.
+    ///
+    /// The pool keeps trying to connect while the server is away and a request would wait for
+    /// it for a minute or more; a connection not had within `acquireTimeout` is an outage now.
+    private func connected<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T)
+        async throws -> T
+    {
+        let acquired = Flag()
+        do {
+            return try await withThrowingTaskGroup(of: T.self) { group in
+                group.addTask {
+                    try await self.client.withConnection { connection in
+                        acquired.set()
+                        do { return try await body(connection) } catch { throw BodyFailure(error: error) }
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: Self.acquireTimeout)
+                    // Once connected, the work takes the time it takes.
+                    while acquired.isSet { try await Task.sleep(for: .seconds(3_600)) }
+                    throw StoreOutage.database("no connection within \(Self.acquireTimeout)")
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next() else { throw CancellationError() }
+                return first
+            }
+        } catch let failure as BodyFailure {
+            throw StoreOutage.classify(failure.error) ?? failure.error
+        } catch {
+            throw StoreOutage.classify(error) ?? StoreOutage.database(StoreLocation.explain(error))
+        }
+    }
+
+    static let acquireTimeout = Duration.seconds(5)
+
+    /// Set once, read from another task.
+    private final class Flag: Sendable {
+        private let value = Atomic<Bool>(false)
+        func set() { value.store(true, ordering: .relaxed) }
+        var isSet: Bool { value.load(ordering: .relaxed) }
+    }
+
+    /// An error of the work done on a connection, told apart from failing to get the connection.
+    private struct BodyFailure: Error {
+        let error: any Error
     }
 
     /// Runs `body` in a transaction on `connection`, rethrowing `body`'s own error after the
@@ -133,8 +184,10 @@ public final class PostgresRegistryStore: RegistryStore {
         }
     }
 
-    private func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+    private func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T)
+        async throws -> T
+    {
+        try await connected { connection in
             try await self.transaction(on: connection) { try await body(connection) }
         }
     }
@@ -161,7 +214,7 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     public func hashes(of subtrees: [Subtree]) async throws -> [Subtree: TreeHash] {
-        try await client.withConnection { connection in try await self.hashes(of: subtrees, connection) }
+        try await connected { connection in try await self.hashes(of: subtrees, connection) }
     }
 
     /// One query for all the rows that hold the subtrees' hashes (about 2 log₂ n of them).
@@ -392,7 +445,7 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     public func saveCheckpoint(_ checkpoint: StoredCheckpoint) async throws {
-        try await client.withConnection { connection in try await self.save(checkpoint, connection) }
+        try await connected { connection in try await self.save(checkpoint, connection) }
     }
 
     private func save(_ checkpoint: StoredCheckpoint, _ connection: PostgresConnection) async throws {
