@@ -8,8 +8,6 @@ public struct ProblemMiddleware: RouterMiddleware {
     public typealias Context = RegistryRequestContext
     let outages: OutageMonitor
 
-    init(outages: OutageMonitor) { self.outages = outages }
-
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws
         -> Response
