@@ -29,7 +29,7 @@ extension Importer {
                 startSize == 0
                 ? .empty : try await RegisterFacts.load(for: chunk.map(\.1), from: store, on: registry.today)
             for (line, record) in chunk {
-                var check = LineCheck(line: line, facts: facts, policy: policy)
+                var check = LineCheck(line: line, facts: facts, policy: policy, today: registry.today)
                 let registers = check.run(record, index: &index)
                 summary.problems += check.problems
                 if check.problems.isEmpty {
@@ -55,12 +55,14 @@ struct LineCheck {
     let line: Int
     let facts: RegisterFacts
     let policy: RegistryPolicy
+    let today: Day
     var problems: [ImportProblem] = []
 
-    init(line: Int, facts: RegisterFacts, policy: RegistryPolicy) {
+    init(line: Int, facts: RegisterFacts, policy: RegistryPolicy, today: Day) {
         self.line = line
         self.facts = facts
         self.policy = policy
+        self.today = today
     }
 
     mutating func problem(_ field: String, _ reason: String) {
@@ -132,6 +134,7 @@ struct LineCheck {
             if !seen.insert(person.idNumber).inserted {
                 problem(field, "\(person.idNumber.masked) appears twice in the household")
             }
+            if !skip, let admission = person.idNumber.admissionProblem(on: today) { problem(field, admission) }
             if let other = index.personHousehold[person.idNumber.packed], other != code.packed {
                 problem(
                     field,

@@ -3,6 +3,7 @@ extension Registrar {
     /// outside grower (L-17(4) asks for agricultural ability, not membership), an heir, a buyer.
     func registerPerson(_ person: Person) async throws -> any RegistryEvent {
         _ = try required(person.name, "name")
+        try requireAdmissible(person.idNumber, field: "id_number")
         let registered = try await reads.person(person.idNumber) != nil
         let member = try await !reads.memberships(of: person.idNumber).isEmpty
         if registered || member {

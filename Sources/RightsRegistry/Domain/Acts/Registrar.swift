@@ -102,6 +102,7 @@ public struct Registrar: Sendable {
             guard seen.insert(person.idNumber).inserted else {
                 throw RegistryError.invalid(field, "\(person.idNumber.masked) appears twice in the household")
             }
+            try requireAdmissible(person.idNumber, field: field)
             try await requireNoHousehold(person, field: field)
         }
         return HouseholdRegistered(
@@ -118,9 +119,16 @@ public struct Registrar: Sendable {
 
     func addMember(_ member: HouseholdMember, to code: HouseholdCode) async throws -> any RegistryEvent {
         try requireLiving(try await household(code))
+        try requireAdmissible(member.person.idNumber, field: "id_number")
         try await requireNoHousehold(member.person, field: "id_number")
         let held = try await reads.rights(RightQuery(holder: .household(code), status: .live(on: today)))
         return MemberAdded(household: code, member: member, rights: held.map(\.id))
+    }
+
+    /// A person enters the register only with a number that can exist: born between 1900 and
+    /// today, in a real administrative division (GB 11643, GB/T 2260).
+    func requireAdmissible(_ id: CitizenID, field: String) throws {
+        if let problem = id.admissionProblem(on: today) { throw RegistryError.invalid(field, problem) }
     }
 
     /// A person belongs to one household only.

@@ -38,6 +38,17 @@ public struct CitizenID: Identifier {
         rawValue = normalised
     }
 
+    /// Why the register cannot take this number for a person entering it on `today`, or nil: a
+    /// birth date before 1900 or after today, an address code that is no administrative
+    /// division (GB/T 2260). Checked where people enter the register, not when the log is
+    /// read back, so a register written before the check stays readable.
+    public func admissionProblem(on today: Day) -> String? {
+        let birth = birthDate
+        if birth.year < 1900 { return "ID number: birth date \(birth) is before 1900" }
+        if birth > today { return "ID number: birth date \(birth) is after today (\(today))" }
+        return AdministrativeDivisions.problem(with: rawValue.prefix(6), bornOn: birth).map { "ID number: " + $0 }
+    }
+
     /// Full civil capacity (民法典 art. 18): eighteen years of age on `day`.
     public func isAdult(on day: Day) -> Bool { birthDate.adding(years: 18) <= day }
 
