@@ -190,3 +190,44 @@ extension BinaryTests {
         #expect(try served.size() == before + Int64(created), "every acknowledged search is in the log, and it audits")
     }
 }
+
+extension BinaryTests {
+    @Test("rights import finishes while 16 bank clients search a running server (every search a logged write)")
+    func importUnderLoad() async throws {
+        let served = try await ServedRegistry(.sqliteFile)
+        var county = SyntheticCounty(townships: 1, villagesPerTownship: 4, householdsPerVillage: 100)
+        county.county = "330481"
+        let file = served.temporary.file("county.jsonl")
+        try countyFile(county).write(toFile: file, atomically: true, encoding: .utf8)
+        let lines = countyFile(county).split(separator: "\n").count
+        let before = try served.size()
+        let server = try await served.serve()
+        defer { server.process.terminate() }
+        let stop = StopFlag()
+        let url = server.url + "/v1/collateral/searches"
+        let clients = (0..<16).map { _ in
+            Task {
+                var created = 0
+                while !stop.isSet {
+                    if await Call.post(url, token: served.bank, body: ServedRegistry.search).status == 201 {
+                        created += 1
+                    }
+                }
+                return created
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let environment = served.environment
+        let directory = served.temporary.path
+        let (status, out, err) = try await Task.detached {
+            try BinaryTests.run(["import", file], in: directory, environment: environment)
+        }.value
+        stop.set()
+        var searches = 0
+        for client in clients { searches += await client.value }
+        try await server.stop()
+        #expect(status == 0, "rights import under load: \(out) \(err)")
+        #expect(searches > 0)
+        #expect(try served.size() == before + Int64(lines + searches), "every line and every search, once")
+    }
+}

@@ -142,3 +142,48 @@ struct ImportTests {
         #expect(summary.problems[1].reason.hasPrefix("S-14"))
     }
 }
+
+extension ImportTests {
+    @Test(
+        "an import shares the register with another writer: contended batches are decided again and appended, the file finishes once"
+    )
+    func interleaved() async throws {
+        let county = SyntheticCounty(townships: 1, villagesPerTownship: 2, householdsPerVillage: 60)
+        let lines = countyLines(county)
+        let t = try await TestRegistry(county: nil)
+        let file = try TemporaryFile(contents: lines.joined(separator: "\n"))
+        let importer = Importer(registry: t.registry, actor: "import:test", batchSize: 16)
+        let done = StopFlag()
+        // A clerk registering people all the while, as a bank's searches would.
+        let registry = t.registry
+        let people = (0..<20_000).map { Person(name: "外来种植户", idNumber: county.citizenID(500_000 + $0)) }
+        let writer = Task {
+            var written = 0
+            while !done.isSet, written < people.count {
+                try await registry.perform(.registerPerson(people[written]), actor: "clerk:test")
+                written += 1
+                await Task.yield()
+            }
+            return written
+        }
+        let summary = try await importer.run(file.path)
+        done.set()
+        let written = try await writer.value
+        #expect(summary.problems.isEmpty)
+        #expect(summary.registeredCount == lines.count && summary.entries == lines.count)
+        #expect(written > 0)
+        let size = try await t.store.size()
+        #expect(size == UInt64(lines.count + written))
+        // The writers took turns: the clerk's entries fall between the import's first and last.
+        var actors: [String] = []
+        for index in 0..<size { actors.append(try #require(try await t.store.entry(index)).actor) }
+        let imported = actors.indices.filter { actors[$0] == "import:test" }
+        let (first, last) = (try #require(imported.first), try #require(imported.last))
+        let between = actors.indices.filter { actors[$0] == "clerk:test" && $0 > first && $0 < last }
+        #expect(!between.isEmpty, "the import and the clerk never interleaved")
+        #expect(try await t.violations().isEmpty)
+        // Run again: everything is on the register, nothing is written twice.
+        let again = try await importer.run(file.path)
+        #expect(again.registeredCount == 0 && again.skippedCount == lines.count)
+    }
+}

@@ -77,6 +77,13 @@ public struct ImportSummary: Sendable, Equatable {
     public var entries = 0
     public var problems: [ImportProblem] = []
 
+    /// Counts a batch that was appended.
+    mutating func count(_ batch: Importer.Batch) {
+        registered.merge(batch.registered, uniquingKeysWith: +)
+        skipped.merge(batch.skipped, uniquingKeysWith: +)
+        entries += batch.drafts.count
+    }
+
     public var registeredCount: Int { registered.values.reduce(0, +) }
     public var skippedCount: Int { skipped.values.reduce(0, +) }
 }

@@ -22,6 +22,12 @@ public struct Importer: Sendable {
     }
 
     /// Both passes. If pass 1 finds problems, returns them and writes nothing.
+    ///
+    /// Pass 2 shares the register with other writers (a bank's search is a logged write): each
+    /// batch is decided against the register as it is and appended only if nothing was appended
+    /// in between. When another writer got in first, the batch is decided again against the
+    /// register as it now is, in pieces small enough to be decided and written between the other
+    /// writers' acts — the batch is retried, never the file.
     public func run(_ path: String, progress: (ImportProgress) -> Void = { _ in }) async throws -> ImportSummary {
         let (checked, startSize) = try await validate(path, progress: progress)
         guard checked.problems.isEmpty else { return checked }
@@ -29,50 +35,141 @@ public struct Importer: Sendable {
         var summary = ImportSummary()
         summary.lines = checked.lines
         let reader = try LineReader(path: path)
-        let policy = try await registry.reads.policy()
-        let store = registry.store
-        let time = registry.timeZone.timestamp(of: registry.clock.now())
+        let context = try await BatchContext(
+            policy: registry.reads.policy(), time: registry.timeZone.timestamp(of: registry.clock.now()))
         // While one batch is written, the next is read, checked against the register and encoded:
         // the write transaction runs on the store's queue, this loop on the caller's thread.
-        var writing: Task<AppendResult, any Error>?
+        // An import into an empty register that nobody else writes to needs no look-ups.
+        var shared = startSize != 0
+        var writing: Batch?
         var nextIndex = startSize
         while let chunk = try readChunk(reader) {
-            let facts =
-                startSize == 0
-                ? .empty : try await RegisterFacts.load(for: chunk.map(\.1), from: store, on: registry.today)
-            var drafts: [EntryDraft] = []
-            for (_, record) in chunk {
-                guard
-                    let event = try event(
-                        for: record, facts: facts, policy: policy, entry: nextIndex + UInt64(drafts.count))
-                else {
-                    summary.skipped[record.typeName, default: 0] += 1
-                    continue
+            var batch = try await prepare(chunk, at: nextIndex, lookUp: shared, context)
+            if let previous = writing {
+                let end = try await settle(previous, into: &summary, shared: &shared, context)
+                if end != batch.start || shared && !batch.lookedUp {
+                    batch = try await prepare(chunk, at: end, lookUp: shared, context)
                 }
-                summary.registered[record.typeName, default: 0] += 1
-                drafts.append(try EntryDraft(event: event, time: time, actor: actor))
             }
-            if let previous = writing { summary.entries += try await finish(previous) }
-            let expected = nextIndex
-            nextIndex += UInt64(drafts.count)
-            writing = drafts.isEmpty ? nil : Task { try await registry.commit(drafts, expectedSize: expected) }
+            let (drafts, expected) = (batch.drafts, batch.start)
+            batch.task =
+                drafts.isEmpty
+                ? nil
+                : Task {
+                    // In turn with this process's other writers; another process's append in
+                    // between is caught by the expected size.
+                    try await registry.writeLock.withLock {
+                        try await registry.commit(drafts, expectedSize: expected)
+                    }
+                }
+            nextIndex = batch.start + UInt64(drafts.count)
+            writing = batch
             progress(
                 ImportProgress(
                     phase: .writing, lines: reader.lineNumber, bytes: reader.bytesRead, totalBytes: reader.totalBytes))
         }
-        if let last = writing { summary.entries += try await finish(last) }
+        if let last = writing { _ = try await settle(last, into: &summary, shared: &shared, context) }
         return summary
     }
 
-    /// Waits for a batch's transaction; a lost race with another writer stops the import (the
-    /// batches before it stay committed and a re-run continues after them).
-    func finish(_ batch: Task<AppendResult, any Error>) async throws -> Int {
-        do {
-            return try await batch.value.entries.count
-        } catch StoreError.sizeChanged {
-            throw RegistryError.conflict(
-                "import", "the register changed while importing (another writer); run the import again to continue")
+    /// What every batch of a run is decided with.
+    struct BatchContext: Sendable {
+        let policy: RegistryPolicy
+        let time: String
+    }
+
+    /// Records decided into entries for the log at `start`, and the append under way.
+    struct Batch: Sendable {
+        let chunk: [(Int, ImportRecord)]
+        let start: UInt64
+        let drafts: [EntryDraft]
+        let registered: [String: Int]
+        let skipped: [String: Int]
+        /// Decided against the register (not only the file).
+        let lookedUp: Bool
+        var task: Task<AppendResult, any Error>?
+    }
+
+    /// Decides `chunk` into entries for the log at `start`: against the register (`lookUp`), or,
+    /// for an import into an empty register nobody else writes to, against the file alone.
+    func prepare(_ chunk: [(Int, ImportRecord)], at start: UInt64, lookUp: Bool, _ context: BatchContext)
+        async throws -> Batch
+    {
+        let facts =
+            lookUp
+            ? try await RegisterFacts.load(for: chunk.map(\.1), from: registry.store, on: registry.today) : .empty
+        var drafts: [EntryDraft] = []
+        var registered: [String: Int] = [:]
+        var skipped: [String: Int] = [:]
+        for (_, record) in chunk {
+            guard
+                let event = try event(
+                    for: record, facts: facts, policy: context.policy, entry: start + UInt64(drafts.count))
+            else {
+                skipped[record.typeName, default: 0] += 1
+                continue
+            }
+            registered[record.typeName, default: 0] += 1
+            drafts.append(try EntryDraft(event: event, time: context.time, actor: actor))
         }
+        return Batch(
+            chunk: chunk, start: start, drafts: drafts, registered: registered, skipped: skipped, lookedUp: lookUp)
+    }
+
+    /// Pieces of a contended batch: small enough to be decided and appended between other writers.
+    static let pieceSize = 16
+    /// Attempts per piece before the import gives up (the batches before stay committed).
+    static let attempts = 400
+
+    /// Waits for `batch`'s append and counts it; if another writer appended first, decides the
+    /// batch again in pieces against the register as it is, until each piece is appended.
+    /// Returns the log size after the batch.
+    func settle(_ batch: Batch, into summary: inout ImportSummary, shared: inout Bool, _ context: BatchContext)
+        async throws -> UInt64
+    {
+        do {
+            if let task = batch.task { _ = try await task.value }
+            summary.count(batch)
+            return batch.start + UInt64(batch.drafts.count)
+        } catch StoreError.sizeChanged {
+            shared = true
+        }
+        var end: UInt64 = 0
+        var pieceStart = batch.chunk.startIndex
+        while pieceStart < batch.chunk.endIndex {
+            let piece = Array(batch.chunk[pieceStart..<min(pieceStart + Self.pieceSize, batch.chunk.endIndex)])
+            end = try await appendContended(piece, into: &summary, context)
+            pieceStart += piece.count
+        }
+        return end
+    }
+
+    /// Decides and appends `piece` against the register as it is, again after every append by
+    /// another process, waiting a little longer each time (with jitter, so writers do not
+    /// collide in step).
+    func appendContended(_ piece: [(Int, ImportRecord)], into summary: inout ImportSummary, _ context: BatchContext)
+        async throws -> UInt64
+    {
+        for attempt in 0..<Self.attempts {
+            do {
+                // Writers in this process wait their turn; those in others are caught by the size.
+                let batch = try await registry.writeLock.withLock {
+                    let size = try await registry.store.size()
+                    let batch = try await prepare(piece, at: size, lookUp: true, context)
+                    if !batch.drafts.isEmpty { _ = try await registry.commit(batch.drafts, expectedSize: size) }
+                    return batch
+                }
+                summary.count(batch)
+                return batch.start + UInt64(batch.drafts.count)
+            } catch StoreError.sizeChanged {
+                let ceiling = min(50, 2 << min(attempt, 5))
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...ceiling)))
+            }
+        }
+        throw RegistryError.conflict(
+            "import",
+            "other writers kept the register busy for \(Self.attempts) attempts; the batches before are committed, run the import again to continue"
+        )
     }
 
     /// Reads up to `batchSize` records; lines that do not parse cannot occur here (pass 1 passed).
