@@ -19,8 +19,6 @@ final class OutageMonitor: Sendable {
         available.set(Int64(1))
     }
 
-    var inOutage: Bool { current.withLock { $0 != nil } }
-
     func failed(_ problem: Problem, logger: Logger) {
         metrics.makeCounter(
             descriptor: MetricNameDescriptor(

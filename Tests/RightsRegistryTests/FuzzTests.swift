@@ -155,7 +155,8 @@ struct FuzzTests {
                 tally.add(\.refused)
             }
         }
-        #expect(try await t.violations().isEmpty)
+        let violations = try await t.violations()
+        #expect(violations.isEmpty, "\(violations)")
         // The mutations reach the rules, not only the parser.
         #expect(tally.counts.accepted > 0 && tally.counts.refused > 50, "\(tally.counts)")
     }

@@ -176,3 +176,34 @@ struct HouseholdActsTests {
         }
     }
 }
+
+extension HouseholdActsTests {
+    @Test(
+        "C-6: an advance notice is never in its holder's favour, and an heir who is its beneficiary fulfils it (fuzz finding)"
+    )
+    func advanceNoticeBeneficiary() async throws {
+        let t = try await TestRegistry()
+        let homestead = t.homestead(0, 2)
+        // The fuzz test's mutation: the holder named as the beneficiary.
+        try await t.expectRefusal("rule.C-6") {
+            try await t.act(homestead, .advanceNotice(beneficiary: .household(t.household(0, 2)), reference: "合同"))
+        }
+        // A notice for household 3, which then inherits the homestead.
+        try await t.act(homestead, .advanceNotice(beneficiary: .household(t.household(0, 3)), reference: "赠与合同"))
+        let household = t.household(0, 2)
+        let record = try #require(try await t.reads.household(household))
+        for person in record.members.map(\.person.idNumber) + [record.head.idNumber] {
+            try await t.perform(
+                .removeMember(household, MemberRemoval(person: person, reason: .death, document: "死亡证明")))
+        }
+        try await t.act(
+            homestead,
+            .inheritance(
+                Inheritance(
+                    heir: .household(t.household(0, 3)), deceased: record.head.idNumber, basis: .will,
+                    deathCertificate: "死亡证明", document: "遗嘱")))
+        let notices = try await t.reads.encumbrances(on: homestead).filter { $0.kind == .advanceNotice }
+        #expect(notices.count == 1 && notices.allSatisfy { $0.released?.by == "fulfilled" })
+        #expect(try await t.violations().isEmpty)
+    }
+}

@@ -55,8 +55,7 @@ struct Serve: AsyncParsableCommand {
             // Past a file-size limit a write fails (and the request is a 503) instead of the
             // kernel killing the server with SIGXFSZ.
             signal(SIGXFSZ, SIG_IGN)
-            var limits = ConnectionLimits.forThisProcess(idleTimeout: .seconds(idleTimeout))
-            if let maxConnections { limits.maxConnections = min(maxConnections, max(1, files - 64)) }
+            let limits = ConnectionLimits.forThisProcess(idleTimeout: .seconds(idleTimeout), requested: maxConnections)
             logger.info(
                 "connection limits",
                 metadata: [

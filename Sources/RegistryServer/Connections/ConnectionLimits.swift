@@ -23,11 +23,13 @@ public struct ConnectionLimits: Sendable, Equatable {
         self.idleTimeout = idleTimeout
     }
 
-    /// The limits this process can keep: as many connections as its open-file limit allows
-    /// beyond the reserve, at most 10,000.
-    public static func forThisProcess(idleTimeout: Duration = .seconds(30)) -> ConnectionLimits {
+    /// The limits this process can keep: `requested` connections (10,000 if not given), no more
+    /// than its open-file limit allows beyond the reserve.
+    public static func forThisProcess(idleTimeout: Duration = .seconds(30), requested: Int? = nil)
+        -> ConnectionLimits
+    {
         ConnectionLimits(
-            maxConnections: min(10_000, max(16, FileLimit.current - reserve)), idleTimeout: idleTimeout)
+            maxConnections: min(requested ?? 10_000, max(16, FileLimit.current - reserve)), idleTimeout: idleTimeout)
     }
 }
 

@@ -51,6 +51,7 @@ extension Registrar {
         }
         return RightInherited(
             right: right.id, from: right.holder, to: inheritance.heir, deceased: inheritance.deceased,
-            basis: inheritance.basis, deathCertificate: inheritance.deathCertificate, document: inheritance.document)
+            basis: inheritance.basis, deathCertificate: inheritance.deathCertificate, document: inheritance.document,
+            carried: Carriage(fulfilled: try await fulfilments(of: right, by: inheritance.heir)))
     }
 }

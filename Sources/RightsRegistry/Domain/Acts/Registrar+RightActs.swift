@@ -22,6 +22,12 @@ extension Registrar {
         case .advanceNotice(let beneficiary, let reference):
             try requireCurrent(right)
             try await requireKnown(beneficiary, field: "beneficiary")
+            // C-6: the notice secures a claim to acquire the right; its holder has it already.
+            guard beneficiary != right.holder else {
+                throw RegistryError.rule(
+                    "C-6", "an advance notice is for someone who will acquire the right, not its holder",
+                    field: "beneficiary")
+            }
             // C-6: an advance notice lapses after 90 days (and with the right's term).
             return EncumbranceRegistered(
                 right: id, encumbrance: .advanceNotice, holder: beneficiary.rawValue,

@@ -66,7 +66,9 @@ public struct RightsSwapped: RegistryEvent {
 /// homestead; shares). What burdens it stays on it.
 public struct RightInherited: RegistryEvent {
     public static let kind = "inheritance"
-    public static let version = 1
+    /// 2: `carried` states the advance notices the heir's taking fulfils; entries of version 1
+    /// are replayed as they were.
+    public static let version = 2
 
     public var right: RightID
     public var from: Holder
@@ -75,10 +77,12 @@ public struct RightInherited: RegistryEvent {
     public var basis: Inheritance.Basis
     public var deathCertificate: String
     public var document: String
+    /// Advance notices in the heir's favour, fulfilled by the inheritance (C-6).
+    public var carried: Carriage?
 
     public init(
         right: RightID, from: Holder, to: Holder, deceased: CitizenID, basis: Inheritance.Basis,
-        deathCertificate: String, document: String
+        deathCertificate: String, document: String, carried: Carriage? = nil
     ) {
         self.right = right
         self.from = from
@@ -87,18 +91,20 @@ public struct RightInherited: RegistryEvent {
         self.basis = basis
         self.deathCertificate = deathCertificate
         self.document = document
+        self.carried = carried.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     enum CodingKeys: String, CodingKey {
-        case right, from, to, deceased, basis, document
+        case right, from, to, deceased, basis, document, carried
         case deathCertificate = "death_certificate"
     }
 
     public func touches(_ entry: EntryContext) -> [EntityKey] {
-        [Right.key(right.rawValue)] + ProjectionState.certificateKeys(entry)
+        [Right.key(right.rawValue)] + (carried?.touches(target: right) ?? []) + ProjectionState.certificateKeys(entry)
     }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
         try state.updateRight(right, entry: entry) { right in right.holder = to }
+        if let carried { try state.carry(carried, to: right, root: right, entry: entry) }
     }
 }
