@@ -10,12 +10,13 @@ public struct RegistryServices: Sendable {
     public let metrics: PrometheusCollectorRegistry
     let registerSize: Gauge
     let outages: OutageMonitor
-    let failedAuthentications = FailedAuthentications()
+    let failedAuthentications: FailedAuthentications
 
     public init(
         registry: Registry, exchangeRules: ExchangeRules = ExchangeRules(),
-        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), authFailuresBeforeBackOff: Int = 5
     ) {
+        failedAuthentications = FailedAuthentications(freeFailures: authFailuresBeforeBackOff)
         self.registry = registry
         exchange = ExchangeService(registry: registry, rules: exchangeRules)
         tokens = TokenStore(store: registry.store, clock: registry.clock)

@@ -31,12 +31,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Connections held at once (default: what the open-file limit allows, at most 10,000).")
     var maxConnections: Int?
 
+    @Option(help: "Unknown tokens an address may send before its requests with a token wait (1 s, doubling to 5 min).")
+    var authFailures = 5
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         guard (1...3_600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1–3600 seconds") }
         if let maxConnections, !(1...100_000).contains(maxConnections) {
             throw ValidationError("--max-connections must be 1–100000")
         }
+        guard (0...1_000_000).contains(authFailures) else { throw ValidationError("--auth-failures must be 0–1000000") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
     }
 
@@ -48,7 +52,7 @@ struct Serve: AsyncParsableCommand {
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
             if demo { try await prepareDemo() }
             let registry = try await global.openRegistry()
-            let services = RegistryServices(registry: registry)
+            let services = RegistryServices(registry: registry, authFailuresBeforeBackOff: authFailures)
             if demo { try await printDemoTokens(services) }
             let (origin, console) = (registry.origin ?? "?", Console.current)
             let files = FileLimit.raise()

@@ -8,7 +8,8 @@ import Synchronization
 /// and costs the store nothing. A success from the address clears its record; a record
 /// untouched for 15 minutes is forgotten. At most 10,000 addresses are kept: the oldest go first.
 final class FailedAuthentications: Sendable {
-    static let freeFailures = 5
+    /// Failures an address may make before it waits.
+    let freeFailures: Int
     static let longestWait: Double = 300
     static let memory: TimeInterval = 15 * 60
     static let capacity = 10_000
@@ -20,6 +21,8 @@ final class FailedAuthentications: Sendable {
     }
 
     private let records = Mutex<[String: Record]>([:])
+
+    init(freeFailures: Int = 5) { self.freeFailures = freeFailures }
 
     /// Seconds `address` must still wait, or nil if it may try.
     func wait(for address: String, at now: Date) -> Int? {
@@ -37,7 +40,7 @@ final class FailedAuthentications: Sendable {
                 ?? Record(failures: 0, last: now)
             record.failures += 1
             record.last = now
-            let beyond = record.failures - Self.freeFailures
+            let beyond = record.failures - freeFailures
             if beyond > 0 {
                 record.blockedUntil = now.addingTimeInterval(min(Self.longestWait, pow(2, Double(min(beyond - 1, 20)))))
             }

@@ -47,10 +47,9 @@ public enum OpenAPIDocument {
         problem(400, "malformed request (bad JSON, bad header)")
         if endpoint.path.contains("{") || operation.body != nil { problem(404, "no such thing on the register") }
         problem(405, "the path does not answer this method")
-        if endpoint.access != .everyone {
-            problem(401, "no token, or a token this registry did not issue")
-            problem(403, "the token's role or region does not allow this")
-        }
+        // A token that is not (or no longer) ours is refused everywhere, public routes included.
+        problem(401, "no token, or a token this registry did not issue, or one revoked or expired")
+        if endpoint.access != .everyone { problem(403, "the token's role or region does not allow this") }
         if operation.body != nil || !operation.parameters.isEmpty {
             problem(
                 422,
@@ -64,6 +63,7 @@ public enum OpenAPIDocument {
         }
         if endpoint.method == .post { problem(413, "the body is too large") }
 
+        problem(429, "too many unknown tokens from this address: wait `Retry-After` seconds")
         problem(500, "the register contradicts itself")
         problem(503, "the store or the keys are not available")
 
