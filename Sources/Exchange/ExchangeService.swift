@@ -76,7 +76,7 @@ public struct ExchangeService: Sendable {
         }
         let entry = try await registry.perform(actor: actor) { registrar in
             let right = try await requireCurrent(
-                application.right, for: applicant, matter: application.kind.rawValue, registrar)
+                application.right, for: applicant, matter: application.kind.mandateMatter, registrar)
             try Self.checkOffer(application, of: right)
             return ListingSubmitted(listing: Self.listing(application, id: "L\(registrar.nextIndex)", right, actor))
         }[0]
@@ -268,7 +268,7 @@ public struct ExchangeService: Sendable {
         let entry = try await registry.perform(actor: actor) { registrar in
             let listing = try await load(Listing.self, id, "listing")
             let buyer = application.buyer
-            try await requireMandate(applicant, for: buyer, matter: "purchase", registrar)
+            try await requireMandate(applicant, for: buyer, matter: .purchase, registrar)
             guard listing.status == .announced, let announcement = listing.announcement else {
                 throw RegistryError.conflict("listing", "\(id) is \(listing.status.rawValue), not on the notice board")
             }
@@ -362,7 +362,7 @@ public struct ExchangeService: Sendable {
             guard let intent = listing.intent(intentID) else {
                 throw RegistryError.rule("E-6", "only registered buyers with a deposit bid", field: "intent")
             }
-            try await requireMandate(applicant, for: intent.buyer, matter: "purchase", registrar)
+            try await requireMandate(applicant, for: intent.buyer, matter: .purchase, registrar)
             guard listing.status == .announced || listing.status == .auction, let window = listing.auction else {
                 throw RegistryError.conflict("listing", "\(id) is \(listing.status.rawValue), not open for bids")
             }
@@ -481,7 +481,7 @@ public struct ExchangeService: Sendable {
         let entry = try await registry.perform(actor: actor) { registrar in
             let listing = try await load(Listing.self, id, "listing")
             if let claimed = listing.intent(intentID) {
-                try await requireMandate(applicant, for: claimed.buyer, matter: "purchase", registrar)
+                try await requireMandate(applicant, for: claimed.buyer, matter: .purchase, registrar)
             }
             guard listing.status == .matching, let matching = listing.matching,
                 let leader = listing.intent(matching.leader)
@@ -660,7 +660,7 @@ public struct ExchangeService: Sendable {
         async throws -> Withdrawal
     {
         let entry = try await registry.perform(actor: actor) { registrar in
-            let right = try await requireCurrent(application.right, for: applicant, matter: "withdrawal", registrar)
+            let right = try await requireCurrent(application.right, for: applicant, matter: .withdrawal, registrar)
             let compensation: Fen?
             switch right.detail {
             case .contractLand:
@@ -738,7 +738,7 @@ public struct ExchangeService: Sendable {
     /// The right, current; with an applicant, only after its standing is checked, so an agent
     /// without a mandate learns nothing of the right's state.
     func requireCurrent(
-        _ id: RightID, for applicant: Applicant? = nil, matter: String = "", _ registrar: Registrar
+        _ id: RightID, for applicant: Applicant? = nil, matter: MandateMatter = .purchase, _ registrar: Registrar
     ) async throws -> Right {
         guard let right = try await registrar.reads.right(id) else {
             throw RegistryError.notFound("right", id.rawValue)
@@ -753,7 +753,7 @@ public struct ExchangeService: Sendable {
 
     /// E-1, FLM-8: an agent acts for a party only under a registered 委托书 in force that covers
     /// the matter.
-    func requireMandate(_ applicant: Applicant, for principal: Holder, matter: String, _ registrar: Registrar)
+    func requireMandate(_ applicant: Applicant, for principal: Holder, matter: MandateMatter, _ registrar: Registrar)
         async throws
     {
         guard case .agent(let party) = applicant else { return }
@@ -761,7 +761,8 @@ public struct ExchangeService: Sendable {
         guard mandates.contains(where: { $0.principal == principal && $0.covers(matter, on: registrar.today) }) else {
             throw RegistryError(
                 code: "auth.mandate",
-                message: "\(party) holds no registered 委托书 (FLM-8) from \(principal.masked) covering \(matter)")
+                message: "\(party) holds no registered 委托书 (FLM-8) from \(principal.masked) covering \(matter.rawValue)"
+            )
         }
     }
 }

@@ -260,3 +260,49 @@ struct ExchangeRouteTests {
         }
     }
 }
+
+extension ExchangeRouteTests {
+    @Test(
+        "issue 13: an agent acts for a buyer under a `purchase` mandate; an outside grower registered as a person takes part"
+    )
+    func buyersAgentAndOutsideGrower() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { client in
+            let listing = try await announce(
+                client, fixture,
+                [
+                    "right_id": .string(Self.contract(0, 7)), "kind": "lease", "price_fen": 80_000,
+                    "increment_fen": 1_000, "deposit_fen": 5_000,
+                    "lease": ["term": ["start": "2027-06-01", "end": "2036-12-31"], "use": "水稻种植"],
+                    "filing": Self.filing,
+                ])
+            let id = try #require(listing["id"]?.stringValue)
+            let buyer = "household:\(Self.household(0, 8))"
+            let intent: JSONValue = ["buyer": .string(buyer), "deposit_fen": 5_000, "capacity": "种粮户"]
+            let refused = try await post(
+                client, fixture, "/v1/listings/\(id)/intents", "agent", intent, expect: .forbidden)
+            #expect(refused["code"] == "auth.mandate")
+            // The buyer's 委托书 covers `purchase`: the clerk registers it, and the agent acts.
+            _ = try await post(
+                client, fixture, "/v1/mandates", "clerk",
+                [
+                    "principal": .string(buyer), "agent": .string(DemoCounty.agent),
+                    "agent_name": .string(DemoCounty.agentName), "matters": ["purchase"], "authority": "代为竞买",
+                    "term": ["start": "2026-11-20", "end": "2027-11-19"], "document": "委托书(2026)11号",
+                    "signed_by_principal": true, "signed_by_agent": true,
+                ], expect: .created)
+            let registered = try await post(
+                client, fixture, "/v1/listings/\(id)/intents", "agent", intent, expect: .created)
+            #expect(registered["buyer"] == .string(buyer))
+            // An outside grower (L-17(4): ability, not membership) registers and takes part.
+            let grower = DemoCounty.county.citizenID(9_700).rawValue
+            _ = try await post(
+                client, fixture, "/v1/persons", "exchange", ["name": "种粮大户", "id_number": .string(grower)],
+                expect: .created)
+            _ = try await post(
+                client, fixture, "/v1/listings/\(id)/intents", "exchange",
+                ["buyer": .string("person:\(grower)"), "deposit_fen": 5_000, "capacity": "家庭农场主"],
+                expect: .created)
+        }
+    }
+}

@@ -243,7 +243,8 @@ struct StandingMatrixTests {
                     body: ["intent": .string(m.intent)], code: "auth.mandate")
             ],
             "GET /v1/deals/{id}": [
-                Probe(role: "otherAgent", uri: "/v1/deals/\(m.deal)", code: "auth.mandate")
+                Probe(role: "otherClerk", uri: "/v1/deals/\(m.deal)", code: "auth.scope"),
+                Probe(role: "otherAgent", uri: "/v1/deals/\(m.deal)", code: "auth.mandate"),
             ],
             "GET /v1/deals/{id}/certificate": [
                 Probe(role: "otherClerk", uri: "/v1/deals/\(m.deal)/certificate", code: "auth.scope"),
@@ -307,6 +308,10 @@ struct StandingMatrixTests {
                     #expect(try await fixture.services.registry.store.size() == size, "\(probe.role) \(route) wrote")
                 }
             }
+            // The clerk of the right's township reads the deal, ID numbers in full (issue 13).
+            let deal = try await client.execute(
+                uri: "/v1/deals/\(matters.deal)", method: .get, headers: fixture.headers("clerk"))
+            #expect(deal.status == .ok && !deal.text.contains("********"), "\(deal.text)")
             // Listings a clerk reads never leave its region.
             let list = try await client.execute(
                 uri: "/v1/rights?limit=1000", method: .get, headers: fixture.headers("otherClerk"))

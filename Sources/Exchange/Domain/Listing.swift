@@ -12,6 +12,17 @@ public enum ListingKind: String, Sendable, Hashable, Codable, CaseIterable {
     case shareSale = "share-sale"
     /// Started by a mortgagee bank on default; proceeds go to the mortgagees by rank (C-12).
     case foreclosureSale = "foreclosure-sale"
+
+    /// What a seller's 委托书 must cover for an agent to list this kind.
+    public var mandateMatter: MandateMatter {
+        switch self {
+        case .lease: .lease
+        case .transfer: .transfer
+        case .shareSale: .shareSale
+        // A foreclosure is the mortgagee's own act; the holder's mandate for it is a mortgage's.
+        case .foreclosureSale: .mortgage
+        }
+    }
 }
 
 /// Where a listing is in E-1…E-9.

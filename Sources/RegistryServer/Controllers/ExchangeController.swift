@@ -161,7 +161,7 @@ public struct ExchangeController: Sendable {
                 return .json(try mask(JSONValueEncoder().encode(deal), context), status: .created)
             },
             Endpoint(
-                .get, "/v1/deals/{id}", access: Self.deskAndAgents,
+                .get, "/v1/deals/{id}", access: .roles([.exchange, .agent, .clerk, .admin]),
                 Operation(
                     id: "getDeal", summary: "A deal: price, buyer, due day, settlement.", tags: ["exchange"],
                     parameters: [Self.idParameter("deal")], responses: Self.answer("the deal", "Deal"))

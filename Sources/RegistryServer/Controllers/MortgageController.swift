@@ -53,7 +53,7 @@ public struct MortgageController: Sendable {
                     throw RegistryError.notFound("right", current.right.rawValue)
                 }
                 if caller.role == .agent {
-                    try await services.requireMandate(caller, for: right.holder, matter: "mortgage")
+                    try await services.requireMandate(caller, for: right.holder, matter: .mortgage)
                 } else {
                     try context.requireScope(right.region)
                 }

@@ -201,7 +201,7 @@ extension RegistryServices {
 
     /// FLM-8: an agent acts for a party only under a registered written mandate that is in force.
     /// With `matter`, the mandate must cover it (`mortgage` for the mortgagor's side of a mortgage).
-    func requireMandate(_ agent: Principal, for holder: Holder, matter: String? = nil) async throws {
+    func requireMandate(_ agent: Principal, for holder: Holder, matter: MandateMatter? = nil) async throws {
         let today = registry.today
         let mandates = try await registry.reads.mandates(agent: agent.party ?? "")
         guard
@@ -211,7 +211,7 @@ extension RegistryServices {
         else {
             throw Problem.forbidden(
                 "auth.mandate",
-                "\(agent.actor) holds no registered 委托书 (FLM-8) from \(holder.masked)\(matter.map { " covering \($0)" } ?? "")"
+                "\(agent.actor) holds no registered 委托书 (FLM-8) from \(holder.masked)\(matter.map { " covering \($0.rawValue)" } ?? "")"
             )
         }
     }

@@ -110,7 +110,7 @@ enum Schemas {
                 "principal": ref("Holder"), "agent": string, "agent_name": string,
                 "matters": [
                     "type": "array", "minItems": 1,
-                    "items": enumeration(["lease", "transfer", "share-sale", "mortgage", "withdrawal"]),
+                    "items": enumeration(MandateMatter.allCases.map(\.rawValue)),
                 ],
                 "authority": string,
                 "term": ref("Term"), "document": string, "signed_by_principal": boolean, "signed_by_agent": boolean,

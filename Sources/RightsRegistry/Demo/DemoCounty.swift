@@ -86,7 +86,7 @@ public enum DemoCounty {
             .registerMandate(
                 MandateApplication(
                     principal: .household(household(0, 6)), agent: agent, agentName: agentName,
-                    matters: ["lease", "transfer", "share-sale"], authority: "代为办理土地经营权流转挂牌、签约",
+                    matters: [.lease, .transfer, .shareSale], authority: "代为办理土地经营权流转挂牌、签约",
                     term: try Term(start: today, end: today.adding(years: 1)), document: "委托书(2026)06号",
                     signedByPrincipal: true, signedByAgent: true)),
             actor: actor)

@@ -253,10 +253,10 @@ extension ApplicationParser {
         let agent = reader.string("agent")
         let agentName = reader.string("agent_name")
         let matters = reader.strings("matters") { text throws(InvalidValue) in
-            guard ["lease", "transfer", "share-sale", "mortgage", "withdrawal"].contains(text) else {
-                throw InvalidValue("one of lease, transfer, share-sale, mortgage, withdrawal")
+            guard let matter = MandateMatter(rawValue: text) else {
+                throw InvalidValue("one of " + MandateMatter.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            return text
+            return matter
         }
         let authority = reader.string("authority")
         let term = term(&reader, "term")

@@ -27,7 +27,7 @@ public struct MandateApplication: Sendable, Hashable {
     public var principal: Holder
     public var agent: String
     public var agentName: String
-    public var matters: [String]
+    public var matters: [MandateMatter]
     public var authority: String
     public var term: Term
     public var document: String
@@ -36,7 +36,7 @@ public struct MandateApplication: Sendable, Hashable {
     public var signedByAgent: Bool
 
     public init(
-        principal: Holder, agent: String, agentName: String, matters: [String], authority: String, term: Term,
+        principal: Holder, agent: String, agentName: String, matters: [MandateMatter], authority: String, term: Term,
         document: String, signedByPrincipal: Bool, signedByAgent: Bool
     ) {
         self.principal = principal

@@ -6,13 +6,13 @@ public struct MandateRegistered: RegistryEvent {
     public var principal: Holder
     public var agent: String
     public var agentName: String
-    public var matters: [String]
+    public var matters: [MandateMatter]
     public var authority: String
     public var term: Term
     public var document: String
 
     public init(
-        principal: Holder, agent: String, agentName: String, matters: [String], authority: String, term: Term,
+        principal: Holder, agent: String, agentName: String, matters: [MandateMatter], authority: String, term: Term,
         document: String
     ) {
         self.principal = principal
