@@ -306,3 +306,42 @@ extension ExchangeRouteTests {
         }
     }
 }
+
+extension ExchangeRouteTests {
+    @Test(
+        "issue 13: a 3-year lease completes on the exchange and settles as a filed lease (L-16, L-20): on the register, no certificate"
+    )
+    func shortLease() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { client in
+            let listing = try await announce(
+                client, fixture,
+                [
+                    "right_id": .string(Self.contract(0, 7)), "kind": "lease", "price_fen": 60_000,
+                    "increment_fen": 1_000, "deposit_fen": 5_000,
+                    "lease": ["term": ["start": "2027-01-01", "end": "2029-12-31"], "use": "蔬菜种植"],
+                    "filing": Self.filing,
+                ])
+            let id = try #require(listing["id"]?.stringValue)
+            _ = try await post(
+                client, fixture, "/v1/listings/\(id)/intents", "exchange",
+                ["buyer": .string("household:\(Self.household(0, 8))"), "deposit_fen": 5_000, "capacity": "种植户"],
+                expect: .created)
+            Self.afterAnnouncement(fixture, listing)
+            let closed = try await post(client, fixture, "/v1/listings/\(id)/close", "exchange")
+            let deal = try #require(closed["deal"]?.stringValue, "\(closed)")
+            let settled = try await post(client, fixture, "/v1/deals/\(deal)/payment", "exchange", ["reference": "回单"])
+            #expect(settled["status"] == "settled")
+            let lease = try #require(settled["resulting_right"]?.stringValue)
+            let right = try await client.execute(
+                uri: "/v1/rights/\(lease)", method: .get, headers: fixture.headers("clerk"))
+            #expect(right.json["status"] == "current")
+            #expect(right.json["detail"]?["land_management"]?["filed_only"] == true, "\(right.text)")
+            let certificate = try await client.execute(
+                uri: "/v1/rights/\(lease)/certificate", method: .get, headers: fixture.headers("clerk"))
+            #expect(
+                certificate.status == .unprocessableContent && certificate.json["code"] == "rule.L-20",
+                "\(certificate.text)")
+        }
+    }
+}

@@ -315,7 +315,9 @@ struct RegistryRulesTests {
                 term: try Term(start: start, end: end)))
     }
 
-    @Test("L-17, L-20, L-16: a 土地经营权 within the remaining term, of five years or more, filed with the 发包方")
+    @Test(
+        "L-17, L-20, L-16: a 土地经营权 within the remaining term, filed with the 发包方; from five years registered with a certificate, shorter only filed"
+    )
     func landManagementRules() async throws {
         let t = try await TestRegistry()
         let farm = Holder.person(t.head(1, 2))
@@ -323,12 +325,20 @@ struct RegistryRulesTests {
         try await t.expectRefusal("rule.L-17") {
             try await t.perform(lease(t, from: parent, to: farm, ending: Day("2058-01-01")))
         }
-        try await t.expectRefusal("rule.L-20") { try await t.perform(lease(t, from: parent, to: farm, years: 4)) }
         try await t.expectRefusal("rule.L-16") { try await t.perform(lease(t, from: parent, to: farm, filing: nil)) }
+        // A 4-year 流转 (issue 13): filed, on the register, without a certificate; it blocks an
+        // overlapping lease of the same parcels like a registered one.
+        let short = try await t.perform(lease(t, from: t.contract(0, 2), to: farm, years: 4))
+        let filed = try await t.right(RightID.landManagement(parent: t.contract(0, 2), entry: short.index))
+        guard case .landManagement(let detail) = filed.detail else { throw RegistryError.invalid("kind", "a lease") }
+        #expect(detail.isFiledOnly && filed.certificate == nil && filed.status(on: t.registry.today) == .current)
+        try await t.expectRefusal("conflict.parcel") {
+            try await t.perform(lease(t, from: t.contract(0, 2), to: .person(t.head(1, 3)), years: 10))
+        }
         let entry = try await t.perform(lease(t, from: parent, to: farm, ending: Day("2057-12-31")))
         let id = RightID.landManagement(parent: parent, entry: entry.index)
         let registered = try await t.right(id)
-        #expect(registered.kind == .landManagement)
+        #expect(registered.kind == .landManagement && registered.certificate != nil)
         #expect(registered.filings.first?.filedWith == "发包方")
         // The same parcels cannot be passed on twice for overlapping terms.
         try await t.expectRefusal("conflict.parcel") {

@@ -25,6 +25,12 @@ public struct Certificates: Sendable {
     public func current(for idOrNumber: String) async throws -> (CertificateRecord, Right) {
         let today = registry.today
         if let id = try? RightID(idOrNumber), let right = try await registry.reads.right(id) {
+            guard right.detail.isCertified else {
+                throw RegistryError.rule(
+                    "L-20",
+                    "\(id) is a 流转 shorter than the registrable term, filed with the 发包方 (L-16), not registered: it has no certificate"
+                )
+            }
             let status = right.status(on: today)
             guard let number = right.certificate, status == .current else {
                 throw RegistryError.conflict(

@@ -146,13 +146,9 @@ extension Registrar {
                 "L-17", "term ends \(term.end), after the remaining term of \(parentID) (ends \(parentTerm.end))",
                 field: "term.end")
         }
-        // L-20: 土地经营权 of five years or more is registrable.
-        guard term.start.adding(years: policy.minimumRegistrableLeaseYears).adding(days: -1) <= term.end else {
-            throw RegistryError.rule(
-                "L-20",
-                "a 土地经营权 is registrable for a term of \(policy.minimumRegistrableLeaseYears) years or more; \(term) is shorter",
-                field: "term")
-        }
+        // L-20: a 土地经营权 of five years or more is registrable; a shorter 流转 is lawful and is
+        // filed with the 发包方 (L-16) — recorded, without a certificate.
+        let filedOnly = term.end < term.start.adding(years: policy.minimumRegistrableLeaseYears).adding(days: -1)
         let available: [ParcelCode]
         switch parent.detail {
         case .contractLand(let land): available = land.parcels.map(\.code)
@@ -201,7 +197,7 @@ extension Registrar {
             detail: .landManagement(
                 LandManagement(
                     parent: parentID, contractRight: root.id, parcels: parcels.sorted(), area: area, method: method,
-                    use: use, rent: rent.map { Rent(annual: $0.annual, over: term) })),
+                    use: use, rent: rent.map { Rent(annual: $0.annual, over: term) }, filedOnly: filedOnly)),
             origin: .transfer, noticeEnds: nil, filing: filing, consents: consents.isEmpty ? nil : consents)
     }
 

@@ -13,7 +13,7 @@ extension ProjectionState {
         if right.history.last != entry.index { right.history.append(entry.index) }
         if restatesCertificate {
             right.updatedAt = entry.index
-            if right.recordedStatus == .current { try issueCertificate(&right, entry: entry) }
+            if right.recordedStatus == .current, right.detail.isCertified { try issueCertificate(&right, entry: entry) }
         }
         put(right)
     }

@@ -98,6 +98,15 @@ public enum RightDetail: Hashable, Sendable {
         case .collectiveShare: .collectiveShare
         }
     }
+
+    /// Whether the right is registered and so has a certificate: all are but a 土地经营权 only
+    /// filed for being shorter than the registrable term (L-20).
+    public var isCertified: Bool {
+        switch self {
+        case .landManagement(let lease): !lease.isFiledOnly
+        case .contractLand, .homestead, .collectiveShare: true
+        }
+    }
 }
 
 extension RightDetail: Codable {
@@ -153,11 +162,19 @@ public struct LandManagement: Hashable, Sendable, Codable {
     public var use: String?
     /// The agreed rent and its instalments, when the lease came through the exchange.
     public var rent: Rent?
+    /// A 流转 shorter than the registrable term (L-20) is filed with the 发包方 (L-16), not
+    /// registered: it stands on the register — on its parent, blocking overlapping leases — but
+    /// has no certificate. Absent in entries written before short leases were recorded.
+    public var filedOnly: Bool?
+
+    /// Filed, not registered: no certificate (L-20).
+    public var isFiledOnly: Bool { filedOnly == true }
 
     public init(
         parent: RightID, contractRight: RightID, parcels: [ParcelCode], area: SquareMetres, method: TransferMethod,
-        use: String?, rent: Rent? = nil
+        use: String?, rent: Rent? = nil, filedOnly: Bool = false
     ) {
+        self.filedOnly = filedOnly ? true : nil
         self.parent = parent
         self.contractRight = contractRight
         self.parcels = parcels
@@ -171,6 +188,7 @@ public struct LandManagement: Hashable, Sendable, Codable {
         case parent, parcels, method, use, rent
         case contractRight = "contract_right"
         case area = "area_m2"
+        case filedOnly = "filed_only"
     }
 }
 
