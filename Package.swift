@@ -47,7 +47,7 @@ let package = Package(
         ),
         .target(
             name: "Exchange",
-            dependencies: ["RightsRegistry"],
+            dependencies: ["RightsRegistry", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(

@@ -73,18 +73,23 @@ for village in county.villages() {
             ContractCode(household: try HouseholdCode(village + "00" + String(h).leftPadded(to: 4))))
         let listing = try await exchange.submit(
             ListingApplication(
-                right: right, kind: .lease, price: 100_000, increment: 1_000, deposit: 0,
+                right: right, kind: .lease, price: 100_000, increment: 1_000, deposit: 5_000,
                 lease: LeaseOffer(term: term, use: "种植"), filing: filing), by: .desk, actor: desk)
         _ = try await exchange.review(listing.id, approve: true, reason: nil, actor: desk)
         _ = try await exchange.registerIntent(
-            listing.id, IntentApplication(buyer: .organisation(company), deposit: 0, capacity: "农业公司"), by: .desk,
+            listing.id, IntentApplication(buyer: .organisation(company), deposit: 5_000, capacity: "农业公司"), by: .desk,
             actor: desk)
         listings.append(listing)
     }
 }
 clock.set(zone.instant(of: Day("2026-12-03")!, hour: 10))
-var dealIDs: [String] = []
-for listing in listings { dealIDs.append(try await exchange.close(listing.id, actor: desk).deal!) }
+var dealIDs: [DealID] = []
+for listing in listings {
+    let deal = try await exchange.close(listing.id, actor: desk).deal!
+    // E-7: both parties sign the contract before the payment is taken.
+    for party in ContractParty.allCases { _ = try await exchange.sign(deal, as: party, by: .desk, actor: desk) }
+    dealIDs.append(deal)
+}
 
 // MARK: Timed: settlements back to back
 

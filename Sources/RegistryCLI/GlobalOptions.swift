@@ -52,7 +52,8 @@ struct GlobalOptions: ParsableArguments {
         if let keys, let origin = try await store.setting(RegistrySettings.origin), origin != keys.origin {
             throw RegistryError.unavailable("the keys in \(keyDirectory) belong to \(keys.origin), not to \(origin)")
         }
-        return Registry(store: store, keys: keys, clock: clock, timeZone: zone)
+        return Registry(
+            store: store, keys: keys, clock: clock, timeZone: zone, reactions: ProductSchema.reactions(store))
     }
 
     /// The clock stopped at `--now` / `RIGHTS_NOW` (RFC 3339), if given: for rehearsing a

@@ -17,12 +17,15 @@ public final class Registry: Sendable {
     let checkpointer: Checkpointer?
     let writeLock = AsyncLock()
     let group = GroupCommit()
+    /// What other parts of the product decide in answer to an act, in its transaction.
+    let reactions: [any RegistryReaction]
 
     public init(
         store: any RegistryStore, keys: KeyRing?, clock: any RegistryClock = SystemClock(),
-        timeZone: RegistryTimeZone = .shanghai
+        timeZone: RegistryTimeZone = .shanghai, reactions: [any RegistryReaction] = []
     ) {
         self.store = store
+        self.reactions = reactions
         self.keys = keys
         checkpointer = keys.map(Checkpointer.init)
         self.clock = clock
@@ -100,7 +103,8 @@ public final class Registry: Sendable {
                 let registrar = Registrar(
                     reads: reads, policy: try await reads.policy(), today: timeZone.day(of: now), now: now,
                     nextIndex: size)
-                let events = try await decide(registrar)
+                var events = try await decide(registrar)
+                for reaction in reactions { events += try await reaction.react(to: events, registrar) }
                 let time = timeZone.timestamp(of: now)
                 do {
                     let drafts = try events.map { try draft($0, time: time, actor: actor) }
@@ -135,6 +139,14 @@ public final class Registry: Sendable {
                 try events.map { try draft($0, time: time, actor: actor) }, expectedSize: nil)
         }
     }
+}
+
+/// Another part of the product that answers what an act did, in the same transaction: given
+/// the events decided (and the state they were decided over), the events that follow from them
+/// — the exchange suspends a listing whose right a court has just seized. A reaction decides
+/// over reads like the `Registrar`, and what it returns is logged with the act or not at all.
+public protocol RegistryReaction: Sendable {
+    func react(to events: [any RegistryEvent], _ registrar: Registrar) async throws -> [any RegistryEvent]
 }
 
 /// Group commit: drafts submitted while a commit is running wait for the next one and are

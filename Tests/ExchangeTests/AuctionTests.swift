@@ -37,9 +37,10 @@ struct AuctionTests {
         }
         // Equal amounts in the log order by entry: the earlier leads.
         let tied = [
-            Bid(entry: 9, intent: "I2", amount: 5, at: ""), Bid(entry: 7, intent: "I1", amount: 5, at: ""),
+            Bid(entry: 9, intent: IntentID(entry: 2), amount: 5, at: "", phase: .free, round: nil),
+            Bid(entry: 7, intent: IntentID(entry: 1), amount: 5, at: "", phase: .free, round: nil),
         ]
-        #expect(Auction.leader(of: tied)?.intent == "I1")
+        #expect(Auction.leader(of: tied)?.intent == IntentID(entry: 1))
     }
 
     @Test("a bid in the last minutes extends the end so N minutes remain; outside the buffer it does not")
@@ -86,7 +87,7 @@ struct AuctionTests {
         // Anyone with the log: the bids for the listing, the highest amount, the earlier on ties.
         let entries = try await m.t.store.entries(0..<(try await m.t.store.size()))
         var best: (amount: Double, index: UInt64, intent: String)?
-        for entry in entries where entry.kind == "bid" && entry.payload["listing"] == .string(listing.id) {
+        for entry in entries where entry.kind == "bid" && entry.payload["listing"] == .string(listing.id.rawValue) {
             let amount = Double(entry.payload["amount_fen"]!.integerValue!)
             if best == nil || amount > best!.amount {
                 best = (amount, entry.index, entry.payload["intent"]!.stringValue!)
@@ -111,13 +112,13 @@ struct AuctionTests {
         #expect(matching.status == .matching && matching.matching?.price == 110_000)
         // The outsider cannot claim priority; the member matches.
         try await m.t.expectRefusal("rule.L-18") {
-            _ = try await m.exchange.matchPriority(listing.id, intent: outsider.id, by: .desk, actor: m.desk)
+            _ = try await m.exchange.claimPriority(listing.id, intent: outsider.id, by: .desk, actor: m.desk)
         }
-        let deal = try await m.exchange.matchPriority(listing.id, intent: member.id, by: .desk, actor: m.desk)
+        let deal = try await m.matchAndClose(listing, [member])
         #expect(deal.buyer == .household(m.t.household(0, 2)) && deal.price == 110_000 && deal.basis == .priority)
-        let settled = try await m.exchange.confirmPayment(deal.id, reference: "流水-2", actor: m.desk)
+        let settled = try await m.settle(deal.id, reference: "流水-2", actor: m.desk)
         let listingAfter = try await m.exchange.listing(listing.id)
-        #expect(listingAfter.intent(outsider.id)?.depositStatus == .refunded)
+        #expect(listingAfter.intent(outsider.id)?.depositStatus == .refundDue)
         #expect(try await m.t.right(settled.resultingRight!).holder == .household(m.t.household(0, 2)))
     }
 
@@ -136,28 +137,35 @@ struct AuctionTests {
         m.biddingTime(listing, plusMinutes: 24 * 60)
         let deal = try await m.exchange.deal(try #require(try await m.exchange.close(listing.id, actor: m.desk).deal))
         #expect(deal.intent == b.id)
-        try await m.t.expectRefusal("rule.E-6") { _ = try await m.exchange.forfeit(deal.id, actor: m.desk) }
+        try await m.t.expectRefusal("rule.E-6") {
+            _ = try await m.exchange.forfeit(deal.id, reason: .didNotPay, actor: m.desk)
+        }
+        for party in ContractParty.allCases {
+            _ = try await m.exchange.sign(deal.id, as: party, by: .desk, actor: m.desk)
+        }
         m.t.clock.set(deal.due.adding(days: 1).description)
         try await m.t.expectRefusal("rule.E-6") {
-            _ = try await m.exchange.confirmPayment(deal.id, reference: "late", actor: m.desk)
+            _ = try await m.settle(deal.id, reference: "late", actor: m.desk)
         }
-        let (forfeited, next) = try await m.exchange.forfeit(deal.id, actor: m.desk)
+        let (forfeited, next) = try await m.exchange.forfeit(deal.id, reason: .didNotPay, actor: m.desk)
         #expect(forfeited.status == .forfeited)
         let second = try #require(next)
         #expect(second.intent == c.id && second.price == 102_000)
         // Forfeiting twice is refused; settling the next deal refunds a once; b stays forfeited.
-        try await m.t.expectRefusal("conflict.deal") { _ = try await m.exchange.forfeit(deal.id, actor: m.desk) }
-        _ = try await m.exchange.confirmPayment(second.id, reference: "流水-3", actor: m.desk)
+        try await m.t.expectRefusal("conflict.deal") {
+            _ = try await m.exchange.forfeit(deal.id, reason: .didNotPay, actor: m.desk)
+        }
+        _ = try await m.settle(second.id, reference: "流水-3", actor: m.desk)
         let after = try await m.exchange.listing(listing.id)
-        #expect(after.intent(a.id)?.depositStatus == .refunded)
+        #expect(after.intent(a.id)?.depositStatus == .refundDue)
         #expect(after.intent(b.id)?.depositStatus == .forfeited)
         #expect(after.intent(c.id)?.depositStatus == .applied)
         try await m.t.expectRefusal("conflict.deal") {
-            _ = try await m.exchange.confirmPayment(second.id, reference: "again", actor: m.desk)
+            _ = try await m.settle(second.id, reference: "again", actor: m.desk)
         }
         let settlements = try await m.t.store.entries(0..<(try await m.t.store.size())).filter {
             $0.kind == "deal-settlement"
         }
-        #expect(settlements.count == 1 && settlements[0].payload["refunds"] == [.string(a.id)])
+        #expect(settlements.count == 1 && settlements[0].payload["refunds"] == [.string(a.id.rawValue)])
     }
 }

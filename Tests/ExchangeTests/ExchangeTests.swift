@@ -21,7 +21,7 @@ struct ExchangeTests {
         #expect(deal.price == 120_000 && deal.basis == .negotiated && deal.buyer == buyer)
         #expect(deal.due == Day("2026-12-07")!, "3 working days from Wednesday 2026-12-02")
 
-        let settled = try await m.exchange.confirmPayment(deal.id, reference: "银行流水-001", actor: m.desk)
+        let settled = try await m.settle(deal.id, reference: "银行流水-001", actor: m.desk)
         #expect(settled.status == .settled)
         let lease = try await m.t.right(try #require(settled.resultingRight))
         #expect(lease.holder == buyer && lease.term == Market.leaseTerm)
@@ -63,7 +63,7 @@ struct ExchangeTests {
         m.afterAnnouncement(listing)
         let deal = try #require(try await m.exchange.close(listing.id, actor: m.desk).deal)
         let lease = try #require(
-            try await m.exchange.confirmPayment(deal, reference: "r", actor: m.desk).resultingRight)
+            try await m.settle(deal, reference: "r", actor: m.desk).resultingRight)
         try await m.t.expectRefusal("rule.L-22") {
             try await m.t.act(
                 lease,
@@ -84,7 +84,7 @@ struct ExchangeTests {
         m.biddingTime(relisted, plusMinutes: 24 * 60)
         let matching = try await m.exchange.close(relisted.id, actor: m.desk)
         #expect(matching.status == .matching)
-        let renewed = try await m.exchange.matchPriority(relisted.id, intent: renewal.id, by: .desk, actor: m.desk)
+        let renewed = try await m.matchAndClose(relisted, [renewal])
         #expect(renewed.buyer == buyer && renewed.price == 110_000)
     }
 
@@ -141,6 +141,7 @@ struct ExchangeTests {
         try await m.t.expectRefusal("rule.L-14") {
             _ = try await m.exchange.review(unconsented.id, approve: true, reason: nil, actor: m.desk)
         }
+        _ = try await m.exchange.review(unconsented.id, approve: false, reason: "缺发包方同意", actor: m.desk)
         var tooLong = m.lease(of: m.t.contract(0, 3))
         tooLong.lease = LeaseOffer(term: try Term(start: Day("2027-01-01")!, end: Day("2060-12-31")!), use: "种植")
         let long = try await m.exchange.submit(tooLong, by: .desk, actor: m.desk)
@@ -169,6 +170,7 @@ struct ExchangeTests {
         try await m.t.expectRefusal("rule.E-2") {
             _ = try await m.exchange.review(lease.id, approve: true, reason: nil, actor: m.desk)
         }
+        _ = try await m.exchange.review(lease.id, approve: false, reason: "缺抵押权人同意", actor: m.desk)
         let consented = try await m.announce(
             m.lease(
                 of: m.t.contract(0, 1),

@@ -74,7 +74,7 @@ struct MortgageAndWithdrawalTests {
         _ = try await m.intent(listing, buyer, offer: 450_000)
         m.afterAnnouncement(listing)
         let deal = try await m.exchange.deal(try #require(try await m.exchange.close(listing.id, actor: m.desk).deal))
-        let settled = try await m.exchange.confirmPayment(deal.id, reference: "流水-F", actor: m.desk)
+        let settled = try await m.settle(deal.id, reference: "流水-F", actor: m.desk)
         #expect(
             settled.payouts
                 == [
@@ -113,7 +113,7 @@ struct MortgageAndWithdrawalTests {
         _ = try await m.intent(listing, buyer)
         m.afterAnnouncement(listing)
         let deal = try await m.exchange.deal(try #require(try await m.exchange.close(listing.id, actor: m.desk).deal))
-        let settled = try await m.exchange.confirmPayment(deal.id, reference: "流水-S", actor: m.desk)
+        let settled = try await m.settle(deal.id, reference: "流水-S", actor: m.desk)
         let bought = try await m.t.right(settled.resultingRight!)
         guard case .collectiveShare(let holding) = bought.detail,
             case .collectiveShare(let left) = try await m.t.right(share.id).detail

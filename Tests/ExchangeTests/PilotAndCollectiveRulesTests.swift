@@ -74,12 +74,18 @@ struct PilotAndCollectiveRulesTests {
         try await t.expectRefusal("rule.L-25") {
             _ = try await m.exchange.review(undecided.id, approve: true, reason: nil, actor: m.desk)
         }
+        // One live listing per right (E-2): the desk rejects an application before a new one.
+        try await t.expectRefusal("conflict.listing") {
+            _ = try await m.exchange.submit(offer(nil), by: .desk, actor: m.desk)
+        }
+        _ = try await m.exchange.review(undecided.id, approve: false, reason: "无表决", actor: m.desk)
         let short = try await m.exchange.submit(
             offer(CollectiveDecision(votesFor: 60, votesCast: 100, townshipApproval: "镇政府批复")), by: .desk,
             actor: m.desk)
         try await t.expectRefusal("rule.L-25") {
             _ = try await m.exchange.review(short.id, approve: true, reason: nil, actor: m.desk)
         }
+        _ = try await m.exchange.review(short.id, approve: false, reason: "未达三分之二", actor: m.desk)
         let carried = try await m.exchange.submit(
             offer(CollectiveDecision(votesFor: 70, votesCast: 100, townshipApproval: "镇政府批复")), by: .desk,
             actor: m.desk)

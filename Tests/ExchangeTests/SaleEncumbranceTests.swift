@@ -18,7 +18,7 @@ struct SaleEncumbranceTests {
         _ = try await m.intent(listing, .household(m.t.household(0, 3)))
         m.afterAnnouncement(listing)
         let deal = try await m.exchange.deal(try #require(try await m.exchange.close(listing.id, actor: m.desk).deal))
-        return try await m.exchange.confirmPayment(deal.id, reference: "回单-1", actor: m.desk)
+        return try await m.settle(deal.id, reference: "回单-1", actor: m.desk)
     }
 
     @Test("2: a sale below the secured amount pays the mortgagee what it can, and the mortgage follows for the rest")

@@ -13,7 +13,8 @@ struct Market {
 
     init() async throws {
         t = try await TestRegistry(
-            store: try await TestStore.default.make(ProductSchema.migrations), tables: ProductSchema.tables)
+            store: try await TestStore.default.make(ProductSchema.migrations), tables: ProductSchema.tables,
+            reactions: ProductSchema.reactions)
         exchange = ExchangeService(registry: t.registry)
     }
 
@@ -53,6 +54,25 @@ struct Market {
     /// The day after the announcement, at 10:00.
     func afterAnnouncement(_ listing: Listing) {
         t.clock.set(listing.announcement!.end.adding(days: 1).description)
+    }
+
+    /// E-7: both parties sign, then the payment is confirmed.
+    @discardableResult
+    func settle(_ deal: DealID, reference: String, actor: String) async throws -> Deal {
+        for party in ContractParty.allCases where !(try await exchange.deal(deal).signatures ?? []).contains(party) {
+            _ = try await exchange.sign(deal, as: party, by: .desk, actor: actor)
+        }
+        return try await exchange.confirmPayment(deal, reference: reference, actor: actor)
+    }
+
+    /// L-18: `intents` match the best price; after the period the close decides the deal.
+    func matchAndClose(_ listing: Listing, _ intents: [Intent]) async throws -> Deal {
+        for intent in intents {
+            _ = try await exchange.claimPriority(listing.id, intent: intent.id, by: .desk, actor: desk)
+        }
+        let until = try #require(try await exchange.listing(listing.id).matching?.until)
+        t.clock.set(until.adding(days: 1).description)
+        return try await exchange.deal(try #require(try await exchange.close(listing.id, actor: desk).deal))
     }
 
     @discardableResult

@@ -38,7 +38,15 @@ struct ExchangeCLITests {
         _ = try await run(cli, "listing", "intent", id, "--body", intent, "--now", Self.monday)
         let closed = try await run(cli, "listing", "close", id, "--now", Self.after)
         let deal = try #require(closed["deal"]?.stringValue)
+        try await sign(cli, deal)
         return try await run(cli, "deal", "pay", deal, "--reference", "回单-\(id)", "--now", Self.after)
+    }
+
+    /// E-7: both parties sign the deal's contract.
+    func sign(_ cli: CLI, _ deal: String) async throws {
+        for party in ["transferor", "transferee"] {
+            _ = try await run(cli, "deal", "sign", deal, "--party", party, "--now", Self.after)
+        }
     }
 
     @Test("lease, transfer and share sale each settle; the 交易鉴证书 verifies offline; refusals exit 1 with their rule")
@@ -119,6 +127,7 @@ struct ExchangeCLITests {
             cli, "listing", "intent", id, "--now", Self.monday, "--body",
             try cli.write("buyer.json", #"{"buyer":"household:\#(household(2))","deposit_fen":0}"#))
         let deal = try #require(try await run(cli, "listing", "close", id, "--now", Self.after)["deal"]?.stringValue)
+        try await sign(cli, deal)
         let settled = try await run(cli, "deal", "pay", deal, "--reference", "回单", "--now", Self.after)
         #expect(settled["payouts"]?.arrayValue?.map { $0["amount_fen"] } == [400_000, 100_000])
 

@@ -33,6 +33,24 @@ struct ExchangeRouteTests {
         return response.json
     }
 
+    func get(
+        _ client: any TestClientProtocol, _ fixture: ServerFixture, _ uri: String, _ role: String,
+        expect status: HTTPResponse.Status = .ok, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> JSONValue {
+        let response = try await client.execute(uri: uri, method: .get, headers: fixture.headers(role))
+        #expect(response.status == status, "\(uri): \(response.text)", sourceLocation: sourceLocation)
+        return response.json
+    }
+
+    /// E-7: both parties sign the deal's contract (the desk records their signatures).
+    func sign(_ client: any TestClientProtocol, _ fixture: ServerFixture, _ deal: String) async throws {
+        for party in ["transferor", "transferee"] {
+            _ = try await post(
+                client, fixture, "/v1/deals/\(deal)/signatures", "exchange", ["party": .string(party)], expect: .created
+            )
+        }
+    }
+
     /// Submits and approves a listing; returns its ID and the listing.
     func announce(
         _ client: any TestClientProtocol, _ fixture: ServerFixture, _ body: JSONValue, as role: String = "exchange"
@@ -94,11 +112,17 @@ struct ExchangeRouteTests {
             fixture.clock.set(opens.addingTimeInterval(24 * 3600))
             let closed = try await post(client, fixture, "/v1/listings/\(id)/close", "exchange")
             #expect(closed["status"] == "matching")
-            let deal = try await post(
+            let claimed = try await post(
                 client, fixture, "/v1/listings/\(id)/priority-match", "exchange", ["intent": member["id"]!],
                 expect: .created)
+            #expect(claimed["matching"]?["claims"] == [member["id"]!])
+            let until = try #require(claimed["matching"]?["until"]?.stringValue)
+            fixture.clock.set(Day(until)!.adding(days: 1).description)
+            let matched = try await post(client, fixture, "/v1/listings/\(id)/close", "exchange")
+            let dealID = try #require(matched["deal"]?.stringValue)
+            let deal = try await get(client, fixture, "/v1/deals/\(dealID)", "exchange")
             #expect(deal["price_fen"] == 85_000 && deal["basis"] == "priority")
-            let dealID = try #require(deal["id"]?.stringValue)
+            try await sign(client, fixture, "\(dealID)")
             let settled = try await post(
                 client, fixture, "/v1/deals/\(dealID)/payment", "exchange", ["reference": "银行回单-0001"])
             #expect(settled["status"] == "settled")
@@ -115,7 +139,7 @@ struct ExchangeRouteTests {
             #expect(verified.json["valid"] == true, "\(verified.text)")
             let after = try await client.execute(uri: "/v1/listings/\(id)", method: .get)
             let deposits = after.json["intents"]?.arrayValue?.map { $0["deposit_status"] }
-            #expect(deposits == ["refunded", "applied"])
+            #expect(deposits == ["refund-due", "applied"])
         }
     }
 
@@ -153,6 +177,7 @@ struct ExchangeRouteTests {
                 let id = listing["id"]!.stringValue!
                 let closed = try await post(client, fixture, "/v1/listings/\(id)/close", "exchange")
                 let deal = try #require(closed["deal"]?.stringValue)
+                try await sign(client, fixture, "\(deal)")
                 let settled = try await post(
                     client, fixture, "/v1/deals/\(deal)/payment", "exchange", ["reference": "回单"])
                 #expect(settled["status"] == "settled")
@@ -227,6 +252,7 @@ struct ExchangeRouteTests {
             Self.afterAnnouncement(fixture, announced)
             let deal = try #require(
                 try await post(client, fixture, "/v1/listings/\(id)/close", "exchange")["deal"]?.stringValue)
+            try await sign(client, fixture, "\(deal)")
             let settled = try await post(client, fixture, "/v1/deals/\(deal)/payment", "exchange", ["reference": "回单"])
             let payouts = settled["payouts"]?.arrayValue?.map { $0["amount_fen"]?.integerValue }
             #expect(payouts == [500_000, 200_000, 0])
@@ -330,6 +356,7 @@ extension ExchangeRouteTests {
             Self.afterAnnouncement(fixture, listing)
             let closed = try await post(client, fixture, "/v1/listings/\(id)/close", "exchange")
             let deal = try #require(closed["deal"]?.stringValue, "\(closed)")
+            try await sign(client, fixture, "\(deal)")
             let settled = try await post(client, fixture, "/v1/deals/\(deal)/payment", "exchange", ["reference": "回单"])
             #expect(settled["status"] == "settled")
             let lease = try #require(settled["resulting_right"]?.stringValue)

@@ -20,6 +20,8 @@ final class FixedClock: RegistryClock {
     func now() -> Date { instant.withLock { $0 } }
     func advance(days: Int) { instant.withLock { $0 = $0.addingTimeInterval(TimeInterval(days * 86_400)) } }
     func set(_ date: Date) { instant.withLock { $0 = date } }
+    /// 10:00 in Shanghai on `day`.
+    func set(_ day: String) { set(Date(timeIntervalSince1970: TimeInterval(Day(day)!.ordinal * 86_400 + 2 * 3600))) }
 }
 
 /// Log lines kept in memory, to check what the server writes.
@@ -56,8 +58,8 @@ struct ServerFixture {
     init(store: (any RegistryStore)? = nil) async throws {
         clock = FixedClock("2026-11-20")
         let keys = try KeyRing.generate(origin: "registry.test/330424")
-        let registry = Registry(
-            store: try await Self.store(store), keys: keys, clock: clock)
+        let store = try await Self.store(store)
+        let registry = Registry(store: store, keys: keys, clock: clock, reactions: ProductSchema.reactions(store))
         _ = try await DemoCounty.register(in: registry)
         services = RegistryServices(registry: registry)
         let principals: [String: Principal] = [

@@ -246,6 +246,11 @@ struct StandingMatrixTests {
                 Probe(role: "otherClerk", uri: "/v1/deals/\(m.deal)", code: "auth.scope"),
                 Probe(role: "otherAgent", uri: "/v1/deals/\(m.deal)", code: "auth.mandate"),
             ],
+            "POST /v1/deals/{id}/signatures": [
+                Probe(
+                    role: "otherAgent", uri: "/v1/deals/\(m.deal)/signatures", body: ["party": "transferee"],
+                    code: "auth.mandate")
+            ],
             "GET /v1/deals/{id}/certificate": [
                 Probe(role: "otherClerk", uri: "/v1/deals/\(m.deal)/certificate", code: "auth.scope"),
                 Probe(role: "otherAgent", uri: "/v1/deals/\(m.deal)/certificate", code: "auth.mandate"),

@@ -36,14 +36,15 @@ public struct TestRegistry {
 
     public init(
         today: String = "2026-11-20", county: SyntheticCounty? = SyntheticCounty(householdsPerVillage: 4),
-        store: (any RegistryStore)? = nil, keys: KeyRing? = nil, tables: [EntityTable] = RegistryTables.all
+        store: (any RegistryStore)? = nil, keys: KeyRing? = nil, tables: [EntityTable] = RegistryTables.all,
+        reactions: (any RegistryStore) -> [any RegistryReaction] = { _ in [] }
     ) async throws {
         self.tables = tables
         clock = TestClock(today)
         let keys = try keys ?? KeyRing.generate(origin: "registry.test/330424")
         self.keys = keys
         let store = try await { if let store { store } else { try await TestStore.default.make(.registry) } }()
-        registry = Registry(store: store, keys: keys, clock: clock)
+        registry = Registry(store: store, keys: keys, clock: clock, reactions: reactions(store))
         self.county = county ?? SyntheticCounty(householdsPerVillage: 4)
         if county != nil {
             let file = try TemporaryFile(lines: self.county)

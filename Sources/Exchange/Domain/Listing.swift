@@ -1,4 +1,3 @@
-public import Foundation
 public import RightsRegistry
 
 /// What a listing offers (E-1).
@@ -39,6 +38,19 @@ public enum ListingStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case settled
     /// 流拍: no qualified buyer, no bid, or no one left after forfeits.
     case failed
+    /// 中止: the exchange stopped the clock (a seizure, objection or advance notice arrived, or
+    /// the right changed); it resumes or is terminated.
+    case suspended
+    /// 终结: the sale became impossible; every deposit is refunded in full.
+    case terminated
+
+    /// Whether the listing still holds its right on the exchange: one live listing per right.
+    public var isLive: Bool {
+        switch self {
+        case .submitted, .announced, .auction, .matching, .awaitingPayment, .suspended: true
+        case .rejected, .settled, .failed, .terminated: false
+        }
+    }
 }
 
 /// The lease a `lease` listing offers; the price is the annual rent.
@@ -102,25 +114,29 @@ public enum PriorityClaim: String, Sendable, Hashable, Codable, CaseIterable {
     case member
     /// FLM-10: the previous lessee, at the end of its lease, on equal terms; it goes first.
     case renewal
-}
 
-/// What became of a buyer's 保证金.
-public enum DepositStatus: String, Sendable, Hashable, Codable {
-    case held
-    case refunded
-    /// Kept by the exchange: the winner did not pay in time (E-6).
-    case forfeited
-    /// Counted towards the price at settlement.
-    case applied
+    /// Among claims, the higher rank goes first; equal ranks draw lots (L-18).
+    public var rank: Int {
+        switch self {
+        case .renewal: 2
+        case .member: 1
+        }
+    }
 }
 
 /// A buyer's registration (意向登记, E-4) with its deposit.
 public struct Intent: Hashable, Sendable, Codable {
     /// `I` and the index of the entry that registered it.
-    public var id: String
+    public var id: IntentID
     public var buyer: Holder
     public var deposit: Fen
     public var depositStatus: DepositStatus
+    /// When the deposit falls to be refunded: its due day, and once paid, the payment.
+    public var refund: Refund?
+    /// Why the deposit was kept, when it was.
+    public var forfeit: ForfeitReason?
+    /// The priority right claimed at registration and approved by the exchange (L-17(5), L-18,
+    /// FLM-10); a claim that is not borne out is refused, and the buyer may register without it.
     public var priority: PriorityClaim?
     /// L-17(4): the evidence of agricultural operating ability or qualification (leases).
     public var capacity: String?
@@ -128,7 +144,7 @@ public struct Intent: Hashable, Sendable, Codable {
     public var offer: Fen?
 
     public init(
-        id: String, buyer: Holder, deposit: Fen, priority: PriorityClaim?, capacity: String?, offer: Fen?
+        id: IntentID, buyer: Holder, deposit: Fen, priority: PriorityClaim?, capacity: String?, offer: Fen?
     ) {
         self.id = id
         self.buyer = buyer
@@ -140,7 +156,7 @@ public struct Intent: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, buyer, priority, capacity
+        case id, buyer, priority, capacity, refund, forfeit
         case deposit = "deposit_fen"
         case depositStatus = "deposit_status"
         case offer = "offer_fen"
@@ -150,71 +166,121 @@ public struct Intent: Hashable, Sendable, Codable {
 /// A bid as logged: its entry index orders ties (E-6: a tie goes to the earlier bid).
 public struct Bid: Hashable, Sendable, Codable {
     public var entry: UInt64
-    public var intent: String
+    public var intent: IntentID
     public var amount: Fen
     /// The server's clock when the bid was taken.
     public var at: String
+    /// The phase it was taken in; nil in logs from before the two phases.
+    public var phase: AuctionPhase?
+    /// In the timed phase, the round it opened.
+    public var round: Int?
 
-    public init(entry: UInt64, intent: String, amount: Fen, at: String) {
+    public init(entry: UInt64, intent: IntentID, amount: Fen, at: String, phase: AuctionPhase?, round: Int?) {
         self.entry = entry
         self.intent = intent
         self.amount = amount
         self.at = at
+        self.phase = phase
+        self.round = round
     }
 
     enum CodingKeys: String, CodingKey {
-        case entry, intent, at
+        case entry, intent, at, phase, round
         case amount = "amount_fen"
     }
 }
 
-/// When bidding runs. `endsAt` is the effective end: a bid in the last `extensionMinutes` moves
-/// it so that many minutes remain (E-6).
-public struct AuctionWindow: Hashable, Sendable, Codable {
-    public var opensAt: String
-    public var endsAt: String
-    public var extensionMinutes: Int
-
-    public init(opensAt: String, endsAt: String, extensionMinutes: Int) {
-        self.opensAt = opensAt
-        self.endsAt = endsAt
-        self.extensionMinutes = extensionMinutes
-    }
-
-    /// The instants; the strings are the exchange's own RFC 3339 timestamps, and one that does
-    /// not parse (a row edited by hand) counts as the epoch rather than stopping the process.
-    public var opens: Date { RegistryTimeZone.instant(opensAt) ?? Date(timeIntervalSince1970: 0) }
-    public var ends: Date { RegistryTimeZone.instant(endsAt) ?? Date(timeIntervalSince1970: 0) }
-
-    enum CodingKeys: String, CodingKey {
-        case opensAt = "opens_at"
-        case endsAt = "ends_at"
-        case extensionMinutes = "extension_minutes"
-    }
-}
-
-/// After the auction: the best price, who offered it, and until when priority holders may match it.
+/// After the auction: the best price, who offered it, until when priority holders may match
+/// it, and who has matched so far (in the order they claimed).
 public struct PriorityMatching: Hashable, Sendable, Codable {
     public var price: Fen
-    public var leader: String
+    public var leader: IntentID
     public var until: Day
+    public var claims: [IntentID]
 
-    public init(price: Fen, leader: String, until: Day) {
+    public init(price: Fen, leader: IntentID, until: Day, claims: [IntentID] = []) {
         self.price = price
         self.leader = leader
         self.until = until
+        self.claims = claims
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        price = try container.decode(Fen.self, forKey: .price)
+        leader = try container.decode(IntentID.self, forKey: .leader)
+        until = try container.decode(Day.self, forKey: .until)
+        claims = try container.decodeIfPresent([IntentID].self, forKey: .claims) ?? []
     }
 
     enum CodingKeys: String, CodingKey {
-        case leader, until
+        case leader, until, claims
         case price = "price_fen"
     }
 }
 
-/// A right offered on the exchange, from application to settlement.
-public struct Listing: Hashable, Sendable, Codable {
-    /// `L` and the index of the entry that submitted it.
-    public var id: String
+/// Who takes the deal if the buyer before does not pay: the lot's back-ups, then the other
+/// bidders by their best bids (E-6, L-18).
+public struct Successor: Hashable, Sendable, Codable {
+    public var intent: IntentID
+    public var price: Fen
+    public var basis: DealBasis
+
+    public init(intent: IntentID, price: Fen, basis: DealBasis) {
+        self.intent = intent
+        self.price = price
+        self.basis = basis
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case intent, basis
+        case price = "price_fen"
+    }
+}
+
+/// Why the exchange stopped a listing's clock, or ended it.
+public enum StopCause: String, Sendable, Hashable, Codable, CaseIterable {
+    /// SPC-15: a court seized the right.
+    case seizure
+    /// C-5: an objection was registered against it.
+    case objection
+    /// C-6: an advance notice promises it to someone.
+    case advanceNotice = "advance-notice"
+    /// The right changed hands, ended or changed in the register after the announcement.
+    case rightChanged = "right-changed"
+    /// The exchange's own decision, with the reason it states.
+    case exchange
+
+    /// The rule the cause rests on, for messages and the notice board.
+    public var rule: String {
+        switch self {
+        case .seizure: "SPC-15"
+        case .objection: "C-5"
+        case .advanceNotice: "C-6"
+        case .rightChanged: "E-2"
+        case .exchange: "E-2"
+        }
+    }
+}
+
+/// A listing's clock, stopped (中止).
+public struct Suspension: Hashable, Sendable, Codable {
+    public var since: Day
+    public var cause: StopCause
+    public var reason: String
+    /// Where the listing resumes.
+    public var resumes: ListingStatus
+
+    public init(since: Day, cause: StopCause, reason: String, resumes: ListingStatus) {
+        self.since = since
+        self.cause = cause
+        self.reason = reason
+        self.resumes = resumes
+    }
+}
+
+/// What a listing offers, as the exchange accepted it at submission; nothing here changes later.
+public struct ListingTerms: Hashable, Sendable, Codable {
     public var kind: ListingKind
     public var right: RightID
     public var seller: Holder
@@ -237,58 +303,135 @@ public struct Listing: Hashable, Sendable, Codable {
     /// Foreclosure: the mortgage being enforced, and the default stated for it.
     public var mortgage: EncumbranceID?
     public var `default`: DefaultStatement?
-    public var status: ListingStatus
-    /// The announcement period (E-3): intents are taken until its last day.
-    public var announcement: Term?
-    public var auction: AuctionWindow?
-    public var intents: [Intent]
-    public var bids: [Bid]
-    public var matching: PriorityMatching?
-    /// The current or last deal.
-    public var deal: String?
-    /// Why it was rejected or failed.
-    public var note: String?
 
-    public init(
-        id: String, kind: ListingKind, right: RightID, seller: Holder, submittedBy: String, price: Fen, increment: Fen,
-        deposit: Fen, lease: LeaseOffer?, shares: Int?, consents: [Consent], filing: Filing?,
-        collectiveDecision: CollectiveDecision?, mortgage: EncumbranceID?
-    ) {
-        self.id = id
-        self.kind = kind
-        self.right = right
+    public init(_ application: ListingApplication, seller: Holder, submittedBy: String, mortgage: EncumbranceID?) {
+        kind = application.kind
+        right = application.right
         self.seller = seller
         self.submittedBy = submittedBy
-        self.price = price
-        self.increment = increment
-        self.deposit = deposit
-        self.lease = lease
-        self.shares = shares
-        self.consents = consents
-        self.filing = filing
-        self.collectiveDecision = collectiveDecision
+        price = application.price
+        increment = application.increment
+        deposit = application.deposit
+        lease = application.lease
+        shares = application.shares
+        consents = application.consents
+        filing = application.filing
+        collectiveDecision = application.collectiveDecision
         self.mortgage = mortgage
-        status = .submitted
-        intents = []
-        bids = []
+        self.default = application.default
     }
 
-    public func intent(_ id: String) -> Intent? { intents.first { $0.id == id } }
-
-    /// Buyers still in the running: registered, deposit not forfeited.
-    public var activeIntents: [Intent] { intents.filter { $0.depositStatus == .held } }
-
-    /// The leading bid: the highest amount; between equal amounts, the earlier entry (E-6).
-    public var leadingBid: Bid? { Auction.leader(of: bids) }
-
     enum CodingKeys: String, CodingKey {
-        case id, kind, right, seller, lease, shares, consents, filing, mortgage, status, announcement, auction, intents,
-            bids, `default`
-        case matching, deal, note
+        case kind, right, seller, lease, shares, consents, filing, mortgage, `default`
         case submittedBy = "submitted_by"
         case price = "price_fen"
         case increment = "increment_fen"
         case deposit = "deposit_fen"
         case collectiveDecision = "collective_decision"
+    }
+}
+
+/// A right offered on the exchange, from application to settlement. Its document is the terms
+/// (flat, as applied for) and where it stands.
+@dynamicMemberLookup
+public struct Listing: Hashable, Sendable, Codable {
+    /// `L` and the index of the entry that submitted it.
+    public var id: ListingID
+    public var terms: ListingTerms
+    /// The rules it runs under (nil in logs from before they were logged).
+    public var rules: ExchangeRules?
+    /// 1 for a first listing; a 流拍 re-listed is the next attempt, linked to the one before.
+    public var attempt: Int
+    public var previous: ListingID?
+    /// The attempt that followed this one's failure.
+    public var next: ListingID?
+    public var status: ListingStatus
+    /// The announcement period (E-3): intents are taken until its last day.
+    public var announcement: Term?
+    public var auction: AuctionSchedule?
+    public var intents: [Intent]
+    public var bids: [Bid]
+    public var matching: PriorityMatching?
+    /// The lot drawn among equal priority holders who matched (L-18).
+    public var lot: PriorityLot?
+    /// Who takes the deal, in order, if the current buyer forfeits.
+    public var successors: [Successor]
+    public var suspension: Suspension?
+    /// The current or last deal.
+    public var deal: DealID?
+    /// Why it was rejected, failed or terminated.
+    public var note: String?
+
+    public init(id: ListingID, terms: ListingTerms, rules: ExchangeRules, attempt: Int, previous: ListingID?) {
+        self.id = id
+        self.terms = terms
+        self.rules = rules
+        self.attempt = attempt
+        self.previous = previous
+        status = .submitted
+        intents = []
+        bids = []
+        successors = []
+    }
+
+    public subscript<T>(dynamicMember path: KeyPath<ListingTerms, T>) -> T { terms[keyPath: path] }
+
+    /// The rules this listing runs under: its own, or the defaults for a listing logged before
+    /// listings carried them.
+    public var procedure: ExchangeRules { rules ?? ExchangeRules() }
+
+    public func intent(_ id: IntentID) -> Intent? { intents.first { $0.id == id } }
+
+    /// Buyers still in the running: registered, deposit held.
+    public var activeIntents: [Intent] { intents.filter { $0.depositStatus == .held } }
+
+    /// The leading bid: the highest amount; between equal amounts, the earlier entry (E-6).
+    public var leadingBid: Bid? { Auction.leader(of: bids) }
+
+    public init(from decoder: any Decoder) throws {
+        terms = try ListingTerms(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(ListingID.self, forKey: .id)
+        rules = try container.decodeIfPresent(ExchangeRules.self, forKey: .rules)
+        attempt = try container.decodeIfPresent(Int.self, forKey: .attempt) ?? 1
+        previous = try container.decodeIfPresent(ListingID.self, forKey: .previous)
+        next = try container.decodeIfPresent(ListingID.self, forKey: .next)
+        status = try container.decode(ListingStatus.self, forKey: .status)
+        announcement = try container.decodeIfPresent(Term.self, forKey: .announcement)
+        auction = try container.decodeIfPresent(AuctionSchedule.self, forKey: .auction)
+        intents = try container.decodeIfPresent([Intent].self, forKey: .intents) ?? []
+        bids = try container.decodeIfPresent([Bid].self, forKey: .bids) ?? []
+        matching = try container.decodeIfPresent(PriorityMatching.self, forKey: .matching)
+        lot = try container.decodeIfPresent(PriorityLot.self, forKey: .lot)
+        successors = try container.decodeIfPresent([Successor].self, forKey: .successors) ?? []
+        suspension = try container.decodeIfPresent(Suspension.self, forKey: .suspension)
+        deal = try container.decodeIfPresent(DealID.self, forKey: .deal)
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try terms.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encodeIfPresent(rules, forKey: .rules)
+        try container.encode(attempt, forKey: .attempt)
+        try container.encodeIfPresent(previous, forKey: .previous)
+        try container.encodeIfPresent(next, forKey: .next)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(announcement, forKey: .announcement)
+        try container.encodeIfPresent(auction, forKey: .auction)
+        try container.encode(intents, forKey: .intents)
+        try container.encode(bids, forKey: .bids)
+        try container.encodeIfPresent(matching, forKey: .matching)
+        try container.encodeIfPresent(lot, forKey: .lot)
+        try container.encode(successors, forKey: .successors)
+        try container.encodeIfPresent(suspension, forKey: .suspension)
+        try container.encodeIfPresent(deal, forKey: .deal)
+        try container.encodeIfPresent(note, forKey: .note)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, rules, attempt, previous, next, status, announcement, auction, intents, bids, matching, lot,
+            successors, suspension, deal, note
     }
 }

@@ -12,7 +12,7 @@ public enum WithdrawalStatus: String, Sendable, Hashable, Codable {
 /// and only then entered in the register (L-10, H-9, share redemption within the charter's cap).
 public struct Withdrawal: Hashable, Sendable, Codable {
     /// `W` and the index of the entry that applied.
-    public var id: String
+    public var id: WithdrawalID
     public var right: RightID
     public var holder: Holder
     public var rightKind: RightKind
@@ -33,7 +33,7 @@ public struct Withdrawal: Hashable, Sendable, Codable {
     public var payment: String?
 
     public init(
-        id: String, right: Right, compensation: Fen, subsidy: Fen?, residualValue: Fen?, noticeOn: Day?,
+        id: WithdrawalID, right: Right, compensation: Fen, subsidy: Fen?, residualValue: Fen?, noticeOn: Day?,
         keepEligibility: Bool, shares: Int?, consents: [Consent]
     ) {
         self.id = id

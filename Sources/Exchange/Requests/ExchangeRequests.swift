@@ -163,12 +163,37 @@ public enum ExchangeParser {
     }
 
     /// `POST /v1/listings/{id}/bids`: `{"intent", "amount_fen"}`.
-    public static func bid(_ reader: inout FieldReader) -> (intent: String, amount: Fen)? {
-        let intent = reader.string("intent")
+    public static func bid(_ reader: inout FieldReader) -> (intent: IntentID, amount: Fen)? {
+        let intent = intentID(&reader)
         let amount = reader.fen("amount_fen")
         reader.rejectUnknownFields()
         guard let intent, let amount else { return nil }
         return (intent, amount)
+    }
+
+    static func intentID(_ reader: inout FieldReader) -> IntentID? {
+        reader.value("intent") { text throws(InvalidValue) in try IntentID(text) }
+    }
+
+    /// `{"intent"}`: a priority holder matching the price.
+    public static func intentReference(_ reader: inout FieldReader) -> IntentID? {
+        let intent = intentID(&reader)
+        reader.rejectUnknownFields()
+        return intent
+    }
+
+    /// `POST /v1/deals/{id}/forfeit`: `{"reason": "withdrew|did-not-sign|did-not-pay|fraud"}`.
+    public static func forfeit(_ reader: inout FieldReader) -> ForfeitReason? {
+        let reason = enumeration(&reader, "reason", ForfeitReason.self)
+        reader.rejectUnknownFields()
+        return reason
+    }
+
+    /// `POST /v1/deals/{id}/signatures`: `{"party": "transferor|transferee"}`.
+    public static func signature(_ reader: inout FieldReader) -> ContractParty? {
+        let party = enumeration(&reader, "party", ContractParty.self)
+        reader.rejectUnknownFields()
+        return party
     }
 
     /// A body with one required text field (`{"intent"}`, `{"reference"}`, `{"approval"}`).

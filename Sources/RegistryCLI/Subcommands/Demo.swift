@@ -23,7 +23,7 @@ struct Demo: AsyncParsableCommand {
                 keys = try KeyRing.create(at: global.keyDirectory, origin: DemoCounty.origin, algorithm: .ed25519)
                 try await store.setSetting(RegistrySettings.origin, DemoCounty.origin)
             }
-            let registry = Registry(store: store, keys: keys)
+            let registry = Registry(store: store, keys: keys, reactions: ProductSchema.reactions(store))
             let console = Console.current
             if try await store.size() == 0 {
                 let summary = try await DemoCounty.register(in: registry)

@@ -1,10 +1,17 @@
-import ArgumentParser
+public import ArgumentParser
 import Exchange
 import Foundation
 import RightsRegistry
 
 // The exchange from the desk's terminal. Every body is the HTTP route's body (INTERFACE.md),
 // read by the same `ExchangeParser`, and every step is the same `ExchangeService` call.
+
+extension ExchangeID: ExpressibleByArgument {
+    init?(argument: String) { try? self.init(argument) }
+}
+
+extension ForfeitReason: ExpressibleByArgument {}
+extension ContractParty: ExpressibleByArgument {}
 
 /// Opens the exchange on the registry and prints what a step returned, as canonical JSON.
 struct ExchangeDesk {
@@ -27,7 +34,10 @@ struct ExchangeDesk {
 struct ListingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "listing", abstract: "Exchange listings (E-1…E-6): submit, review, intents, bids, close.",
-        subcommands: [Submit.self, Review.self, Intent.self, Bid.self, Close.self, Match.self, Show.self, List.self])
+        subcommands: [
+            Submit.self, Review.self, Intent.self, Bid.self, Close.self, Match.self, Suspend.self, Resume.self,
+            Terminate.self, Show.self, List.self,
+        ])
 
     struct Submit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -48,7 +58,7 @@ struct ListingCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Approve (announce) or reject a listing after checking it against the register (E-2).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The listing's ID (L…).") var id: String
+        @Argument(help: "The listing's ID (L…).") var id: ListingID
         @Flag(help: "Reject instead of approving.") var reject = false
         @Option(help: "Why (required to reject).") var reason: String?
 
@@ -71,7 +81,7 @@ struct ListingCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a buyer with its deposit (E-4); the body is that of POST /v1/listings/{id}/intents.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The listing's ID.") var id: String
+        @Argument(help: "The listing's ID.") var id: ListingID
         @Option(help: "JSON body file (- for standard input).") var body: String
 
         func run() async throws {
@@ -87,14 +97,14 @@ struct ListingCommand: AsyncParsableCommand {
     struct Bid: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enter a bid for a registered buyer (E-6).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The listing's ID.") var id: String
-        @Option(help: "The buyer's intent (I…).") var intent: String
+        @Argument(help: "The listing's ID.") var id: ListingID
+        @Option(help: "The buyer's intent (I…).") var intent: IntentID
         @Option(help: "The bid in fen.") var amountFen: Int64
 
         func run() async throws {
             try await runReporting {
                 let desk = ExchangeDesk(global: global)
-                var reader = FieldReader(["intent": .string(intent), "amount_fen": .number(Double(amountFen))])
+                var reader = FieldReader(["intent": .string(intent.rawValue), "amount_fen": .number(Double(amountFen))])
                 let parsedBid = ExchangeParser.bid(&reader)
                 let bid = try reader.finish(parsedBid)
                 try desk.print(
@@ -108,7 +118,7 @@ struct ListingCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Close after the announcement, auction or matching period (E-5): deal, matching or failed.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The listing's ID.") var id: String
+        @Argument(help: "The listing's ID.") var id: ListingID
 
         func run() async throws {
             try await runReporting {
@@ -120,16 +130,62 @@ struct ListingCommand: AsyncParsableCommand {
 
     struct Match: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "A priority holder matches the best price (L-18, FLM-10).")
+            abstract: "A priority holder matches the best price (L-18, FLM-10); the close decides, by lot among equals."
+        )
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The listing's ID.") var id: String
-        @Option(help: "The priority holder's intent (I…).") var intent: String
+        @Argument(help: "The listing's ID.") var id: ListingID
+        @Option(help: "The priority holder's intent (I…).") var intent: IntentID
 
         func run() async throws {
             try await runReporting {
                 let desk = ExchangeDesk(global: global)
                 try desk.print(
-                    try await desk.open().matchPriority(id, intent: intent, by: .desk, actor: global.actorName))
+                    try await desk.open().claimPriority(id, intent: intent, by: .desk, actor: global.actorName))
+            }
+        }
+    }
+
+    /// 中止, resumption and 终结: one shape, three acts.
+    struct Suspend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "中止: stop a listing's clock, with the reason.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The listing's ID.") var id: ListingID
+        @Option(help: "Why.") var reason: String
+
+        func run() async throws {
+            try await runReporting {
+                let desk = ExchangeDesk(global: global)
+                try desk.print(try await desk.open().suspend(id, reason: reason, actor: global.actorName))
+            }
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Resume a suspended listing; its deadlines move by the days it was stopped.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The listing's ID.") var id: ListingID
+        @Option(help: "Why the cause is gone.") var reason: String
+
+        func run() async throws {
+            try await runReporting {
+                let desk = ExchangeDesk(global: global)
+                try desk.print(try await desk.open().resume(id, reason: reason, actor: global.actorName))
+            }
+        }
+    }
+
+    struct Terminate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "终结: end a listing whose sale became impossible; every deposit is released in full.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The listing's ID.") var id: ListingID
+        @Option(help: "Why.") var reason: String
+
+        func run() async throws {
+            try await runReporting {
+                let desk = ExchangeDesk(global: global)
+                try desk.print(try await desk.open().terminate(id, reason: reason, actor: global.actorName))
             }
         }
     }
@@ -137,7 +193,7 @@ struct ListingCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One listing with its intents and bids.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The listing's ID.") var id: String
+        @Argument(help: "The listing's ID.") var id: ListingID
 
         func run() async throws {
             try await runReporting {
@@ -170,12 +226,12 @@ struct ListingCommand: AsyncParsableCommand {
 struct DealCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deal", abstract: "Deals: payment and settlement (E-7…E-9), forfeit, the 交易鉴证书.",
-        subcommands: [Show.self, Pay.self, Forfeit.self, Certificate.self])
+        subcommands: [Show.self, Sign.self, Pay.self, Forfeit.self, Certificate.self, Refunds.self, Refund.self])
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One deal.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The deal's ID (D…).") var id: String
+        @Argument(help: "The deal's ID (D…).") var id: DealID
 
         func run() async throws {
             try await runReporting {
@@ -189,7 +245,7 @@ struct DealCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Payment confirmed: settle in one transaction (registry act, refunds, attestation).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The deal's ID.") var id: String
+        @Argument(help: "The deal's ID.") var id: DealID
         @Option(help: "The payment's reference (bank slip).") var reference: String
 
         func run() async throws {
@@ -200,16 +256,65 @@ struct DealCommand: AsyncParsableCommand {
         }
     }
 
-    struct Forfeit: AsyncParsableCommand {
+    struct Sign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "After the due day: forfeit the deposit; the next bidder gets the deal or the listing fails.")
+            abstract: "Record a party's signature of the deal's contract (E-7).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The deal's ID.") var id: String
+        @Argument(help: "The deal's ID.") var id: DealID
+        @Option(help: "transferor or transferee.") var party: ContractParty
 
         func run() async throws {
             try await runReporting {
                 let desk = ExchangeDesk(global: global)
-                let (forfeited, next) = try await desk.open().forfeit(id, actor: global.actorName)
+                try desk.print(try await desk.open().sign(id, as: party, by: .desk, actor: global.actorName))
+            }
+        }
+    }
+
+    struct Refunds: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Deposits released and owed back, with their due days (E-6).")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Only those past their due day.") var overdue = false
+
+        func run() async throws {
+            try await runReporting {
+                let desk = ExchangeDesk(global: global)
+                let exchange = try await desk.open()
+                let today = exchange.registry.today
+                try desk.print(
+                    try await exchange.reads.refunds(paid: false, after: nil, limit: 10_000)
+                        .filter { !overdue || $0.isOverdue(on: today) })
+            }
+        }
+    }
+
+    struct Refund: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record that a released deposit was paid back.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The buyer's intent (I…).") var intent: IntentID
+        @Option(help: "The payment's reference.") var reference: String
+
+        func run() async throws {
+            try await runReporting {
+                let desk = ExchangeDesk(global: global)
+                try desk.print(try await desk.open().refund(intent, reference: reference, actor: global.actorName))
+            }
+        }
+    }
+
+    struct Forfeit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "The buyer's own default: forfeit the deposit; the next successor gets the deal or the listing fails.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The deal's ID.") var id: DealID
+        @Option(help: "Why: withdrew, did-not-sign, did-not-pay or fraud.") var reason: ForfeitReason
+
+        func run() async throws {
+            try await runReporting {
+                let desk = ExchangeDesk(global: global)
+                let (forfeited, next) = try await desk.open().forfeit(id, reason: reason, actor: global.actorName)
                 try desk.print(next ?? forfeited)
             }
         }
@@ -219,7 +324,7 @@ struct DealCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write the 交易鉴证书 (JWS); check it with `rights certificate verify`.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The deal's ID.") var id: String
+        @Argument(help: "The deal's ID.") var id: DealID
         @Flag(help: "Append the proof bundle binding it to a signed checkpoint.") var withProof = false
 
         func run() async throws {
@@ -353,7 +458,7 @@ struct WithdrawCommand: AsyncParsableCommand {
     struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record the collective's approval.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The withdrawal's ID (W…).") var id: String
+        @Argument(help: "The withdrawal's ID (W…).") var id: WithdrawalID
         @Option(help: "The collective's decision.") var approval: String
 
         func run() async throws {
@@ -368,7 +473,7 @@ struct WithdrawCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The collective paid: the right returns to it, in the payment's transaction.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The withdrawal's ID.") var id: String
+        @Argument(help: "The withdrawal's ID.") var id: WithdrawalID
         @Option(help: "The payment's reference.") var reference: String
 
         func run() async throws {
@@ -382,7 +487,7 @@ struct WithdrawCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One withdrawal.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "The withdrawal's ID.") var id: String
+        @Argument(help: "The withdrawal's ID.") var id: WithdrawalID
 
         func run() async throws {
             try await runReporting {

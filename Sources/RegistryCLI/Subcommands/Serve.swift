@@ -94,7 +94,7 @@ struct Serve: AsyncParsableCommand {
         } else {
             keys = try KeyRing.load(from: global.keyDirectory)
         }
-        let registry = Registry(store: store, keys: keys)
+        let registry = Registry(store: store, keys: keys, reactions: ProductSchema.reactions(store))
         let summary = try await DemoCounty.register(in: registry)
         let listing = try await DemoMarket.announce(in: registry)
         Console.current.out(

@@ -64,7 +64,7 @@ public struct ExchangeController: Sendable {
                     id: "getListing", summary: "One listing with its intents and bids.", tags: ["public", "exchange"],
                     parameters: [Self.idParameter("listing")], responses: Self.answer("the listing", "Listing"))
             ) { _, context in
-                .json(try view(try await exchange.listing(try context.parameter("id")), context))
+                .json(try view(try await exchange.listing(try id(context)), context))
             },
             Endpoint(
                 .post, "/v1/listings", access: Self.deskAndAgents,
@@ -93,7 +93,7 @@ public struct ExchangeController: Sendable {
                 let parsedReview = ExchangeParser.review(&reader)
                 let review = try reader.finish(parsedReview)
                 let listing = try await exchange.review(
-                    try context.parameter("id"), approve: review.approve, reason: review.reason,
+                    try id(context), approve: review.approve, reason: review.reason,
                     actor: try context.caller().actor)
                 return .json(try view(listing, context))
             },
@@ -109,7 +109,7 @@ public struct ExchangeController: Sendable {
                 let parsedApplication = ExchangeParser.intent(&reader)
                 let application = try reader.finish(parsedApplication)
                 let intent = try await exchange.registerIntent(
-                    try context.parameter("id"), application, by: try applicant(context),
+                    try id(context), application, by: try applicant(context),
                     actor: try context.caller().actor)
                 return .json(try mask(JSONValueEncoder().encode(intent), context), status: .created)
             },
@@ -126,7 +126,7 @@ public struct ExchangeController: Sendable {
                 let parsedBid = ExchangeParser.bid(&reader)
                 let bid = try reader.finish(parsedBid)
                 let listing = try await exchange.bid(
-                    try context.parameter("id"), intent: bid.intent, amount: bid.amount,
+                    try id(context), intent: bid.intent, amount: bid.amount,
                     by: try applicant(context), actor: try context.caller().actor)
                 return .json(try view(listing, context), status: .created)
             },
@@ -141,24 +141,25 @@ public struct ExchangeController: Sendable {
             ) { _, context in
                 .json(
                     try view(
-                        try await exchange.close(try context.parameter("id"), actor: try context.caller().actor),
+                        try await exchange.close(try id(context), actor: try context.caller().actor),
                         context))
             },
             Endpoint(
                 .post, "/v1/listings/{id}/priority-match", access: Self.deskAndAgents,
                 Operation(
                     id: "matchPriority",
-                    summary: "A priority holder matches the best price (L-18, FLM-10) and takes the deal.",
+                    summary:
+                        "A priority holder matches the best price within the period (L-18, FLM-10); at the close the highest rank takes the deal, by a lot drawn from the log among equals.",
                     tags: ["exchange"], parameters: [Self.idParameter("listing"), Self.idempotency],
-                    body: .json(Schemas.ref("IntentReference")), responses: Self.created("the deal", "Deal"))
+                    body: .json(Schemas.ref("IntentReference")), responses: Self.created("the listing", "Listing"))
             ) { request, context in
                 var reader = FieldReader(try await request.json(context: context))
-                let parsedIntent = ExchangeParser.single(&reader, "intent")
+                let parsedIntent = ExchangeParser.intentReference(&reader)
                 let intent = try reader.finish(parsedIntent)
-                let deal = try await exchange.matchPriority(
-                    try context.parameter("id"), intent: intent, by: try applicant(context),
+                let listing = try await exchange.claimPriority(
+                    try id(context), intent: intent, by: try applicant(context),
                     actor: try context.caller().actor)
-                return .json(try mask(JSONValueEncoder().encode(deal), context), status: .created)
+                return .json(try view(listing, context), status: .created)
             },
             Endpoint(
                 .get, "/v1/deals/{id}", access: .roles([.exchange, .agent, .clerk, .admin]),
@@ -166,7 +167,7 @@ public struct ExchangeController: Sendable {
                     id: "getDeal", summary: "A deal: price, buyer, due day, settlement.", tags: ["exchange"],
                     parameters: [Self.idParameter("deal")], responses: Self.answer("the deal", "Deal"))
             ) { _, context in
-                let deal = try await exchange.deal(try context.parameter("id"))
+                let deal = try await exchange.deal(try id(context))
                 try await services.requireStanding(
                     context, region: deal.right.region(in: services), parties: [deal.seller, deal.buyer])
                 return .json(try mask(JSONValueEncoder().encode(deal), context))
@@ -184,7 +185,7 @@ public struct ExchangeController: Sendable {
                 let parsedReference = ExchangeParser.single(&reader, "reference")
                 let reference = try reader.finish(parsedReference)
                 let deal = try await exchange.confirmPayment(
-                    try context.parameter("id"), reference: reference, actor: try context.caller().actor)
+                    try id(context), reference: reference, actor: try context.caller().actor)
                 return .json(try mask(JSONValueEncoder().encode(deal), context))
             },
             Endpoint(
@@ -192,12 +193,16 @@ public struct ExchangeController: Sendable {
                 Operation(
                     id: "forfeitDeal",
                     summary:
-                        "After the due day: the deposit is forfeited; the listing falls to the next bidder or fails (E-6).",
+                        "The buyer's own default (E-6: withdrew, did not sign, did not pay, fraud): its deposit is kept — the exchange's fee, the rest to the seller — and the listing falls to the next successor or fails. Never for the seller's problem: suspend or terminate instead.",
                     tags: ["exchange"], parameters: [Self.idParameter("deal"), Self.idempotency],
+                    body: .json(Schemas.ref("ForfeitRequest")),
                     responses: Self.answer("the forfeited deal and the next one", "Forfeit"))
-            ) { _, context in
+            ) { request, context in
+                var reader = FieldReader(try await request.json(context: context))
+                let parsedReason = ExchangeParser.forfeit(&reader)
+                let reason = try reader.finish(parsedReason)
                 let (forfeited, next) = try await exchange.forfeit(
-                    try context.parameter("id"), actor: try context.caller().actor)
+                    try id(context), reason: reason, actor: try context.caller().actor)
                 var answer: [String: JSONValue] = ["forfeited": try JSONValueEncoder().encode(forfeited)]
                 if let next { answer["next"] = try JSONValueEncoder().encode(next) }
                 return .json(mask(.object(answer), context))
@@ -220,11 +225,100 @@ public struct ExchangeController: Sendable {
                     ])
             ) { request, context in
                 let withProof = try request.booleanQuery("proof")
-                let deal = try await exchange.deal(try context.parameter("id"))
+                let deal = try await exchange.deal(try id(context))
                 try await services.requireStanding(
                     context, region: deal.right.region(in: services), parties: [deal.seller, deal.buyer])
                 let export = try await exchange.attestation(deal.id, withProof: withProof)
                 return withProof ? .text(export.text) : .text(export.jws, contentType: "application/jose")
+            },
+            Endpoint(
+                .post, "/v1/deals/{id}/signatures", access: Self.deskAndAgents,
+                Operation(
+                    id: "signContract",
+                    summary:
+                        "A party signs the deal's contract (E-7; L-19's clauses for a lease): the desk records a paper signature, an agent signs under its principal's mandate.",
+                    tags: ["exchange"], parameters: [Self.idParameter("deal"), Self.idempotency],
+                    body: .json(Schemas.ref("SignatureRequest")), responses: Self.created("the deal", "Deal"))
+            ) { request, context in
+                var reader = FieldReader(try await request.json(context: context))
+                let parsedParty = ExchangeParser.signature(&reader)
+                let party = try reader.finish(parsedParty)
+                let deal = try await exchange.sign(
+                    try id(context), as: party, by: try applicant(context), actor: try context.caller().actor)
+                return .json(try mask(JSONValueEncoder().encode(deal), context), status: .created)
+            },
+            stopEndpoint(
+                "suspend", id: "suspendListing",
+                summary:
+                    "中止: the exchange stops a listing's clock, with its reason (a seizure, objection or advance notice suspends it by itself)."
+            ) { listing, reason, actor in try await exchange.suspend(listing, reason: reason, actor: actor) },
+            stopEndpoint(
+                "resume", id: "resumeListing",
+                summary:
+                    "The cause is gone: the listing resumes where it stopped, every deadline moved by the days it was stopped."
+            ) { listing, reason, actor in try await exchange.resume(listing, reason: reason, actor: actor) },
+            stopEndpoint(
+                "terminate", id: "terminateListing",
+                summary:
+                    "终结: the sale became impossible; the listing and its deal end and every deposit still held is released in full."
+            ) { listing, reason, actor in try await exchange.terminate(listing, reason: reason, actor: actor) },
+            Endpoint(
+                .get, "/v1/refunds", access: Self.desk,
+                Operation(
+                    id: "listRefunds",
+                    summary:
+                        "The operator's refund list (E-6): deposits released and owed back, each with its due day and whether it is overdue.",
+                    tags: ["exchange"],
+                    parameters: [
+                        Parameter(
+                            "status", in: .query, "due (default) or paid",
+                            schema: Schemas.enumeration(["due", "paid"])),
+                        Parameter("after", in: .query, "only refunds with a higher intent ID (paging)"),
+                        Parameter(
+                            "limit", in: .query, "at most this many (1–500, default 100)",
+                            schema: ["type": "integer", "minimum": 1, "maximum": 500]),
+                    ],
+                    responses: Self.answer("the refunds", "Refunds"))
+            ) { request, context in
+                let status = try request.query("status") ?? "due"
+                guard status == "due" || status == "paid" else { throw RegistryError.invalid("status", "due or paid") }
+                let limit = Int(try request.integerQuery("limit") ?? 100)
+                guard (1...500).contains(limit) else { throw RegistryError.invalid("limit", "must be 1–500") }
+                let refunds = try await exchange.reads.refunds(
+                    paid: status == "paid", after: try request.query("after"), limit: limit)
+                let today = services.registry.today
+                return .json([
+                    "refunds": .array(
+                        try refunds.map { refund in
+                            guard case .object(var fields) = try JSONValueEncoder().encode(refund) else { return .null }
+                            fields["overdue"] = .bool(refund.isOverdue(on: today))
+                            return mask(.object(fields), context)
+                        })
+                ])
+            },
+            Endpoint(
+                .post, "/v1/refunds/{id}/payment", access: Self.desk,
+                Operation(
+                    id: "payRefund", summary: "The exchange paid a released deposit back.", tags: ["exchange"],
+                    parameters: [Self.idParameter("intent"), Self.idempotency],
+                    body: .json(Schemas.ref("PaymentReference")), responses: Self.answer("the refund", "Refund"))
+            ) { request, context in
+                var reader = FieldReader(try await request.json(context: context))
+                let parsedReference = ExchangeParser.single(&reader, "reference")
+                let reference = try reader.finish(parsedReference)
+                let refund = try await exchange.refund(
+                    try id(context), reference: reference, actor: try context.caller().actor)
+                return .json(try mask(JSONValueEncoder().encode(refund), context))
+            },
+            Endpoint(
+                .get, "/v1/exchange/rules", access: .everyone,
+                Operation(
+                    id: "exchangeRules",
+                    summary:
+                        "The rule set new listings run under (each listing carries its own, logged at submission).",
+                    tags: ["public", "exchange"], responses: Self.answer("the rules", "ExchangeRules"))
+            ) { _, _ in
+                .json(try JSONValueEncoder().encode(exchange.rules))
             },
             Endpoint(
                 .post, "/v1/withdrawals", access: .roles([.exchange, .agent]),
@@ -250,7 +344,7 @@ public struct ExchangeController: Sendable {
                     parameters: [Self.idParameter("withdrawal")], responses: Self.answer("the withdrawal", "Withdrawal")
                 )
             ) { _, context in
-                let withdrawal = try await exchange.withdrawal(try context.parameter("id"))
+                let withdrawal = try await exchange.withdrawal(try id(context))
                 try await services.requireStanding(
                     context, region: withdrawal.right.region(in: services), parties: [withdrawal.holder])
                 return .json(try mask(JSONValueEncoder().encode(withdrawal), context))
@@ -265,7 +359,7 @@ public struct ExchangeController: Sendable {
                 var reader = FieldReader(try await request.json(context: context))
                 let parsedApproval = ExchangeParser.single(&reader, "approval")
                 let approval = try reader.finish(parsedApproval)
-                let applied = try await exchange.withdrawal(try context.parameter("id"))
+                let applied = try await exchange.withdrawal(try id(context))
                 try await services.requireStanding(
                     context, region: applied.right.region(in: services), parties: [])
                 let withdrawal = try await exchange.approveWithdrawal(
@@ -285,7 +379,7 @@ public struct ExchangeController: Sendable {
                 var reader = FieldReader(try await request.json(context: context))
                 let parsedReference = ExchangeParser.single(&reader, "reference")
                 let reference = try reader.finish(parsedReference)
-                let applied = try await exchange.withdrawal(try context.parameter("id"))
+                let applied = try await exchange.withdrawal(try id(context))
                 try await services.requireStanding(
                     context, region: applied.right.region(in: services), parties: [])
                 let withdrawal = try await exchange.payWithdrawal(
@@ -293,6 +387,32 @@ public struct ExchangeController: Sendable {
                 return .json(try mask(JSONValueEncoder().encode(withdrawal), context))
             },
         ]
+    }
+
+    /// An exchange ID from the path; one that cannot be an ID names nothing there is.
+    func id<Kind>(_ context: RegistryRequestContext) throws -> ExchangeID<Kind> {
+        let text: String = try context.parameter("id")
+        do { return try ExchangeID<Kind>(text) } catch { throw RegistryError.notFound(Kind.name, text) }
+    }
+
+    /// `POST /v1/listings/{id}/<verb>` with `{"reason"}`: the exchange stopping, resuming or
+    /// ending a listing.
+    func stopEndpoint(
+        _ verb: String, id operation: String, summary: String,
+        _ act: @escaping @Sendable (ListingID, String, String) async throws -> Listing
+    ) -> Endpoint {
+        Endpoint(
+            .post, "/v1/listings/{id}/\(verb)", access: Self.desk,
+            Operation(
+                id: operation, summary: summary, tags: ["exchange"],
+                parameters: [Self.idParameter("listing"), Self.idempotency], body: .json(Schemas.ref("Reason")),
+                responses: Self.answer("the listing", "Listing"))
+        ) { request, context in
+            var reader = FieldReader(try await request.json(context: context))
+            let parsedReason = ExchangeParser.single(&reader, "reason")
+            let reason = try reader.finish(parsedReason)
+            return .json(try view(try await act(try id(context), reason, try context.caller().actor), context))
+        }
     }
 
     /// The party the caller acts as: the desk (exchange role), an agent under mandate, a bank.

@@ -356,6 +356,37 @@ enum Schemas {
         "Forfeit": [
             "type": "object", "properties": ["forfeited": ref("Deal"), "next": ref("Deal")], "required": ["forfeited"],
         ],
+        "ForfeitRequest": object(
+            ["reason": enumeration(ForfeitReason.allCases.map(\.rawValue))], required: ["reason"]),
+        "SignatureRequest": object(
+            ["party": enumeration(ContractParty.allCases.map(\.rawValue))], required: ["party"]),
+        "Reason": object(["reason": string], required: ["reason"]),
+        "Refund": [
+            "type": "object",
+            "properties": [
+                "intent": string, "listing": string, "buyer": string, "amount_fen": integer,
+                "refund": [
+                    "type": "object", "properties": ["due": date, "paid_on": date, "reference": string],
+                    "required": ["due"],
+                ],
+                "overdue": boolean,
+            ],
+            "required": ["intent", "listing", "buyer", "amount_fen", "refund"],
+        ],
+        "Refunds": object(["refunds": array(ref("Refund"))], required: ["refunds"]),
+        "ExchangeRules": [
+            "type": "object",
+            "description":
+                "The rule set's options (E-1…E-6, L-18): announcement, the free phase and timed rounds of bidding, payment, matching, the lot's back-ups, deposits, refunds, forfeits, re-listing.",
+            "properties": [
+                "announcement_working_days": integer, "auction_opening_hour": integer,
+                "free_bidding_minutes": integer, "timed_round_minutes": integer, "payment_working_days": integer,
+                "priority_match_working_days": integer, "priority_backups": integer,
+                "minimum_deposit_percent": integer, "minimum_deposit_fen": integer, "refund_working_days": integer,
+                "forfeit_fee_percent": integer, "relist_reduction_percent": integer, "maximum_attempts": integer,
+                "exchange_name": string,
+            ],
+        ],
         "WithdrawalApplication": object(
             [
                 "right_id": rightID, "compensation_fen": fen, "subsidy_fen": fenOrZero, "residual_value_fen": fenOrZero,

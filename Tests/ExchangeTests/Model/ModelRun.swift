@@ -563,11 +563,14 @@ final class ModelRun {
                 })
         else { return }
         if let end = listing?.announcement?.end { advance(to: end.adding(days: 1)) }
-        var deal: String?
+        var deal: DealID?
         guard try await attempt("close \(id)", { deal = try await exchange.close(id, actor: "desk").deal }),
             let deal
         else { return }
         try await attempt("pay \(deal)") {
+            for party in ContractParty.allCases {
+                _ = try await exchange.sign(deal, as: party, by: .desk, actor: "desk")
+            }
             _ = try await exchange.confirmPayment(deal, reference: "回单-\(step)", actor: "desk")
         }
     }
