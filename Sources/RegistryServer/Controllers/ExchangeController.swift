@@ -67,6 +67,17 @@ public struct ExchangeController: Sendable {
                 .json(try view(try await exchange.listing(try id(context)), context))
             },
             Endpoint(
+                .get, "/v1/listings/{id}/events", access: .everyone,
+                Operation(
+                    id: "listingEvents",
+                    summary:
+                        "The auction live, as Server-Sent Events: `standing` (the listing) on every change, `countdown` each second while bidding runs, `result` when it is over, then the stream ends.",
+                    tags: ["public", "exchange"], parameters: [Self.idParameter("listing")],
+                    responses: [200: Operation.Answer("the event stream", "text/event-stream", Schemas.string)])
+            ) { _, context in
+                try await AuctionStream(exchange: exchange, id: try id(context)) { try view($0, context) }.response()
+            },
+            Endpoint(
                 .post, "/v1/listings", access: Self.deskAndAgents,
                 Operation(
                     id: "submitListing",
