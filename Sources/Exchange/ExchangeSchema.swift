@@ -21,6 +21,14 @@ extension Withdrawal: Entity {
     public var columnValues: [String?] { [right.rawValue] }
 }
 
+extension ExchangeRulesRecord: Entity {
+    /// Beside the registry's policy, in its settings table.
+    public static let table = PolicyRecord.table
+    public static let singletonKey = "exchange-rules"
+    public var key: String { Self.singletonKey }
+    public var columnValues: [String?] { [] }
+}
+
 extension DepositRefund: Entity {
     /// `status` is `due` until the refund is paid, then `paid`; `due` is the due day.
     public static let table = EntityTable(name: "deposit_refunds", columns: ["status", "due"])
@@ -38,7 +46,7 @@ extension EventCatalog {
         ListingSubmitted.self, ListingReviewed.self, IntentRegistered.self, BidPlaced.self, ListingClosed.self,
         PriorityClaimed.self, PriorityMatched.self, ListingSuspended.self, ListingResumed.self,
         ListingTerminated.self, DepositRefunded.self, ContractSigned.self, DealForfeited.self, DealSettled.self,
-        WithdrawalApplied.self, WithdrawalApproved.self, WithdrawalPaid.self,
+        WithdrawalApplied.self, WithdrawalApproved.self, WithdrawalPaid.self, ExchangeRulesSet.self,
     ]
 }
 

@@ -7,13 +7,10 @@ public import RightsRegistry
 /// withdrawal's surrender); the rest is reads.
 public struct ExchangeService: Sendable {
     public let registry: Registry
-    /// The rules listings submitted through this service run under.
-    public let rules: ExchangeRules
     public let reads: ExchangeReads
 
-    public init(registry: Registry, rules: ExchangeRules = ExchangeRules()) {
+    public init(registry: Registry) {
         self.registry = registry
-        self.rules = rules
         reads = ExchangeReads(store: registry.store)
     }
 
@@ -29,8 +26,7 @@ public struct ExchangeService: Sendable {
                     root: try await MerkleTree.root(size: registrar.nextIndex, reader: registry.store))
             }
             let decider = ExchangeDecider(
-                registrar: registrar, reads: reads, actor: actor, rules: rules, zone: registry.timeZone,
-                treeHead: head)
+                registrar: registrar, reads: reads, actor: actor, zone: registry.timeZone, treeHead: head)
             return try await decider.decide(act)
         }
     }
@@ -46,6 +42,12 @@ public struct ExchangeService: Sendable {
     }
 
     // MARK: Acts, answered with what they changed
+
+    /// Sets the rule set listings submitted from now on run under; answers it.
+    public func setRules(_ rules: ExchangeRules, actor: String) async throws -> ExchangeRules {
+        try await perform(.setRules(rules), actor: actor)
+        return try await reads.rules()
+    }
 
     public func submit(_ application: ListingApplication, by applicant: Applicant, actor: String) async throws
         -> Listing

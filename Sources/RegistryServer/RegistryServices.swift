@@ -13,12 +13,12 @@ public struct RegistryServices: Sendable {
     let failedAuthentications: FailedAuthentications
 
     public init(
-        registry: Registry, exchangeRules: ExchangeRules = ExchangeRules(),
+        registry: Registry,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), authFailuresBeforeBackOff: Int = 5
     ) {
         failedAuthentications = FailedAuthentications(freeFailures: authFailuresBeforeBackOff)
         self.registry = registry
-        exchange = ExchangeService(registry: registry, rules: exchangeRules)
+        exchange = ExchangeService(registry: registry)
         tokens = TokenStore(store: registry.store, clock: registry.clock)
         self.metrics = metrics
         outages = OutageMonitor(metrics: metrics)

@@ -11,11 +11,12 @@ struct Market {
     let exchange: ExchangeService
     let desk = "exchange:desk"
 
-    init() async throws {
+    init(rules: ExchangeRules = ExchangeRules()) async throws {
         t = try await TestRegistry(
             store: try await TestStore.default.make(ProductSchema.migrations), tables: ProductSchema.tables,
             reactions: ProductSchema.reactions)
         exchange = ExchangeService(registry: t.registry)
+        if rules != ExchangeRules() { _ = try await exchange.setRules(rules, actor: "exchange:admin") }
     }
 
     static let leaseTerm = try! Term(start: Day("2027-01-01")!, end: Day("2036-12-31")!)

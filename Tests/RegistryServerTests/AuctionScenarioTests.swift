@@ -305,3 +305,33 @@ extension ExchangeRouteTests {
         }
     }
 }
+
+extension ExchangeRouteTests {
+    @Test(
+        "issue 13: the rule set is a logged act: the exchange sets it, a listing submitted afterwards carries it, bounds are refused by field"
+    )
+    func ruleSet() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { client in
+            let defaults = try await client.execute(uri: "/v1/exchange/rules", method: .get)
+            #expect(defaults.json["timed_round_minutes"] == 5 && defaults.json["refund_working_days"] == 7)
+            let refused = try await client.execute(
+                uri: "/v1/exchange/rules", method: .put, headers: fixture.headers("clerk"),
+                body: jsonBody(["timed_round_minutes": 3]))
+            #expect(refused.status == .forbidden)
+            let bad = try await client.execute(
+                uri: "/v1/exchange/rules", method: .put, headers: fixture.headers("exchange"),
+                body: jsonBody(["timed_round_minutes": 0, "relist_reduction_percent": 90]))
+            #expect(bad.status == .unprocessableContent, "\(bad.text)")
+            #expect(bad.text.contains("timed_round_minutes") && bad.text.contains("relist_reduction_percent"))
+            let set = try await client.execute(
+                uri: "/v1/exchange/rules", method: .put, headers: fixture.headers("exchange"),
+                body: jsonBody(["timed_round_minutes": 3, "free_bidding_minutes": 60]))
+            #expect(set.status == .ok && set.json["timed_round_minutes"] == 3 && set.json["refund_working_days"] == 7)
+            let listing = try await announce(client, fixture, Self.lease(Self.contract(0, 6)))
+            #expect(listing["rules"]?["timed_round_minutes"] == 3 && listing["auction"]?["round_minutes"] == 3)
+            let opens = try Self.instant(listing["auction"]?["opens_at"])
+            #expect(try Self.instant(listing["auction"]?["free_ends_at"]) == opens.addingTimeInterval(3_600))
+        }
+    }
+}

@@ -11,6 +11,8 @@ public enum Applicant: Sendable, Hashable {
 /// Everything the exchange can be asked to do (E-1…E-9, 自愿有偿退出). The HTTP routes and the
 /// CLI build these values, and one `ExchangeDecider` decides them.
 public enum ExchangeAct: Sendable {
+    /// The rule set listings submitted from now on run under.
+    case setRules(ExchangeRules)
     // Listing (E-1…E-3)
     case submit(ListingApplication, by: Applicant)
     /// A mortgagee bank starts the sale of the collateral on default (C-12, 民法典 410).

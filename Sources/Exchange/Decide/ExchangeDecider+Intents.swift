@@ -32,7 +32,18 @@ extension ExchangeDecider {
         if let offer = application.offer, offer < listing.price {
             throw RegistryError.rule("E-5", "the offer is below the reserve \(listing.price)", field: "offer_fen")
         }
-        if let claim = application.priority { try await checkPriority(claim, of: buyer, on: listing) }
+        // A priority claim the register does not bear out leaves the buyer an ordinary bidder,
+        // with the refusal on its registration for the notice of result.
+        var priority = application.priority
+        var priorityRefused: String?
+        if let claim = priority {
+            do {
+                try await checkPriority(claim, of: buyer, on: listing)
+            } catch let refusal as RegistryError where refusal.category == .rule {
+                priority = nil
+                priorityRefused = "\(refusal.code): \(refusal.reason)"
+            }
+        }
         // Eligibility is the register's: the act settlement would perform must be allowed now.
         do {
             _ = try await registrar.decide(try Self.registryAct(for: listing, buyer: buyer, price: listing.price))
@@ -43,7 +54,8 @@ extension ExchangeDecider {
             listing: id,
             intent: Intent(
                 id: IntentID(entry: registrar.nextIndex), buyer: buyer, deposit: application.deposit,
-                priority: application.priority, capacity: application.capacity, offer: application.offer))
+                priority: priority, priorityRefused: priorityRefused, capacity: application.capacity,
+                offer: application.offer))
     }
 
     /// Full civil capacity (民法典 art. 18): a person buyer, or a household's head, is of age.
@@ -61,8 +73,7 @@ extension ExchangeDecider {
 
     /// L-17(5), L-18: members of the collective have priority on 流转 of its contract land;
     /// FLM-10: the lessee whose lease of this land has ended has the first renewal right. The
-    /// exchange checks the claim against the register at registration: a claim that is not
-    /// borne out is refused, and the buyer may register as an ordinary bidder.
+    /// exchange checks the claim against the register at registration.
     func checkPriority(_ claim: PriorityClaim, of buyer: Holder, on listing: Listing) async throws {
         let right = try await requireCurrent(listing.right)
         switch claim {

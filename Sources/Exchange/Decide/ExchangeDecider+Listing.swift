@@ -9,7 +9,8 @@ extension ExchangeDecider {
                 "kind", "a foreclosure sale is started by its mortgagee (POST /v1/mortgages/{id}/foreclosure)")
         }
         let right = try await requireCurrent(application.right, for: applicant, matter: application.kind.mandateMatter)
-        try await checkOffer(application, of: right)
+        let rules = try await reads.rules()
+        try await checkOffer(application, of: right, under: rules)
         return ListingSubmitted(
             listing: ListingID(entry: registrar.nextIndex),
             terms: ListingTerms(application, seller: right.holder, submittedBy: actor, mortgage: nil),
@@ -50,7 +51,8 @@ extension ExchangeDecider {
         var application = application
         application.right = right.id
         application.kind = .foreclosureSale
-        try await checkOffer(application, of: right)
+        let rules = try await reads.rules()
+        try await checkOffer(application, of: right, under: rules)
         return ListingSubmitted(
             listing: ListingID(entry: registrar.nextIndex),
             terms: ListingTerms(application, seller: right.holder, submittedBy: actor, mortgage: mortgage),
@@ -58,7 +60,7 @@ extension ExchangeDecider {
     }
 
     /// What each kind may offer, the deposit the rules ask, and one live listing per right.
-    func checkOffer(_ application: ListingApplication, of right: Right) async throws {
+    func checkOffer(_ application: ListingApplication, of right: Right, under rules: ExchangeRules) async throws {
         let allowed: [RightKind]
         switch application.kind {
         case .lease: allowed = [.contractLand, .landManagement]

@@ -7,6 +7,7 @@ extension ExchangeDecider {
         -> WithdrawalApplied
     {
         let right = try await requireCurrent(application.right, for: applicant, matter: .withdrawal)
+        try await requireOffExchange(right.id)
         let compensation: Fen?
         switch right.detail {
         case .contractLand:
@@ -49,6 +50,14 @@ extension ExchangeDecider {
                 shares: application.shares, consents: application.consents))
     }
 
+    /// A right on the exchange is not withdrawn: buyers have paid deposits for it.
+    func requireOffExchange(_ right: RightID) async throws {
+        if let live = try await reads.liveListings(on: right).first {
+            throw RegistryError.conflict(
+                "listing", "\(right) is on the exchange as \(live.id) (\(live.status.rawValue)); it ends first")
+        }
+    }
+
     func approveWithdrawal(_ id: WithdrawalID, approval: String) async throws -> WithdrawalApproved {
         let withdrawal = try await reads.withdrawal(id)
         guard withdrawal.status == .applied else {
@@ -65,6 +74,7 @@ extension ExchangeDecider {
             throw RegistryError.conflict(
                 "withdrawal", "\(id) is \(withdrawal.status.rawValue); the collective approves before it pays")
         }
+        try await requireOffExchange(withdrawal.right)
         let surrender = try await registrar.decide(
             .onRight(withdrawal.right, .surrender(withdrawal.surrender(approval: approval))))
         return [surrender, WithdrawalPaid(withdrawal: id, payment: reference)]

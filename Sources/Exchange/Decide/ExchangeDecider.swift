@@ -9,8 +9,6 @@ public struct ExchangeDecider: Sendable {
     public let reads: ExchangeReads
     /// Who asks (logged as the entry's actor; a listing names who submitted it).
     public let actor: String
-    /// The rules a listing submitted now runs under; later acts on it follow its own.
-    public let rules: ExchangeRules
     public let zone: RegistryTimeZone
     /// The log's tree head when the act is decided — what a lot is drawn from (L-18).
     public let treeHead: TreeHead?
@@ -27,13 +25,11 @@ public struct ExchangeDecider: Sendable {
     }
 
     public init(
-        registrar: Registrar, reads: ExchangeReads, actor: String, rules: ExchangeRules, zone: RegistryTimeZone,
-        treeHead: TreeHead?
+        registrar: Registrar, reads: ExchangeReads, actor: String, zone: RegistryTimeZone, treeHead: TreeHead?
     ) {
         self.registrar = registrar
         self.reads = reads
         self.actor = actor
-        self.rules = rules
         self.zone = zone
         self.treeHead = treeHead
     }
@@ -43,6 +39,12 @@ public struct ExchangeDecider: Sendable {
 
     public func decide(_ act: ExchangeAct) async throws -> [any RegistryEvent] {
         switch act {
+        case .setRules(let rules):
+            let problems = rules.problems
+            guard problems.isEmpty else {
+                throw RegistryError.invalid(problems.map { FieldProblem(field: $0.field, reason: $0.reason) })
+            }
+            return [ExchangeRulesSet(rules: rules)]
         case .submit(let application, let applicant): return [try await submit(application, by: applicant)]
         case .foreclose(let mortgage, let application, let bank):
             return [try await foreclose(mortgage, application, bank: bank)]

@@ -18,6 +18,12 @@ public struct ExchangeReads: Sendable {
         try await load(DepositRefund.self, intent.rawValue, "refund")
     }
 
+    /// The rule set in force (the defaults until one is set).
+    public func rules() async throws -> ExchangeRules {
+        try await store.document(ExchangeRulesRecord.key(ExchangeRulesRecord.singletonKey))
+            .map { try JSONValueDecoder().decode(ExchangeRulesRecord.self, from: $0).rules } ?? ExchangeRules()
+    }
+
     /// The notice board: listings, optionally of one status, in ID order.
     public func listings(status: ListingStatus?, after: String?, limit: Int) async throws -> [Listing] {
         try await documents(Listing.self, status.map { [.equals("status", $0.rawValue)] } ?? [], after, limit)

@@ -136,27 +136,33 @@ public struct Intent: Hashable, Sendable, Codable {
     /// Why the deposit was kept, when it was.
     public var forfeit: ForfeitReason?
     /// The priority right claimed at registration and approved by the exchange (L-17(5), L-18,
-    /// FLM-10); a claim that is not borne out is refused, and the buyer may register without it.
+    /// FLM-10).
     public var priority: PriorityClaim?
+    /// A claim the register does not bear out: the rule and why. The buyer is registered as an
+    /// ordinary bidder.
+    public var priorityRefused: String?
     /// L-17(4): the evidence of agricultural operating ability or qualification (leases).
     public var capacity: String?
     /// A single buyer's negotiated price (E-5), at least the listing price.
     public var offer: Fen?
 
     public init(
-        id: IntentID, buyer: Holder, deposit: Fen, priority: PriorityClaim?, capacity: String?, offer: Fen?
+        id: IntentID, buyer: Holder, deposit: Fen, priority: PriorityClaim?, priorityRefused: String? = nil,
+        capacity: String?, offer: Fen?
     ) {
         self.id = id
         self.buyer = buyer
         self.deposit = deposit
         depositStatus = .held
         self.priority = priority
+        self.priorityRefused = priorityRefused
         self.capacity = capacity
         self.offer = offer
     }
 
     enum CodingKeys: String, CodingKey {
         case id, buyer, priority, capacity, refund, forfeit
+        case priorityRefused = "priority_refused"
         case deposit = "deposit_fen"
         case depositStatus = "deposit_status"
         case offer = "offer_fen"

@@ -196,6 +196,35 @@ public enum ExchangeParser {
         return party
     }
 
+    /// `PUT /v1/exchange/rules`: any of the rule set's options; those left out keep their
+    /// defaults. Bounds are the rule set's own (`ExchangeRules.problems`), checked when it is set.
+    public static func rules(_ reader: inout FieldReader) -> ExchangeRules? {
+        var rules = ExchangeRules()
+        func option(_ name: String, _ path: WritableKeyPath<ExchangeRules, Int>) {
+            if let value = reader.integer(name, required: false, in: 0...1_000_000) {
+                rules[keyPath: path] = Int(value)
+            }
+        }
+        option("announcement_working_days", \.announcementWorkingDays)
+        option("auction_opening_hour", \.auctionOpeningHour)
+        option("free_bidding_minutes", \.freeBiddingMinutes)
+        option("timed_round_minutes", \.timedRoundMinutes)
+        option("payment_working_days", \.paymentWorkingDays)
+        option("priority_match_working_days", \.priorityMatchWorkingDays)
+        option("priority_backups", \.priorityBackups)
+        option("minimum_deposit_percent", \.minimumDepositPercent)
+        option("refund_working_days", \.refundWorkingDays)
+        option("forfeit_fee_percent", \.forfeitFeePercent)
+        option("relist_reduction_percent", \.relistReductionPercent)
+        option("maximum_attempts", \.maximumAttempts)
+        if let minimum = reader.fen("minimum_deposit_fen", required: false, allowZero: true) {
+            rules.minimumDeposit = minimum
+        }
+        if let name = reader.string("exchange_name", required: false) { rules.exchangeName = name }
+        reader.rejectUnknownFields()
+        return rules
+    }
+
     /// A body with one required text field (`{"intent"}`, `{"reference"}`, `{"approval"}`).
     public static func single(_ reader: inout FieldReader, _ name: String) -> String? {
         let value = reader.string(name)

@@ -36,7 +36,7 @@ struct ListingCommand: AsyncParsableCommand {
         commandName: "listing", abstract: "Exchange listings (E-1…E-6): submit, review, intents, bids, close.",
         subcommands: [
             Submit.self, Review.self, Intent.self, Bid.self, Close.self, Match.self, Suspend.self, Resume.self,
-            Terminate.self, Show.self, List.self,
+            Terminate.self, Show.self, List.self, Rules.self,
         ])
 
     struct Submit: AsyncParsableCommand {
@@ -141,6 +141,23 @@ struct ListingCommand: AsyncParsableCommand {
                 let desk = ExchangeDesk(global: global)
                 try desk.print(
                     try await desk.open().claimPriority(id, intent: intent, by: .desk, actor: global.actorName))
+            }
+        }
+    }
+
+    struct Rules: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The exchange's rule set: show it, or set it from a body file (PUT /v1/exchange/rules's body).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "A JSON file with the options to set (those left out keep their defaults).") var set: String?
+
+        func run() async throws {
+            try await runReporting {
+                let desk = ExchangeDesk(global: global)
+                let exchange = try await desk.open()
+                guard let set else { return try desk.print(try await exchange.reads.rules()) }
+                try desk.print(
+                    try await exchange.setRules(try desk.body(set, ExchangeParser.rules), actor: global.actorName))
             }
         }
     }

@@ -329,7 +329,23 @@ public struct ExchangeController: Sendable {
                         "The rule set new listings run under (each listing carries its own, logged at submission).",
                     tags: ["public", "exchange"], responses: Self.answer("the rules", "ExchangeRules"))
             ) { _, _ in
-                .json(try JSONValueEncoder().encode(exchange.rules))
+                .json(try JSONValueEncoder().encode(try await exchange.reads.rules()))
+            },
+            Endpoint(
+                .put, "/v1/exchange/rules", access: .roles([.exchange, .admin]),
+                Operation(
+                    id: "setExchangeRules",
+                    summary:
+                        "Set the rule set (a logged act, like the registry's policy); listings already submitted keep theirs. Options left out keep their defaults.",
+                    tags: ["exchange"], parameters: [Self.idempotency], body: .json(Schemas.ref("ExchangeRules")),
+                    responses: Self.answer("the rules now in force", "ExchangeRules"))
+            ) { request, context in
+                var reader = FieldReader(try await request.json(context: context))
+                let parsedRules = ExchangeParser.rules(&reader)
+                let rules = try reader.finish(parsedRules)
+                return .json(
+                    try JSONValueEncoder().encode(try await exchange.setRules(rules, actor: try context.caller().actor))
+                )
             },
             Endpoint(
                 .post, "/v1/withdrawals", access: .roles([.exchange, .agent]),

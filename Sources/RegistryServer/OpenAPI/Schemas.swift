@@ -321,7 +321,9 @@ enum Schemas {
                 "seller": string, "status": enumeration(ListingStatus.allCases.map(\.rawValue)),
                 "price_fen": integer, "increment_fen": integer, "deposit_fen": integer,
                 "announcement": ref("Term"), "auction": anyObject, "intents": array(ref("Intent")),
-                "bids": array(anyObject), "deal": string,
+                "bids": array(anyObject), "deal": string, "rules": ref("ExchangeRules"),
+                "attempt": ["type": "integer", "minimum": 1], "previous": string, "next": string,
+                "matching": anyObject, "lot": anyObject, "successors": array(anyObject), "suspension": anyObject,
             ],
             "required": ["id", "kind", "right", "seller", "status", "price_fen", "intents", "bids"],
         ],
@@ -336,7 +338,9 @@ enum Schemas {
         "Intent": [
             "type": "object",
             "properties": [
-                "id": string, "buyer": string, "deposit_fen": integer, "deposit_status": string, "priority": string,
+                "id": string, "buyer": string, "deposit_fen": integer,
+                "deposit_status": enumeration(DepositStatus.allCases.map(\.rawValue)), "priority": string,
+                "priority_refused": string, "refund": anyObject, "forfeit": string,
             ],
             "required": ["id", "buyer", "deposit_fen", "deposit_status"],
         ],
@@ -348,8 +352,15 @@ enum Schemas {
             "type": "object",
             "properties": [
                 "id": string, "listing": string, "kind": string, "right": string, "seller": string, "buyer": string,
-                "price_fen": integer, "basis": string, "due": date, "status": string, "resulting_right": string,
-                "payouts": array(anyObject),
+                "price_fen": integer, "basis": string, "due": date,
+                "status": enumeration(DealStatus.allCases.map(\.rawValue)), "resulting_right": string,
+                "payouts": array(anyObject), "deposit_fen": integer,
+                "contract": [
+                    "type": "object", "properties": ["title": string, "text": string, "sha256": string],
+                    "required": ["title", "text", "sha256"],
+                ],
+                "signatures": array(enumeration(ContractParty.allCases.map(\.rawValue))),
+                "forfeit": enumeration(ForfeitReason.allCases.map(\.rawValue)), "disposition": anyObject,
             ],
             "required": ["id", "listing", "buyer", "price_fen", "due", "status"],
         ],
@@ -374,19 +385,15 @@ enum Schemas {
             "required": ["intent", "listing", "buyer", "amount_fen", "refund"],
         ],
         "Refunds": object(["refunds": array(ref("Refund"))], required: ["refunds"]),
-        "ExchangeRules": [
-            "type": "object",
-            "description":
-                "The rule set's options (E-1…E-6, L-18): announcement, the free phase and timed rounds of bidding, payment, matching, the lot's back-ups, deposits, refunds, forfeits, re-listing.",
-            "properties": [
+        "ExchangeRules": object(
+            [
                 "announcement_working_days": integer, "auction_opening_hour": integer,
                 "free_bidding_minutes": integer, "timed_round_minutes": integer, "payment_working_days": integer,
                 "priority_match_working_days": integer, "priority_backups": integer,
                 "minimum_deposit_percent": integer, "minimum_deposit_fen": integer, "refund_working_days": integer,
                 "forfeit_fee_percent": integer, "relist_reduction_percent": integer, "maximum_attempts": integer,
                 "exchange_name": string,
-            ],
-        ],
+            ], required: []),
         "WithdrawalApplication": object(
             [
                 "right_id": rightID, "compensation_fen": fen, "subsidy_fen": fenOrZero, "residual_value_fen": fenOrZero,
