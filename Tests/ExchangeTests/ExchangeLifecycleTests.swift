@@ -90,6 +90,22 @@ struct ExchangeLifecycleTests {
         }
     }
 
+    @Test("FLM-10: the sitting lessee, whose lease ends before the one offered begins, claims the renewal right")
+    func sittingLessee() async throws {
+        let m = try await Market()
+        let lessee = try await m.company(1)
+        try await m.t.perform(
+            TestRegistry.lease(of: m.t.contract(0, 1), to: lessee, from: "2026-12-01", to: "2031-12-31"))
+        var offer = m.lease(of: m.t.contract(0, 1))
+        offer.lease = LeaseOffer(term: try Term(start: Day("2032-01-01")!, end: Day("2041-12-31")!), use: "水稻种植")
+        let listing = try await m.announce(offer)
+        let renewal = try await m.intent(listing, lessee, priority: .renewal)
+        #expect(renewal.priority == .renewal && renewal.priorityRefused == nil)
+        // Another company holds no lease of this land: an ordinary bidder.
+        let other = try await m.intent(listing, try await m.company(2), priority: .renewal)
+        #expect(other.priority == nil && other.priorityRefused?.hasPrefix("rule.FLM-10") == true)
+    }
+
     @Test("流拍 is listed again at most the rule's number of attempts, each linked to the one before")
     func relistingLimit() async throws {
         var rules = ExchangeRules()

@@ -105,7 +105,7 @@ extension ExchangeRouteTests {
             let port = try #require(client.port)
             let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent("scripts/verify-lot.py").path
-            let verified = Python.run(
+            let verified = await Python.runAsync(
                 "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')",
                 script, "http://127.0.0.1:\(port)", id, fixture.tokens["exchange"]!)
             #expect(verified.status == 0, "\(verified.output)")
@@ -229,8 +229,33 @@ extension ExchangeRouteTests {
             #expect(terminated["status"] == "terminated")
             #expect(Self.at(terminated["intents"], 0)?["deposit_status"] == "refund-due")
             #expect(try await get(client, fixture, "/v1/deals/\(dealID)", "exchange")["status"] == "terminated")
-            let refunds = try await get(client, fixture, "/v1/refunds", "exchange")["refunds"]?.arrayValue ?? []
+            var refunds = try await get(client, fixture, "/v1/refunds", "exchange")["refunds"]?.arrayValue ?? []
             #expect(refunds.contains { $0["intent"] == .string(buyer) && $0["amount_fen"] == 5_000 })
+
+            // On the notice board: an objection suspends the listing; its termination releases
+            // every buyer's deposit.
+            let second = try await announce(client, fixture, Self.lease(Self.contract(0, 7)))
+            let secondID = try #require(second["id"]?.stringValue)
+            let buyers = [
+                try await register(client, fixture, secondID, "household:\(Self.household(0, 8))"),
+                try await register(client, fixture, secondID, "household:\(Self.household(0, 9))"),
+            ]
+            _ = try await post(
+                client, fixture, "/v1/rights/\(Self.contract(0, 7))/acts", "clerk",
+                ["kind": "seizure", "court": "海盐县人民法院", "case_number": "(2026)浙0424执10号"], expect: .created)
+            let board = try await client.execute(uri: "/v1/listings?status=suspended", method: .get)
+            #expect(board.json["listings"]?.arrayValue?.contains { $0["id"] == .string(secondID) } == true)
+            let intent = try await post(
+                client, fixture, "/v1/listings/\(secondID)/intents", "exchange",
+                ["buyer": .string("household:\(Self.household(0, 10))"), "deposit_fen": 5_000, "capacity": "种粮户"],
+                expect: .conflict)
+            #expect(intent["code"] == "conflict.suspended")
+            let ended = try await post(
+                client, fixture, "/v1/listings/\(secondID)/terminate", "exchange", ["reason": "查封"])
+            #expect(ended["intents"]?.arrayValue?.allSatisfy { $0["deposit_status"] == "refund-due" } == true)
+            refunds = try await get(client, fixture, "/v1/refunds", "exchange")["refunds"]?.arrayValue ?? []
+            let owed = Set(refunds.compactMap { $0["intent"]?.stringValue })
+            #expect(owed.isSuperset(of: Set(buyers)))
         }
     }
 }

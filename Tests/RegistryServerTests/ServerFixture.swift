@@ -115,6 +115,33 @@ func textBody(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 
 /// python3 with an independent checker (openapi-spec-validator), when the machine has it.
 enum Python {
+    /// Runs a script without holding a thread of the test's executor while it runs: a script that
+    /// calls the server in this process must not wait on the threads that server answers on.
+    static func runAsync(_ script: String, _ arguments: String...) async -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        let collected = Mutex(Data())
+        output.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            collected.withLock { $0.append(data) }
+        }
+        let status: Int32 = await withCheckedContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            if (try? process.run()) == nil {
+                process.terminationHandler = nil
+                continuation.resume(returning: -1)
+            }
+        }
+        output.fileHandleForReading.readabilityHandler = nil
+        let rest = output.fileHandleForReading.readDataToEndOfFile()
+        let text = collected.withLock { String(decoding: $0 + rest, as: UTF8.self) }
+        return (status, text)
+    }
+
     static func run(_ script: String, _ arguments: String...) -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

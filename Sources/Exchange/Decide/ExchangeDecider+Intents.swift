@@ -89,9 +89,20 @@ extension ExchangeDecider {
         case .renewal:
             let leases = try await registrar.reads.rights(
                 RightQuery(holder: buyer, kind: .landManagement, parent: right.id))
-            guard listing.kind == .lease, leases.contains(where: { $0.status(on: today) == .expired }) else {
+            // The lessee whose lease has ended, or the sitting lessee whose lease ends before the
+            // one offered begins.
+            let offered = listing.lease?.term.start
+            let qualifies = leases.contains { lease in
+                lease.status(on: today) == .expired
+                    || (lease.status(on: today) == .current
+                        && offered.map { start in
+                            lease.term.map { $0.end < start } ?? false
+                        } ?? false)
+            }
+            guard listing.kind == .lease, qualifies else {
                 throw RegistryError.rule(
-                    "FLM-10", "\(buyer.masked) held no lease of \(right.id) that has ended", field: "priority")
+                    "FLM-10", "\(buyer.masked) holds no lease of \(right.id) that has ended or ends before this one",
+                    field: "priority")
             }
         }
     }

@@ -2,20 +2,22 @@ import Exchange
 import Foundation
 import Hummingbird
 import RightsRegistry
+import ServiceLifecycle
 
 /// `GET /v1/listings/{id}/events`: the auction as Server-Sent Events, so bidders watch it live.
 /// `standing` carries the listing (as the notice board shows it) whenever it changes — a bid, a
 /// new round, a suspension; `countdown` each second while bidding runs (phase, round, end and
 /// seconds left by the server's clock); `result` once bidding is over (matching, a deal, 流拍,
 /// termination), and then the stream ends. The listing is read from the store, so a bid taken
-/// by any server on the same database is seen.
+/// by any server on the same database is seen. A stream also ends after ten minutes and when
+/// the server shuts down (an EventSource reconnects by itself), so it never holds a shutdown.
 struct AuctionStream {
     let exchange: ExchangeService
     let id: ListingID
     /// How often the listing is read again.
     static let interval: Duration = .milliseconds(200)
     /// A stream ends after this long even if bidding still runs; the client reconnects.
-    static let longest: Duration = .seconds(3_600)
+    static let longest: Duration = .seconds(600)
 
     /// The listing shown as the public notice board shows it.
     let view: @Sendable (Listing) throws -> JSONValue
@@ -31,7 +33,7 @@ struct AuctionStream {
                 let clock = ContinuousClock()
                 let deadline = clock.now.advanced(by: Self.longest)
                 var listing = first
-                while clock.now < deadline {
+                while clock.now < deadline, !Task.isShuttingDownGracefully {
                     let shown = try view(listing)
                     if shown != last {
                         try await writer.write(Self.event("standing", shown))

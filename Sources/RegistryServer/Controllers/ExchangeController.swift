@@ -456,8 +456,12 @@ public struct ExchangeController: Sendable {
         try mask(JSONValueEncoder().encode(listing), context)
     }
 
-    /// ID numbers in full for clerks and administrators only.
+    /// ID numbers in full for clerks, administrators and the exchange's own desk (which pays the
+    /// parties and refunds their deposits); masked for agents, banks and the public.
     func mask(_ value: JSONValue, _ context: RegistryRequestContext) -> JSONValue {
-        context.principal?.seesFullIDNumbers == true ? value : Masking.mask(value)
+        guard let principal = context.principal, principal.seesFullIDNumbers || principal.role == .exchange else {
+            return Masking.mask(value)
+        }
+        return value
     }
 }
