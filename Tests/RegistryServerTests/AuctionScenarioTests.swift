@@ -232,7 +232,7 @@ extension ExchangeRouteTests {
             var refunds = try await get(client, fixture, "/v1/refunds", "exchange")["refunds"]?.arrayValue ?? []
             #expect(refunds.contains { $0["intent"] == .string(buyer) && $0["amount_fen"] == 5_000 })
 
-            // On the notice board: an objection suspends the listing; its termination releases
+            // On the notice board: a seizure suspends the listing; its termination releases
             // every buyer's deposit.
             let second = try await announce(client, fixture, Self.lease(Self.contract(0, 7)))
             let secondID = try #require(second["id"]?.stringValue)
