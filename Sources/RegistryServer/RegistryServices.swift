@@ -47,12 +47,20 @@ public struct RegistryServices: Sendable {
     var openAPI: JSONValue { OpenAPIDocument.build(endpoints: endpoints, origin: registry.origin) }
 
     /// A log entry as a caller may see it: ID numbers masked unless the caller is a clerk.
-    func entryJSON(_ entry: LogEntry, for principal: Principal?) -> JSONValue {
-        let body = (try? JSONParser.parse(entry.bytes)) ?? .null
-        return [
-            "index": .number(Double(entry.index)), "leaf_hash": .string(entry.leafHash.base64),
-            "entry": principal?.seesFullIDNumbers == true ? body : Masking.mask(body),
+    /// An entry as `principal` may see it (`EntryAudience`): always its index, kind and leaf
+    /// hash; its content only to those entitled, ID numbers masked for agents and banks.
+    func entryJSON(_ entry: LogEntry, for principal: Principal?) async throws -> JSONValue {
+        var answer: [String: JSONValue] = [
+            "index": .number(Double(entry.index)), "kind": .string(entry.kind),
+            "leaf_hash": .string(entry.leafHash.base64),
         ]
+        let body = (try? JSONParser.parse(entry.bytes)) ?? .null
+        switch try await EntryAudience(services: self).view(of: entry, for: principal) {
+        case .full: answer["entry"] = body
+        case .masked: answer["entry"] = Masking.mask(body)
+        case .hashOnly: break
+        }
+        return .object(answer)
     }
 
     /// The certificate's checks with the registry's own keys, and what the register says now
@@ -83,7 +91,8 @@ public struct RegistryServices: Sendable {
             answer["certificate_no"] = .string(record.number)
             answer["status"] = .string(CertificateStatus(number: number, right: right, on: registry.today).rawValue)
             answer["flags"] = .array(report.flags.names.map(JSONValue.string))
-            answer["right"] = report.json(for: principal)
+            // The public learns the certificate's standing; what the right is, only a caller with a token.
+            if principal != nil { answer["right"] = report.json(for: principal) }
         }
         return .object(answer)
     }

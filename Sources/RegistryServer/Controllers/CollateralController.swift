@@ -87,7 +87,7 @@ public struct CollateralController: Sendable {
                 var events: [JSONValue] = []
                 for index in page {
                     if let entry = try await services.registry.store.entry(index) {
-                        events.append(services.entryJSON(entry, for: bank))
+                        events.append(try await services.entryJSON(entry, for: bank))
                     }
                 }
                 return .json(["events": .array(events), "next": .number(Double(page.last ?? after ?? 0))])

@@ -73,7 +73,18 @@ public struct ExchangeController: Sendable {
                     summary:
                         "The auction live, as Server-Sent Events: `standing` (the listing) on every change, `countdown` each second while bidding runs, `result` when it is over, then the stream ends.",
                     tags: ["public", "exchange"], parameters: [Self.idParameter("listing")],
-                    responses: [200: Operation.Answer("the event stream", "text/event-stream", Schemas.string)])
+                    responses: [
+                        200: Operation.Answer(
+                            "the event stream; each event's data is JSON", "text/event-stream",
+                            [
+                                "type": "object",
+                                "properties": [
+                                    "event": Schemas.enumeration(["standing", "countdown", "result"]),
+                                    "data": Schemas.string,
+                                ],
+                                "required": ["event", "data"],
+                            ])
+                    ])
             ) { _, context in
                 try await AuctionStream(exchange: exchange, id: try id(context)) { try view($0, context) }.response()
             },

@@ -98,7 +98,9 @@ public struct PublicController: Sendable {
             Endpoint(
                 .get, "/v1/log/entries/{index}", access: .everyone,
                 Operation(
-                    id: "entry", summary: "One log entry; ID numbers are masked for callers other than clerks.",
+                    id: "entry",
+                    summary:
+                        "One log entry: its index, kind and leaf hash to anyone; its content only to those entitled (C-4, R-14): the clerk of its region, a party's agent, a bank for rights it searched or holds a mortgage on, the exchange for its own entries.",
                     tags: ["log"],
                     parameters: [Parameter("index", in: .path, "the entry's index", schema: Schemas.integer)],
                     responses: [200: Operation.Answer("the entry", "application/json", Schemas.ref("Entry"))])
@@ -109,7 +111,7 @@ public struct PublicController: Sendable {
                 guard let entry = try await services.registry.store.entry(index) else {
                     throw RegistryError.notFound("entry", String(index))
                 }
-                return .json(services.entryJSON(entry, for: context.principal))
+                return .json(try await services.entryJSON(entry, for: context.principal))
             },
             Endpoint(
                 .get, "/v1/log/proofs/inclusion", access: .everyone,

@@ -114,7 +114,9 @@ public struct RightsController: Sendable {
             ) { _, context in
                 let report = try await services.report(context)
                 let entries = try await services.queries.history(report.right.id)
-                return .json(["entries": .array(entries.map { services.entryJSON($0, for: context.principal) })])
+                var shown: [JSONValue] = []
+                for entry in entries { shown.append(try await services.entryJSON(entry, for: context.principal)) }
+                return .json(["entries": .array(shown)])
             },
             Endpoint(
                 .get, "/v1/rights/{id}/certificate", access: Self.clerks,

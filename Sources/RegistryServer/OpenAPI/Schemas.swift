@@ -252,7 +252,8 @@ enum Schemas {
             ["index": integer, "kind": string, "right": ref("Right"), "id": string], required: ["index", "kind"],
             additional: true),
         "Entry": object(
-            ["index": integer, "leaf_hash": string, "entry": anyObject], required: ["index", "leaf_hash", "entry"]),
+            ["index": integer, "kind": string, "leaf_hash": string, "entry": anyObject],
+            required: ["index", "kind", "leaf_hash"]),
         "InclusionProof": object(
             ["index": integer, "tree_size": integer, "root_hash": string, "hashes": array(string)],
             required: ["index", "tree_size", "root_hash", "hashes"]),

@@ -43,6 +43,9 @@ public struct EventCatalog: Sendable {
         return merged
     }
 
+    /// The entry kinds this catalogue reads.
+    public var kinds: [String] { Array(decoders.keys) }
+
     public func event(of entry: LogEntry) throws -> any RegistryEvent {
         guard let decode = decoders[entry.kind] else {
             throw RegistryError(code: "integrity.entry", message: "entry \(entry.index) has unknown kind \(entry.kind)")
