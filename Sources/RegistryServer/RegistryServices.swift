@@ -38,7 +38,8 @@ public struct RegistryServices: Sendable {
 
     /// Every route of the server.
     public var endpoints: [Endpoint] {
-        PublicController(services: self).endpoints + PartiesController(services: self).endpoints
+        PublicController(services: self).endpoints + TileController(services: self).endpoints
+            + PartiesController(services: self).endpoints
             + RightsController(services: self).endpoints + CollateralController(services: self).endpoints
             + MortgageController(services: self).endpoints + ExchangeController(services: self).endpoints
             + TokensController(services: self).endpoints

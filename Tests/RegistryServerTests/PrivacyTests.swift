@@ -118,3 +118,53 @@ extension ExchangeRouteTests {
         }
     }
 }
+
+extension ExchangeRouteTests {
+    static var tlogScalesAvailable: Bool { Python.run("import tlog_scales.reader").status == 0 }
+
+    @Test(
+        "issue 14: tlog-scales, an independent tlog-tiles client, verifies the checkpoint, the tiles' root, inclusion and consistency proofs built from our tiles",
+        .enabled(if: tlogScalesAvailable, "tlog-scales is not installed (pip install tlog-scales; .ci/run installs it)")
+    )
+    func tiles() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.application.test(.live) { client in
+            let first = try await client.execute(uri: "/v1/log/checkpoint", method: .get).text.split(separator: "\n")
+            let (oldSize, oldRoot) = (String(first[1]), String(first[2]))
+            // Past 256 leaves: a full level-0 tile, a partial one, and a level-1 tile.
+            let search: JSONValue = [
+                "right_id": .string(Self.contract(0, 4)), "holder_id_number": .string(Self.head(0, 4).rawValue),
+                "purpose": "贷后检查",
+            ]
+            while try await fixture.services.registry.store.size() < 300 {
+                _ = try await post(client, fixture, "/v1/collateral/searches", "bank", search, expect: .created)
+            }
+            // Tiles are immutable; one that needs leaves the tree does not have yet is not there.
+            let tile = try await client.execute(uri: "/v1/log/tile/0/000", method: .get)
+            #expect(tile.status == .ok && tile.body.readableBytes == 8_192)
+            #expect(tile.headers[.cacheControl]?.contains("immutable") == true)
+            #expect(try await client.execute(uri: "/v1/log/tile/0/001", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/v1/log/tile/0/1", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/v1/log/tile/entries/000", method: .get).status == .unauthorized)
+            #expect(
+                try await client.execute(
+                    uri: "/v1/log/tile/entries/000", method: .get, headers: fixture.headers("clerk")
+                )
+                .status == .forbidden)
+
+            let vkey = try await client.execute(uri: "/v1/log/key", method: .get).text
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("scripts/verify-tiles.py").path
+            let checked = await Python.runAsync(
+                "import runpy, sys; sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name='__main__')",
+                script, "http://127.0.0.1:\(try #require(client.port))/v1/log", vkey, fixture.tokens["admin"]!,
+                oldSize, oldRoot)
+            #expect(checked.status == 0, "\(checked.output)")
+            let summary = try JSONParser.parse(Array(checked.output.utf8))
+            #expect(
+                summary["consistent_with"]?.stringValue ?? String(summary["consistent_with"]?.integerValue ?? -1)
+                    == oldSize)
+            #expect((summary["inclusion"]?.arrayValue?.count ?? 0) == 3)
+        }
+    }
+}

@@ -31,6 +31,11 @@ public enum MerkleTree {
         return try await resolve(consistencyRanges(old: old, start: 0, end: new, complete: true), reader: reader)
     }
 
+    /// The hashes of the given leaf ranges (MTH of each), in one read of the store.
+    public static func hashes(of ranges: [Range<UInt64>], reader: some SubtreeReader) async throws -> [TreeHash] {
+        try await resolve(ranges, reader: reader)
+    }
+
     /// The ranges whose hashes form the audit path, leaf to root.
     static func inclusionRanges(index: UInt64, start: UInt64, end: UInt64) -> [Range<UInt64>] {
         let n = end - start
