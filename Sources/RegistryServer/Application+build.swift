@@ -61,6 +61,8 @@ public func buildApplication(configuration: ServerConfiguration) -> some Applica
             availableConnectionsDelegate: MaximumAvailableConnections(
                 limits.maxConnections, logger: configuration.logger)
         ),
+        // The witnesses are pushed to beside the server, never from within a write.
+        services: configuration.services.witnesses.map { [$0] } ?? [],
         onServerRunning: { channel in await configuration.onListening(channel.localAddress?.port ?? configuration.port)
         },
         logger: configuration.logger)

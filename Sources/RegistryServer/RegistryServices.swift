@@ -1,4 +1,5 @@
 public import Exchange
+import Logging
 public import Prometheus
 public import RightsRegistry
 
@@ -12,10 +13,18 @@ public struct RegistryServices: Sendable {
     let outages: OutageMonitor
     let failedAuthentications: FailedAuthentications
 
+    /// Sends checkpoints to the witnesses, when the registry has any.
+    public let witnesses: WitnessPusher?
+
     public init(
         registry: Registry,
-        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), authFailuresBeforeBackOff: Int = 5
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), authFailuresBeforeBackOff: Int = 5,
+        witnesses: [WitnessEndpoint] = []
     ) {
+        self.witnesses =
+            witnesses.isEmpty
+            ? nil
+            : WitnessPusher(store: registry.store, witnesses: witnesses, logger: Logger(label: "rights.witnesses"))
         failedAuthentications = FailedAuthentications(freeFailures: authFailuresBeforeBackOff)
         self.registry = registry
         exchange = ExchangeService(registry: registry)

@@ -259,7 +259,7 @@ struct ServerProcess {
         var url: String?
         for _ in 0..<600 where url == nil && process.isRunning {
             try await Task.sleep(for: .milliseconds(50))
-            url = output.text.split(separator: "\n").first { $0.hasPrefix("Serving registry") }
+            url = output.text.split(separator: "\n").first { $0.hasPrefix("Serving ") }
                 .flatMap { $0.split(separator: " ").last.map(String.init) }
         }
         guard let url else {

@@ -44,6 +44,15 @@ struct CertificateCommand: AsyncParsableCommand {
         @Argument(help: "The certificate file (JWS, optionally followed by its proof).") var file: String
         @Option(help: "The registry's published JWKS.") var jwks: String?
         @Option(help: "The checkpoint verifier key (C2SP vkey, as `rights log key` prints it).") var checkpoint: String?
+        @Option(help: "A witness's cosignature verifier key (C2SP vkey, as `rights witness init` prints it); repeat.")
+        var witness: [String] = []
+        @Option(help: "How many of the given witnesses must have cosigned the proof's checkpoint.") var quorum = 0
+
+        func validate() throws {
+            guard (0...100).contains(quorum), quorum <= witness.count else {
+                throw ValidationError("--quorum is at most the number of --witness keys given")
+            }
+        }
 
         func run() async throws {
             try await runReporting {
@@ -77,7 +86,15 @@ struct CertificateCommand: AsyncParsableCommand {
                         throw RegistryError.invalid("checkpoint", "\(error)")
                     }
                 }
-                let result = CertificateVerifier(certificateKeys: keys, checkpointKey: verifier).verify(certificate)
+                let witnesses = try witness.map { key in
+                    do { return try Cosignature.Verifier(key) } catch {
+                        throw RegistryError.invalid("witness", "\(error)")
+                    }
+                }
+                let result = CertificateVerifier(
+                    certificateKeys: keys, checkpointKey: verifier, witnesses: witnesses, quorum: quorum
+                )
+                .verify(certificate)
                 if global.json {
                     Console.current.out(
                         CanonicalJSON.string([

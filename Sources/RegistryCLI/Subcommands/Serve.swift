@@ -34,6 +34,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Unknown tokens an address may send before its requests with a token wait (1 s, doubling to 5 min).")
     var authFailures = 5
 
+    @Option(
+        help:
+            "A witness to send every checkpoint to, as URL=VKEY (C2SP tlog-witness; its cosignatures are published with the checkpoint); repeat."
+    )
+    var witness: [String] = []
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0–65535") }
         guard (1...3_600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1–3600 seconds") }
@@ -52,7 +58,9 @@ struct Serve: AsyncParsableCommand {
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
             if demo { try await prepareDemo() }
             let registry = try await global.openRegistry()
-            let services = RegistryServices(registry: registry, authFailuresBeforeBackOff: authFailures)
+            let services = RegistryServices(
+                registry: registry, authFailuresBeforeBackOff: authFailures,
+                witnesses: try witness.map(WitnessEndpoint.init))
             if demo { try await printDemoTokens(services) }
             let (origin, console) = (registry.origin ?? "?", Console.current)
             let files = FileLimit.raise()

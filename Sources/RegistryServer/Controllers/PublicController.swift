@@ -87,7 +87,42 @@ public struct PublicController: Sendable {
                 guard let checkpoint = try await services.registry.store.latestCheckpoint() else {
                     throw RegistryError.notFound("checkpoint", "(the log is empty)")
                 }
-                return .text(checkpoint.note)
+                // With the witnesses' cosignatures collected so far (C2SP tlog-cosignature).
+                return .text(try await Cosignatures(store: services.registry.store).note(checkpoint))
+            },
+            Endpoint(
+                .get, "/v1/log/witnesses", access: .everyone,
+                Operation(
+                    id: "witnesses",
+                    summary:
+                        "The witnesses this registry reports to, the size each has cosigned, and how many have cosigned the latest checkpoint.",
+                    tags: ["log"],
+                    responses: [200: Operation.Answer("the witnesses", "application/json", Schemas.anyObject)])
+            ) { _, _ in
+                let store = services.registry.store
+                let latest = try await store.latestCheckpoint()
+                let cosignatures = Cosignatures(store: store)
+                var note: String?
+                if let latest { note = try await cosignatures.note(latest) }
+                let status = services.witnesses?.status() ?? []
+                let cosigners = status.filter { entry in
+                    note.map { entry.witness.verifier.cosigned($0) != nil } ?? false
+                }
+                return .json([
+                    "latest_size": .number(Double(latest?.size ?? 0)),
+                    "latest_cosigned_by": .number(Double(cosigners.count)),
+                    "latest_cosigned_size": try await cosignatures.latestCosigned().map { .number(Double($0)) }
+                        ?? .null,
+                    "witnesses": .array(
+                        status.map { entry in
+                            var fields: [String: JSONValue] = [
+                                "name": .string(entry.witness.verifier.name), "url": .string(entry.witness.url),
+                                "cosigned_size": entry.size.map { .number(Double($0)) } ?? .null,
+                            ]
+                            if let failure = entry.failure { fields["error"] = .string(failure) }
+                            return .object(fields)
+                        }),
+                ])
             },
             Endpoint(
                 .get, "/v1/log/key", access: .everyone,

@@ -276,7 +276,8 @@ enum Schemas {
             ],
         ],
         "CollateralSearchResult": object(
-            ["search": integer, "result": anyObject, "jws": string], required: ["search", "result", "jws"]),
+            ["search": integer, "result": anyObject, "jws": string, "checkpoint": string],
+            required: ["search", "result", "jws"]),
         "Events": object(["events": array(ref("Entry")), "next": integer], required: ["events", "next"]),
         "JWKS": object(["keys": array(anyObject)], required: ["keys"]),
         "Token": object(

@@ -4,10 +4,20 @@
 public struct CertificateVerifier: Sendable {
     public let certificateKeys: [VerifyingKey]
     public let checkpointKey: SignedNote.Verifier?
+    /// The witnesses the verifier trusts, and how many of them must have cosigned the checkpoint
+    /// (C2SP tlog-cosignature) — so a registry cannot show this certificate's holder one history
+    /// and a bank another.
+    public let witnesses: [Cosignature.Verifier]
+    public let quorum: Int
 
-    public init(certificateKeys: [VerifyingKey], checkpointKey: SignedNote.Verifier?) {
+    public init(
+        certificateKeys: [VerifyingKey], checkpointKey: SignedNote.Verifier?, witnesses: [Cosignature.Verifier] = [],
+        quorum: Int = 0
+    ) {
         self.certificateKeys = certificateKeys
         self.checkpointKey = checkpointKey
+        self.witnesses = witnesses
+        self.quorum = quorum
     }
 
     /// One named check and its outcome.
@@ -67,6 +77,13 @@ public struct CertificateVerifier: Sendable {
         do {
             let checkpoint = try Checkpoint.open(proof.checkpoint, verifier: verifier)
             check("checkpoint signature", true, "\(checkpoint.origin) at size \(checkpoint.size)")
+            if quorum > 0 {
+                let cosigners = witnesses.filter { $0.cosigned(proof.checkpoint) != nil }.map(\.name)
+                check(
+                    "witness quorum", cosigners.count >= quorum,
+                    "\(cosigners.count) of the \(witnesses.count) given witnesses cosigned (quorum \(quorum))"
+                        + (cosigners.isEmpty ? "" : ": " + cosigners.joined(separator: ", ")))
+            }
             do {
                 try MerkleTree.verifyInclusion(
                     index: proof.index, size: checkpoint.size, leafHash: entry.leafHash.bytes,

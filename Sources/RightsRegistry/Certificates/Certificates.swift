@@ -68,7 +68,9 @@ extension Registry {
     /// The `tlog-proof@v1` bundle binding `entry` to the latest signed checkpoint: what a
     /// certificate or attestation carries to be checked offline.
     public func proof(of entry: LogEntry) async throws -> TlogProof {
-        guard let checkpoint = try await store.latestCheckpoint(), checkpoint.size > entry.index else {
+        // The latest checkpoint the witnesses cosigned, when it covers the entry: a verifier
+        // that asks for a quorum of cosignatures finds them in the bundle.
+        guard let checkpoint = try await Cosignatures(store: store).checkpoint(covering: entry.index) else {
             throw RegistryError.unavailable("no checkpoint covers entry \(entry.index) yet")
         }
         let hashes = try await MerkleTree.inclusionProof(index: entry.index, size: checkpoint.size, reader: store)
