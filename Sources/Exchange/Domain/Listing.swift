@@ -368,7 +368,7 @@ public struct Listing: Hashable, Sendable, Codable {
     /// Why it was rejected, failed or terminated.
     public var note: String?
 
-    public init(id: ListingID, terms: ListingTerms, rules: ExchangeRules, attempt: Int, previous: ListingID?) {
+    public init(id: ListingID, terms: ListingTerms, rules: ExchangeRules?, attempt: Int, previous: ListingID?) {
         self.id = id
         self.terms = terms
         self.rules = rules

@@ -52,10 +52,7 @@ public struct ListingSubmitted: RegistryEvent {
     }
 
     public func apply(to state: inout ProjectionState, entry: EntryContext) throws {
-        var record = Listing(
-            id: listing, terms: terms, rules: rules ?? ExchangeRules(), attempt: attempt, previous: previous)
-        record.rules = rules
-        state.put(record)
+        state.put(Listing(id: listing, terms: terms, rules: rules, attempt: attempt, previous: previous))
         if let previous {
             var failed = try state.require(Listing.self, previous.rawValue)
             failed.next = listing
