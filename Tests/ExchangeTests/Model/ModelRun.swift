@@ -13,6 +13,8 @@ import RightsRegistry
 /// - an active mortgage ends only by an explicit release, a payment in full, a foreclosure, or
 ///   the end of the term of the right it burdens; what it secures shrinks only by a payment;
 /// - the shares of each collective change only by issue and redemption;
+/// - a right is on the exchange once at a time, and a listing whose right is seized, disputed or
+///   promised is suspended (a seizure after a deal suspends it in the same transaction);
 /// - `rights audit` passes (every hundred acts and at the end).
 final class ModelRun {
     typealias T = TestRegistry
@@ -48,7 +50,8 @@ final class ModelRun {
     }
 
     init(store: any RegistryStore) async throws {
-        t = try await TestRegistry(county: Self.county, store: store, tables: ProductSchema.tables)
+        t = try await TestRegistry(
+            county: Self.county, store: store, tables: ProductSchema.tables, reactions: ProductSchema.reactions)
         exchange = ExchangeService(registry: t.registry)
         for n in 0..<2 {
             let grower = Person(name: "种植户\(n)", idNumber: Self.county.citizenID(9_000 + n))
@@ -142,6 +145,7 @@ final class ModelRun {
                     "mortgage \(id) stopped being in effect (\(now.status(on: today))) without a release, a payment or a foreclosure"
             }
         }
+        if let problem = try await exchangeProblem() { return problem }
         var issued: [CollectiveCode: Int] = [:]
         for entry in entries {
             if entry.kind == RightRegistered.kind,
@@ -161,6 +165,35 @@ final class ModelRun {
             if change != issued[collective, default: 0] {
                 return
                     "collective \(collective)'s shares changed by \(change), issued less redeemed \(issued[collective, default: 0])"
+            }
+        }
+        return nil
+    }
+
+    /// The desk ends a listing that cannot go on (终结), every deposit released; a deal whose
+    /// payment was refused stays on the exchange, where a later seizure must suspend it.
+    func end(_ id: ListingID) async throws {
+        _ = try await attempt("terminate \(id)") {
+            _ = try await exchange.terminate(id, reason: "无法继续交易", actor: "desk")
+        }
+    }
+
+    /// One live listing per right, and none running on a right a court, an objection or an
+    /// advance notice holds.
+    func exchangeProblem() async throws -> String? {
+        var live: [RightID: ListingID] = [:]
+        for listing in try await exchange.listings(status: nil, after: nil, limit: 100_000) where listing.status.isLive
+        {
+            if let other = live.updateValue(listing.id, forKey: listing.right) {
+                return "\(listing.right) is on the exchange twice: \(other) and \(listing.id)"
+            }
+            guard listing.status != .suspended, listing.status != .submitted else { continue }
+            let blocking = try await t.reads.encumbrances(on: listing.right).filter {
+                $0.isActive(on: today) && [.seizure, .objection, .advanceNotice].contains($0.kind)
+            }
+            if let encumbrance = blocking.first {
+                return
+                    "\(listing.id) is \(listing.status.rawValue) while \(listing.right) carries \(encumbrance.kind.rawValue) \(encumbrance.id)"
             }
         }
         return nil
@@ -472,7 +505,7 @@ final class ModelRun {
                     right: right.id, kind: right.kind == .contractLand ? .transfer : .shareSale,
                     price: Fen(Int64(act.number(50...900, 2)) * 1_000), increment: 1_000, deposit: 0, consents: consents
                 ),
-                to: buyer, foreclosing: nil)
+                to: buyer, foreclosing: nil, paying: !act.flag(5))
         case .foreclosure:
             guard
                 let mortgage = act.pick(
@@ -533,9 +566,11 @@ final class ModelRun {
 
     /// A listing through to settlement (or to the step that refuses it): submit (or foreclose),
     /// review, one buyer's intent, the announcement's end, close, payment.
-    func sell(_ application: ListingApplication, to buyer: Holder, foreclosing: (EncumbranceID, String)?)
-        async throws
-    {
+    /// A sale through the exchange; with `paying` false the deal is left awaiting payment, on the
+    /// exchange while later acts happen to its right.
+    func sell(
+        _ application: ListingApplication, to buyer: Holder, foreclosing: (EncumbranceID, String)?, paying: Bool = true
+    ) async throws {
         var listing: Listing?
         let submitted = try await attempt(
             "\(application.kind.rawValue) of \(application.right) at \(application.price)"
@@ -553,7 +588,13 @@ final class ModelRun {
                 {
                     listing = try await exchange.review(id, approve: true, reason: nil, actor: "desk")
                 })
-        else { return }
+        else {
+            // The desk rejects what it cannot announce, so the right may be listed again.
+            _ = try await attempt("reject \(id)") {
+                _ = try await exchange.review(id, approve: false, reason: "审核未通过", actor: "desk")
+            }
+            return
+        }
         guard
             try await attempt(
                 "\(buyer) registers for \(id)",
@@ -561,12 +602,13 @@ final class ModelRun {
                     _ = try await exchange.registerIntent(
                         id, IntentApplication(buyer: buyer, deposit: 0), by: .desk, actor: "desk")
                 })
-        else { return }
+        else { return try await end(id) }
         if let end = listing?.announcement?.end { advance(to: end.adding(days: 1)) }
         var deal: DealID?
         guard try await attempt("close \(id)", { deal = try await exchange.close(id, actor: "desk").deal }),
             let deal
-        else { return }
+        else { return try await end(id) }
+        guard paying else { return note("\(deal) awaits payment") }
         try await attempt("pay \(deal)") {
             for party in ContractParty.allCases {
                 _ = try await exchange.sign(deal, as: party, by: .desk, actor: "desk")
