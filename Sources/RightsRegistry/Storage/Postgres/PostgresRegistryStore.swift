@@ -130,24 +130,32 @@ public final class PostgresRegistryStore: RegistryStore {
     private func connected<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T)
         async throws -> T
     {
-        let acquired = Flag()
+        // The lease runs in a task of its own and the deadline answers without waiting for it:
+        // a pool that does not give up a lease when asked to (seen with the database gone) must
+        // not hold the request. Whichever comes first decides, once; a connection that arrives
+        // after the deadline does no work, so nothing is written after the caller was told no.
+        let outcome = Outcome<T>()
         do {
-            return try await withThrowingTaskGroup(of: T.self) { group in
-                group.addTask {
-                    try await self.client.withConnection { connection in
-                        acquired.set()
-                        do { return try await body(connection) } catch { throw BodyFailure(error: error) }
+            return try await withCheckedThrowingContinuation { continuation in
+                outcome.install(continuation)
+                let lease = Task {
+                    do {
+                        let value = try await self.client.withConnection { connection in
+                            guard outcome.claimConnection() else { throw CancellationError() }
+                            do { return try await body(connection) } catch { throw BodyFailure(error: error) }
+                        }
+                        outcome.resume(.success(value))
+                    } catch {
+                        outcome.resume(.failure(error))
                     }
                 }
-                group.addTask {
-                    try await Task.sleep(for: Self.acquireTimeout)
-                    // Once connected, the work takes the time it takes.
-                    while acquired.isSet { try await Task.sleep(for: .seconds(3_600)) }
-                    throw StoreOutage.database("no connection within \(Self.acquireTimeout)")
+                Task {
+                    try? await Task.sleep(for: Self.acquireTimeout)
+                    if outcome.expireUnlessConnected() {
+                        lease.cancel()
+                        outcome.resume(.failure(StoreOutage.database("no connection within \(Self.acquireTimeout)")))
+                    }
                 }
-                defer { group.cancelAll() }
-                guard let first = try await group.next() else { throw CancellationError() }
-                return first
             }
         } catch let failure as BodyFailure {
             throw StoreOutage.classify(failure.error) ?? failure.error
@@ -156,14 +164,55 @@ public final class PostgresRegistryStore: RegistryStore {
         }
     }
 
-    static let acquireTimeout = Duration.seconds(5)
+    /// One request's race between its connection and its deadline: resumed exactly once.
+    private final class Outcome<T: Sendable>: Sendable {
+        private struct State {
+            var continuation: CheckedContinuation<T, any Error>?
+            var pending: Result<T, any Error>?
+            var connected = false
+            var expired = false
+        }
+        private let state = Mutex(State())
 
-    /// Set once, read from another task.
-    private final class Flag: Sendable {
-        private let value = Atomic<Bool>(false)
-        func set() { value.store(true, ordering: .relaxed) }
-        var isSet: Bool { value.load(ordering: .relaxed) }
+        func install(_ continuation: CheckedContinuation<T, any Error>) {
+            let early = state.withLock { state -> Result<T, any Error>? in
+                if let pending = state.pending { return pending }
+                state.continuation = continuation
+                return nil
+            }
+            if let early { continuation.resume(with: early) }
+        }
+
+        /// A connection arrived: it may be used unless the deadline passed first.
+        func claimConnection() -> Bool {
+            state.withLock { state in
+                guard !state.expired else { return false }
+                state.connected = true
+                return true
+            }
+        }
+
+        /// The deadline: true if it passed before any connection (the request is refused).
+        func expireUnlessConnected() -> Bool {
+            state.withLock { state in
+                guard !state.connected else { return false }
+                state.expired = true
+                return true
+            }
+        }
+
+        func resume(_ result: Result<T, any Error>) {
+            let continuation = state.withLock { state -> CheckedContinuation<T, any Error>? in
+                guard state.pending == nil else { return nil }
+                state.pending = result
+                defer { state.continuation = nil }
+                return state.continuation
+            }
+            continuation?.resume(with: result)
+        }
     }
+
+    static let acquireTimeout = Duration.seconds(5)
 
     /// An error of the work done on a connection, told apart from failing to get the connection.
     private struct BodyFailure: Error {
