@@ -149,13 +149,16 @@ public final class PostgresRegistryStore: RegistryStore {
                         outcome.resume(.failure(error))
                     }
                 }
-                Task {
-                    try? await Task.sleep(for: Self.acquireTimeout)
-                    if outcome.expireUnlessConnected() {
-                        lease.cancel()
-                        outcome.resume(.failure(StoreOutage.database("no connection within \(Self.acquireTimeout)")))
-                    }
-                }
+                outcome.setDeadline(
+                    Task {
+                        // Cancelled as soon as the request is answered, so no timer outlives it.
+                        guard (try? await Task.sleep(for: Self.acquireTimeout)) != nil else { return }
+                        if outcome.expireUnlessConnected() {
+                            lease.cancel()
+                            outcome.resume(
+                                .failure(StoreOutage.database("no connection within \(Self.acquireTimeout)")))
+                        }
+                    })
             }
         } catch let failure as BodyFailure {
             throw StoreOutage.classify(failure.error) ?? failure.error
@@ -171,6 +174,7 @@ public final class PostgresRegistryStore: RegistryStore {
             var pending: Result<T, any Error>?
             var connected = false
             var expired = false
+            var deadline: Task<Void, Never>?
         }
         private let state = Mutex(State())
 
@@ -181,6 +185,15 @@ public final class PostgresRegistryStore: RegistryStore {
                 return nil
             }
             if let early { continuation.resume(with: early) }
+        }
+
+        /// The deadline's timer, stopped once the request is answered.
+        func setDeadline(_ task: Task<Void, Never>) {
+            let answered = state.withLock { state -> Bool in
+                state.deadline = task
+                return state.pending != nil
+            }
+            if answered { task.cancel() }
         }
 
         /// A connection arrived: it may be used unless the deadline passed first.
@@ -202,12 +215,14 @@ public final class PostgresRegistryStore: RegistryStore {
         }
 
         func resume(_ result: Result<T, any Error>) {
-            let continuation = state.withLock { state -> CheckedContinuation<T, any Error>? in
-                guard state.pending == nil else { return nil }
+            let (continuation, deadline) = state.withLock {
+                state -> (CheckedContinuation<T, any Error>?, Task<Void, Never>?) in
+                guard state.pending == nil else { return (nil, nil) }
                 state.pending = result
                 defer { state.continuation = nil }
-                return state.continuation
+                return (state.continuation, state.deadline)
             }
+            deadline?.cancel()
             continuation?.resume(with: result)
         }
     }
