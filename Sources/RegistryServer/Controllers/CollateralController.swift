@@ -45,13 +45,15 @@ public struct CollateralController: Sendable {
                     subject: subject, borrower: holder, purpose: stated,
                     party: bank.party ?? bank.name,
                     searcher: bank.name, actor: bank.actor)
-                // The checkpoint the bank can hold the registry to: the latest its witnesses have
-                // cosigned (or the latest, until they have), with their cosignatures.
+                // Where the registry has witnesses, the checkpoint the bank can hold it to: the
+                // latest they have cosigned (or the latest, until they have), with their cosignatures.
                 var answer: [String: JSONValue] = [
                     "search": .number(Double(result.entry.index)), "result": Masking.mask(result.payload),
                     "jws": .string(result.jws),
                 ]
-                if let checkpoint = try await Cosignatures(store: services.registry.store).checkpoint(covering: 0) {
+                if services.witnesses != nil,
+                    let checkpoint = try await Cosignatures(store: services.registry.store).checkpoint(covering: 0)
+                {
                     answer["checkpoint"] = .string(checkpoint.note)
                 }
                 return .json(.object(answer), status: .created)
