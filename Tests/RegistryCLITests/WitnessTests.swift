@@ -79,12 +79,16 @@ extension BinaryTests {
         var second = try WitnessProcess("witness.jx.example/2", in: directory)
         try await first.start(following: logKey)
         try await second.start(following: logKey)
+        // Whatever happens, no process outlives the test.
+        var started = [first.server?.process, second.server?.process].compactMap { $0 }
+        defer { for process in started where process.isRunning { process.terminate() } }
         let clerk = try served.rights("token", "issue", "--role", "clerk", "--name", "王芳", "--scope", "330424")
             .out.trimmingCharacters(in: .whitespacesAndNewlines)
         let registry = try await served.serve([
             "--witness", "http://127.0.0.1:\(first.port)=\(first.vkey)",
             "--witness", "http://127.0.0.1:\(second.port)=\(second.vkey)",
         ])
+        started.append(registry.process)
 
         // Both cosign; the published checkpoint carries both cosignatures, and so does what a
         // bank's next search answers with.
@@ -173,6 +177,7 @@ extension BinaryTests {
         }
         try await first.start(following: logKey, port: port1)
         try await second.start(following: logKey, port: port2)
+        started += [first.server?.process, second.server?.process].compactMap { $0 }
         let caughtUp = try #require(
             await Self.cosigned(registry.url, by: 2, seconds: 30), "cosigned again once the witnesses return")
         #expect(caughtUp["latest_size"]?.integerValue ?? 0 > Int64(witnessed) + 3)
