@@ -11,13 +11,12 @@ public enum Cosignature {
     static let dash = "\u{2014} "
 
     public static func keyID(name: String, publicKey: [UInt8]) -> [UInt8] {
-        Array(SHA256.hash(data: Array(name.utf8) + [0x0A, signatureType] + publicKey).prefix(4))
+        SignedNote.keyID(name: name, type: signatureType, publicKey: publicKey)
     }
 
     /// The witness's verifier key: `<name>+<hex key id>+<base64(0x04 ‖ public key)>`.
     public static func verifierKey(name: String, publicKey: [UInt8]) -> String {
-        let id = keyID(name: name, publicKey: publicKey).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-        return "\(name)+\(id)+\(Data([signatureType] + publicKey).base64EncodedString())"
+        SignedNote.verifierKey(name: name, type: signatureType, publicKey: publicKey)
     }
 
     static func message(_ checkpointText: String, time: UInt64) -> [UInt8] {
@@ -42,17 +41,7 @@ public enum Cosignature {
         public let publicKey: [UInt8]
 
         public init(_ text: String) throws(NoteError) {
-            let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(
-                separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count == 3, !parts[0].isEmpty, parts[1].count == 8, let id = UInt32(parts[1], radix: 16),
-                let key = Data(base64Encoded: String(parts[2])), key.count == 33, key.first == signatureType
-            else { throw .malformed("not a cosignature/v1 verifier key (name+hexid+base64(0x04 ‖ key))") }
-            name = String(parts[0])
-            keyID = withUnsafeBytes(of: id.bigEndian) { Array($0) }
-            publicKey = Array(key.dropFirst())
-            guard keyID == Cosignature.keyID(name: name, publicKey: publicKey) else {
-                throw .malformed("the key id does not match the key")
-            }
+            (name, keyID, publicKey) = try SignedNote.parseVerifierKey(text, type: Cosignature.signatureType)
         }
 
         /// The time of this witness's valid cosignature on the note's checkpoint, if it carries one.

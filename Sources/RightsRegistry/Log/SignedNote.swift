@@ -9,13 +9,42 @@ public enum SignedNote {
     static let dash = "\u{2014} "
 
     public static func keyID(name: String, publicKey: [UInt8]) -> [UInt8] {
-        Array(SHA256.hash(data: Array(name.utf8) + [0x0A, signatureType] + publicKey).prefix(4))
+        keyID(name: name, type: signatureType, publicKey: publicKey)
+    }
+
+    /// The first four bytes of SHA-256(name ‖ 0x0A ‖ type ‖ public key) (C2SP signed-note).
+    static func keyID(name: String, type: UInt8, publicKey: [UInt8]) -> [UInt8] {
+        Array(SHA256.hash(data: Array(name.utf8) + [0x0A, type] + publicKey).prefix(4))
     }
 
     /// The verifier key string: `<name>+<hex key id>+<base64(0x01 ‖ public key)>`.
     public static func verifierKey(name: String, publicKey: [UInt8]) -> String {
-        let id = keyID(name: name, publicKey: publicKey).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-        return "\(name)+\(id)+\(Data([signatureType] + publicKey).base64EncodedString())"
+        verifierKey(name: name, type: signatureType, publicKey: publicKey)
+    }
+
+    static func verifierKey(name: String, type: UInt8, publicKey: [UInt8]) -> String {
+        let id = keyID(name: name, type: type, publicKey: publicKey).map { String($0, radix: 16).leftPadded(to: 2) }
+            .joined()
+        return "\(name)+\(id)+\(Data([type] + publicKey).base64EncodedString())"
+    }
+
+    /// Parses `<name>+<hex key id>+<base64(type ‖ Ed25519 public key)>` for one signature type,
+    /// checking that the key id is the key's.
+    static func parseVerifierKey(_ text: String, type: UInt8) throws(NoteError) -> (
+        name: String, keyID: [UInt8], publicKey: [UInt8]
+    ) {
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(
+            separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, parts[1].count == 8, let id = UInt32(parts[1], radix: 16),
+            let key = Data(base64Encoded: String(parts[2])), key.count == 33, key.first == type
+        else { throw .malformed("not a verifier key of the form name+hexid+base64(0x0\(type) ‖ key)") }
+        let name = String(parts[0])
+        let keyID = withUnsafeBytes(of: id.bigEndian) { Array($0) }
+        let publicKey = Array(key.dropFirst())
+        guard keyID == Self.keyID(name: name, type: type, publicKey: publicKey) else {
+            throw .malformed("the key id does not match the key")
+        }
+        return (name, keyID, publicKey)
     }
 
     /// Signs `text` (which must end in a newline) as `name`.
@@ -35,17 +64,7 @@ public enum SignedNote {
         public let publicKey: [UInt8]
 
         public init(_ text: String) throws(NoteError) {
-            let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(
-                separator: "+", maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count == 3, !parts[0].isEmpty, parts[1].count == 8, let id = UInt32(parts[1], radix: 16),
-                let key = Data(base64Encoded: String(parts[2])), key.count == 33, key.first == signatureType
-            else { throw .malformed("not a verifier key of the form name+hexid+base64key") }
-            name = String(parts[0])
-            keyID = withUnsafeBytes(of: id.bigEndian) { Array($0) }
-            publicKey = Array(key.dropFirst())
-            guard keyID == SignedNote.keyID(name: name, publicKey: publicKey) else {
-                throw .malformed("the key id does not match the key")
-            }
+            (name, keyID, publicKey) = try SignedNote.parseVerifierKey(text, type: SignedNote.signatureType)
         }
 
         public init(name: String, publicKey: [UInt8]) {

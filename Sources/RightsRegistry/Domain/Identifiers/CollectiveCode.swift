@@ -14,5 +14,9 @@ public struct CollectiveCode: Identifier {
         rawValue = text
     }
 
-    public var region: RegionCode { try! RegionCode(String(rawValue.prefix(12))) }
+    /// The prefix of a longer code whose initialiser already checked it as a 发包方 code.
+    init(checkedPrefix text: String, _: Void = ()) { rawValue = text }
+
+    /// Checked by `init` (and by decoding, which goes through it): never fails.
+    public var region: RegionCode { RegionCode(checkedPrefix: String(rawValue.prefix(12))) }
 }

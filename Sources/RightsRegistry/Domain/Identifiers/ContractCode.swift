@@ -17,5 +17,6 @@ public struct ContractCode: Identifier {
 
     public init(household: HouseholdCode) { rawValue = household.rawValue + "J" }
 
-    public var household: HouseholdCode { try! HouseholdCode(String(rawValue.prefix(18))) }
+    /// Checked by `init` (and by decoding, which goes through it): never fails.
+    public var household: HouseholdCode { HouseholdCode(checkedPrefix: String(rawValue.prefix(18))) }
 }

@@ -15,5 +15,9 @@ public struct HouseholdCode: Identifier {
         rawValue = text
     }
 
-    public var collective: CollectiveCode { try! CollectiveCode(String(rawValue.prefix(14))) }
+    /// The prefix of a longer code whose initialiser already checked it as a 承包方 code.
+    init(checkedPrefix text: String, _: Void = ()) { rawValue = text }
+
+    /// Checked by `init` (and by decoding, which goes through it): never fails.
+    public var collective: CollectiveCode { CollectiveCode(checkedPrefix: String(rawValue.prefix(14))) }
 }

@@ -21,6 +21,9 @@ public struct RegionCode: Identifier {
         rawValue = text
     }
 
+    /// The prefix of a longer code whose initialiser already checked it as a region code.
+    init(checkedPrefix text: String, _: Void = ()) { rawValue = text }
+
     public var county: String { String(rawValue.prefix(6)) }
 
     /// Whether `other` lies within this region (a clerk of 330424101 acts on 330424101201…).
