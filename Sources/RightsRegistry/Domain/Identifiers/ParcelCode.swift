@@ -10,5 +10,6 @@ public struct ParcelCode: Identifier {
         rawValue = text
     }
 
-    public var collective: CollectiveCode { try! CollectiveCode(String(rawValue.prefix(14))) }
+    /// Checked by `init` (and by decoding, which goes through it): never fails.
+    public var collective: CollectiveCode { CollectiveCode(checkedPrefix: String(rawValue.prefix(14))) }
 }
