@@ -17,7 +17,7 @@ struct Rights: AsyncParsableCommand {
             LogCommand.self,
             KeysCommand.self, Migrate.self, Audit.self, Rebuild.self, Backup.self, Copy.self, Serve.self, Token.self,
             ListingCommand.self,
-            DealCommand.self, MortgageCommand.self, WithdrawCommand.self, WitnessCommand.self,
+            DealCommand.self, MortgageCommand.self, WithdrawCommand.self, WitnessCommand.self, UserCommand.self,
 
         ]
     )

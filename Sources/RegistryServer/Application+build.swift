@@ -44,6 +44,7 @@ public func buildRouter(services: RegistryServices) -> Router<RegistryRequestCon
             try await endpoint.respond(request, context, idempotency: idempotency)
         }
     }
+    Pages(services: services).add(to: router)
     return router
 }
 

@@ -8,6 +8,11 @@ public struct RegistryServices: Sendable {
     public let registry: Registry
     public let exchange: ExchangeService
     public let tokens: TokenStore
+    /// The pages' users and their browser sessions.
+    public let accounts: Accounts
+    /// Where the public reaches this registry (`https://registry.example.gov.cn`), for the links
+    /// printed in certificates' QR codes; nil: as the browser that printed it reached the server.
+    public var publicURL: String?
     public let metrics: PrometheusCollectorRegistry
     let registerSize: Gauge
     let outages: OutageMonitor
@@ -29,6 +34,7 @@ public struct RegistryServices: Sendable {
         self.registry = registry
         exchange = ExchangeService(registry: registry)
         tokens = TokenStore(store: registry.store, clock: registry.clock)
+        accounts = Accounts(store: registry.store, clock: registry.clock)
         self.metrics = metrics
         outages = OutageMonitor(metrics: metrics)
         registerSize = metrics.makeGauge(

@@ -22,6 +22,12 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Register a demo county first (empty database only) and print one token per role.")
     var demo = false
 
+    @Option(
+        help:
+            "Where the public reaches this registry (https://…), for the links in certificates' QR codes (default: as the printing browser reached it)."
+    )
+    var publicURL: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -48,6 +54,11 @@ struct Serve: AsyncParsableCommand {
         }
         guard (0...1_000_000).contains(authFailures) else { throw ValidationError("--auth-failures must be 0–1000000") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        if let publicURL,
+            URL(string: publicURL)?.host == nil || !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://"))
+        {
+            throw ValidationError("--public-url must be an http:// or https:// URL")
+        }
     }
 
     func run() async throws {
@@ -58,10 +69,14 @@ struct Serve: AsyncParsableCommand {
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
             if demo { try await prepareDemo() }
             let registry = try await global.openRegistry()
-            let services = RegistryServices(
+            var services = RegistryServices(
                 registry: registry, authFailuresBeforeBackOff: authFailures,
                 witnesses: try witness.map(WitnessEndpoint.init))
-            if demo { try await printDemoTokens(services) }
+            services.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+            if demo {
+                try await printDemoTokens(services)
+                try await addDemoUsers(services)
+            }
             let (origin, console) = (registry.origin ?? "?", Console.current)
             let files = FileLimit.raise()
             // Past a file-size limit a write fails (and the request is a 503) instead of the
@@ -109,14 +124,33 @@ struct Serve: AsyncParsableCommand {
             "Demo county registered: \(summary.entries) log entries; listing \(listing.id) is on the exchange board.")
     }
 
-    func printDemoTokens(_ services: RegistryServices) async throws {
-        let principals = [
+    static func demoPrincipals() throws -> [Principal] {
+        [
             Principal(role: .admin, name: "管理员"),
             Principal(role: .clerk, name: "王芳", scope: try RegionCode("330424100")),
             Principal(role: .exchange, name: "海盐县农村产权交易中心"),
             Principal(role: .agent, name: DemoCounty.agentName, party: DemoCounty.agent),
             Principal(role: .bank, name: DemoCounty.bankName, party: DemoCounty.bank),
         ]
+    }
+
+    /// One account per role for the pages, each with a new random password, printed once. An
+    /// account that exists keeps its password (the demo's output was its only copy).
+    func addDemoUsers(_ services: RegistryServices) async throws {
+        let existing = Set(try await services.accounts.list().map(\.login))
+        var lines: [String] = []
+        for principal in try Self.demoPrincipals() where !existing.contains(principal.role.rawValue) {
+            let password = "demo-" + Accounts.randomPassword()
+            try await services.accounts.add(login: principal.role.rawValue, password: password, principal: principal)
+            lines.append("  \(principal.role.rawValue)  \(password)   (\(principal.name))")
+        }
+        guard !lines.isEmpty else { return }
+        Console.current.out("Page accounts, shown once (login name, password) — sign in at /login:")
+        for line in lines { Console.current.out(line) }
+    }
+
+    func printDemoTokens(_ services: RegistryServices) async throws {
+        let principals = try Self.demoPrincipals()
         // Printed as shell lines so the README's curl examples work after pasting them.
         Console.current.out("Tokens, shown once (paste into the shell you run curl from):")
         for principal in principals {
@@ -154,24 +188,29 @@ struct Token: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                guard let role = Role(rawValue: role) else {
-                    throw RegistryError.invalid(
-                        "role", "one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                let region = try scope.map { scope in try field("scope") { try RegionCode(scope) } }
-                if role == .clerk, region == nil {
-                    throw RegistryError.invalid("scope", "a clerk's token needs --scope")
-                }
-                if role == .agent || role == .bank, party == nil {
-                    throw RegistryError.invalid("party", "an \(role.rawValue)'s token needs --party")
-                }
+                let principal = try Self.principal(role: role, name: name, scope: scope, party: party)
                 let registry = try await global.openRegistry(writing: false)
                 let until = try expires.map { try Self.expiry($0, from: registry) }
                 let (token, record) = try await TokenStore(store: registry.store, clock: registry.clock).issue(
-                    Principal(role: role, name: name, scope: region, party: party), expires: until)
+                    principal, expires: until)
                 Console.current.out(token)
                 Console.current.err("token \(record.id)\(record.expiresAt.map { ", valid until \($0)" } ?? "")")
             }
+        }
+
+        /// Who a token or an account acts as: a clerk needs its region, an agent or a bank its
+        /// identifier.
+        static func principal(role: String, name: String, scope: String?, party: String?) throws -> Principal {
+            guard let role = Role(rawValue: role) else {
+                throw RegistryError.invalid("role", "one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard (1...100).contains(name.count) else { throw RegistryError.invalid("name", "1–100 characters") }
+            let region = try scope.map { scope in try field("scope") { try RegionCode(scope) } }
+            if role == .clerk, region == nil { throw RegistryError.invalid("scope", "a clerk needs --scope") }
+            if role == .agent || role == .bank, party == nil {
+                throw RegistryError.invalid("party", "an \(role.rawValue) needs --party")
+            }
+            return Principal(role: role, name: name, scope: region, party: party)
         }
 
         /// A last day (the token works through it, in the registry's zone) or a period from now.
