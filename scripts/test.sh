@@ -3,7 +3,8 @@
 # own code, and runs the whole test suite against both stores — SQLite always, PostgreSQL on a
 # throwaway cluster (scripts/with-postgres.sh) when its server programs are installed, or on
 # the database RIGHTS_TEST_POSTGRES_URL names. With RIGHTS_REQUIRE_POSTGRES=1 (CI) a missing
-# PostgreSQL is an error rather than a skip.
+# PostgreSQL is an error rather than a skip. Then the pages in headless Chromium
+# (scripts/test-browser.sh; RIGHTS_REQUIRE_BROWSER=1 makes a missing browser an error).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -32,3 +33,5 @@ else
     echo "note: PostgreSQL's server programs are not installed; testing on SQLite only" >&2
     swift test --skip-build
 fi
+
+scripts/test-browser.sh

@@ -32,7 +32,7 @@ struct CertificatePage: Sendable {
             "collective": collective?.name ?? right.collective.rawValue,
             "term": right.term.map { "\($0.start) 至 \($0.end)" } ?? "长期",
             "area_m2": right.area?.description ?? "", "area_mu": right.area?.mu ?? "",
-            "qr": qr.svg(size: 132, label: "查验二维码:\(record.number)"), "link": link,
+            "qr": qr.svg(size: 132, label: "查验二维码:\(record.number)"), "link": base + "/check",
             "members": report.householdMembers.map { member in
                 [
                     "name": member.person.name, "relation": member.relation,

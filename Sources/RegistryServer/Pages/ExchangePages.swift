@@ -71,7 +71,9 @@ struct ExchangePages: Sendable {
     func room(_ request: Request, _ context: RegistryRequestContext, _ session: Session?) async throws -> Response {
         let id = try context.parameter("id")
         let listing = try await load(id, session, context)
-        let mine = try await biddable(listing, session)
+        let biddable = try await biddable(listing, session)
+        // A bidder's own bids are marked; the desk enters bids for every bidder, so none is its own.
+        let mine = session?.principal.role == .agent ? biddable : []
         let leading = Self.leadingBid(listing)
         let bids: [[String: Any]] = (listing["bids"]?.arrayValue ?? []).reversed().map { bid in
             let intent = bid["intent"]?.stringValue ?? ""
@@ -88,14 +90,16 @@ struct ExchangePages: Sendable {
         data["ends_at"] = listing["auction"]?["ends_at"]?.stringValue ?? ""
         data["free_ends_at"] = listing["auction"]?["free_ends_at"]?.stringValue ?? ""
         data["own_intents"] = mine.sorted().joined(separator: " ")
-        data["intents"] = mine.sorted().map { ["id": $0] }
-        data["may_bid"] = !mine.isEmpty
+        data["intents"] = biddable.sorted().map { ["id": $0] }
+        data["may_bid"] = !biddable.isEmpty
         let increment = listing["increment_fen"]?.integerValue ?? 0
         let minimum: Int64 =
             if let best = leading?["amount_fen"]?.integerValue { best + increment } else {
                 listing["price_fen"]?.integerValue ?? 0
             }
         data["minimum"] = PageText.yuan(.number(Double(minimum)))
+        data["increment_fen"] = String(increment)
+        data["price_fen"] = String(listing["price_fen"]?.integerValue ?? 0)
         data["minimum_yuan"] = "\(minimum / 100).\(String(minimum % 100).leftPadded(to: 2))"
         data["bid_error"] = try request.query("error") ?? ""
         return pages.renderer.render("room", title: "竞价室 \(id)", session: session, data: data)

@@ -145,7 +145,8 @@ struct Pages: Sendable {
             let text = (problem.rule.map { "[\($0)] " } ?? "") + item.reason
             fields[name] = fields[name].map { $0 + ";" + text } ?? text
         }
-        if listed.isEmpty { general.append((problem.rule.map { "[\($0)] " } ?? "") + problem.detail) }
+        // A refusal that names no field (standing, state): its rule or its code, and what it says.
+        if listed.isEmpty { general.append("[\(problem.rule ?? problem.code)] " + problem.detail) }
         return (fields, general)
     }
 

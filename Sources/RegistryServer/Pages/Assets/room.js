@@ -7,6 +7,15 @@
   var id = room.getAttribute("data-listing");
   var own = (room.getAttribute("data-own") || "").split(" ").filter(Boolean);
   var live = document.getElementById("live");
+  var increment = Number(room.getAttribute("data-increment") || 0);
+  var reserve = Number(room.getAttribute("data-price") || 0);
+  var amount = document.getElementById("amount");
+  var typed = false;
+  if (amount) { amount.addEventListener("input", function () { typed = true; }); }
+  function clock(seconds) {
+    var h = Math.floor(seconds / 3600), m = Math.floor(seconds % 3600 / 60), s = Math.floor(seconds % 60);
+    return (h ? h + ":" : "") + (h && m < 10 ? "0" : "") + m + ":" + (s < 10 ? "0" : "") + s;
+  }
   function yuan(fen) {
     var sign = fen < 0 ? "-" : ""; fen = Math.abs(fen);
     var cents = String(fen % 100); if (cents.length < 2) { cents = "0" + cents; }
@@ -38,6 +47,10 @@
     }
     var best = leader(bids);
     if (best) { text("standing", yuan(best.amount_fen)); text("leader", best.intent); }
+    // The least the next bid may be: the leading bid plus one increment, or the reserve.
+    var minimum = best ? best.amount_fen + increment : reserve;
+    text("minimum", yuan(minimum));
+    if (amount && !typed) { amount.value = yuan(minimum).replace(" 元", ""); }
     if (listing.auction) { text("ends", listing.auction.ends_at); }
   }
   var source = new EventSource("/v1/listings/" + encodeURIComponent(id) + "/events");
@@ -46,7 +59,7 @@
   source.addEventListener("standing", function (event) { showBids(JSON.parse(event.data)); });
   source.addEventListener("countdown", function (event) {
     var data = JSON.parse(event.data);
-    text("countdown", String(data.seconds_left));
+    text("countdown", clock(data.seconds_left));
     var phases = { "free": "自由竞价", "timed": "限时竞价", "not-open": "未开始", "over": "已结束" };
     text("phase", phases[data.phase] || data.phase);
   });
