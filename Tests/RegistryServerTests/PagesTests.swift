@@ -2,10 +2,11 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
-@testable import RegistryServer
 import RegistryTestSupport
 import RightsRegistry
 import Testing
+
+@testable import RegistryServer
 
 /// Issue 15: the pages, over the router — sign-in and sessions, CSRF, the counter's forms sent
 /// to the API's routes (same rules, same scope), the public's view of personal data, the QR
@@ -42,7 +43,8 @@ struct PagesTests {
     static let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
 
     /// Signs in and returns the session cookie (`rr_session=…`).
-    func signIn(_ client: some TestClientProtocol, _ login: String, password: String = password) async throws -> String {
+    func signIn(_ client: some TestClientProtocol, _ login: String, password: String = password) async throws -> String
+    {
         let answer = try await client.execute(
             uri: "/login", method: .post, headers: Self.formHeaders,
             body: Self.form([("login", login), ("password", password)]))
@@ -72,7 +74,9 @@ struct PagesTests {
         return String(html[start.upperBound...].prefix { $0 != "\"" })
     }
 
-    @Test("sign-in: a wrong password and an unknown login are refused alike; a page for clerks sends the public to /login and answers a bank 403")
+    @Test(
+        "sign-in: a wrong password and an unknown login are refused alike; a page for clerks sends the public to /login and answers a bank 403"
+    )
     func signInAndRoles() async throws {
         let fixture = try await fixture()
         try await fixture.application.test(.router) { client in
@@ -149,7 +153,9 @@ struct PagesTests {
         }
     }
 
-    @Test("the counter's forms are the API's routes: a bad ID number beside its field, another township's household refused by scope; nothing written")
+    @Test(
+        "the counter's forms are the API's routes: a bad ID number beside its field, another township's household refused by scope; nothing written"
+    )
     func formsAreTheAPI() async throws {
         let fixture = try await fixture()
         try await fixture.application.test(.router) { client in
@@ -171,7 +177,8 @@ struct PagesTests {
                 let box = try #require(bad.text.range(of: "id=\"f-\(field)\""), "no field \(field)")
                 let error = try #require(bad.text.range(of: "id=\"e-f-\(field)\""), "no error beside \(field)")
                 #expect(box.upperBound < error.lowerBound)
-                #expect(!bad.text[box.upperBound..<error.lowerBound].contains("class=\"field"), "error not beside \(field)")
+                #expect(
+                    !bad.text[box.upperBound..<error.lowerBound].contains("class=\"field"), "error not beside \(field)")
             }
             #expect(bad.text.contains("value=\"孙小\""), "the form keeps what was typed")
             #expect(try await store.size() == size)
@@ -190,7 +197,9 @@ struct PagesTests {
         }
     }
 
-    @Test("the public's pages show masked names and no ID number; the QR check value binds the number to its entry; a superseded certificate says so")
+    @Test(
+        "the public's pages show masked names and no ID number; the QR check value binds the number to its entry; a superseded certificate says so"
+    )
     func publicViewAndQR() async throws {
         let fixture = try await fixture()
         let services = fixture.services
@@ -237,7 +246,34 @@ struct PagesTests {
 
             let notices = try await page(client, "/notices", cookie: nil)
             #expect(notices.status == .ok)
-            #expect(notices.text.range(of: #"\d{6}(19|20)\d{2}[01]\d[0-3]\d\d{3}[\dX]"#, options: .regularExpression) == nil)
+            #expect(
+                notices.text.range(of: #"\d{6}(19|20)\d{2}[01]\d[0-3]\d\d{3}[\dX]"#, options: .regularExpression) == nil
+            )
+        }
+    }
+
+    @Test("desk search: by ID number and by name, in full for the clerk, only within its region; every search recorded")
+    func deskSearch() async throws {
+        let fixture = try await fixture()
+        let services = fixture.services
+        try await fixture.application.test(.router) { client in
+            let household = try #require(
+                try await services.registry.reads.household(try HouseholdCode("330424100200000008")))
+            let cookie = try await signIn(client, "clerk")
+            let byNumber = try await page(client, "/desk/search?q=\(household.head.idNumber.rawValue)", cookie: cookie)
+            #expect(byNumber.text.contains("330424100200000008J"), "\(byNumber.text)")
+            let name = household.head.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let byName = try await page(client, "/desk/search?q=\(name)", cookie: cookie)
+            #expect(byName.text.contains("330424100200000008J"))
+            // Another township's clerk finds nothing of 330424100, and is told some were withheld.
+            let other = try await signIn(client, "other")
+            let outside = try await page(client, "/desk/search?q=\(household.head.idNumber.rawValue)", cookie: other)
+            #expect(!outside.text.contains("330424100200000008J") && outside.text.contains("不在您的辖区内"))
+            let audit = try await services.registry.store.sideRecords(
+                after: SideRecordKey(table: SearchAudit.table, key: ""), limit: 100
+            ).filter { $0.position.table == SearchAudit.table }
+            #expect(audit.count == 3)
+            #expect(audit.contains { String(decoding: $0.value, as: UTF8.self).contains("clerk:李娜") })
         }
     }
 

@@ -26,13 +26,10 @@ struct DeskPages: Sendable {
             RightQuery(status: StatusFilter([.current], on: today), region: principal.scope?.rawValue, limit: 1000))
         for right in current {
             for encumbrance in try await services.registry.reads.encumbrances(on: right.id)
-            where encumbrance.isActive(on: today) {
-                let json = (try? JSONValueEncoder().encode(encumbrance)) ?? .null
-                guard json["kind"]?.stringValue == "objection" else { continue }
-                objections.append([
-                    "right": right.id.rawValue, "id": json["id"]?.stringValue ?? "",
-                    "lapses": json["lapses_on"]?.stringValue ?? json["lapses"]?.stringValue ?? "",
-                ])
+            where encumbrance.kind == .objection && encumbrance.isActive(on: today) {
+                var row: [String: Any] = ["right": right.id.rawValue, "id": encumbrance.id.rawValue]
+                if let lapses = encumbrance.lapsesAfter { row["lapses"] = lapses.description }
+                objections.append(row)
             }
         }
         let payments = await pages.api.call(
@@ -90,9 +87,14 @@ struct DeskPages: Sendable {
         return pages.renderer.render("search", title: "查询", session: session, data: data)
     }
 
+    /// The most rights a name search reads: a township's register, not a province's (a clerk
+    /// of a whole county searches by code or ID number).
+    static let nameSearchLimit = 20_000
+
     /// Rights whose holder (a household's head or member, a person) bears `name`, in `scope`.
     func byName(_ name: String, in scope: RegionCode?) async throws -> [Right] {
         var found: [Right] = []
+        var scanned = 0
         var after: RightID?
         var households: [HouseholdCode: Bool] = [:]
         repeat {
@@ -115,8 +117,9 @@ struct DeskPages: Sendable {
                     }
                 }
             }
+            scanned += page.count
             after = page.count == 1000 ? page.last?.id : nil
-        } while after != nil && found.count < 100
+        } while after != nil && found.count < 100 && scanned < Self.nameSearchLimit
         return found
     }
 
