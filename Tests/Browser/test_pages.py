@@ -341,6 +341,14 @@ def scenario(run):
     own = agent.find_elements(By.CSS_SELECTOR, "#bids tr.own")
     assert own and "我的出价" in own[0].text, [row.text for row in agent.find_elements(By.CSS_SELECTOR, "#bids tr")]
     run.shot(desk, "room-desk-sees-agent-bid")
+    step("a bid that does not beat the leader is refused in the room, naming its rule; nothing written")
+    before = run.log_size()
+    bid(desk, intents["household:330424100200000008"], second)
+    refusal = desk.find_element(By.ID, "bid-error").text
+    assert "E-6" in refusal or "rule" in refusal.lower(), refusal
+    assert "?error" not in desk.current_url
+    assert run.log_size() == before
+    run.shot(desk, "room-bid-refused")
     run.shot(agent, "room-agent")
 
     # -- after the notice: completion, the printed certificate and its QR code -------------------

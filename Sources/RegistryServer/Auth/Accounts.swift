@@ -41,8 +41,9 @@ public struct Accounts: Sendable {
     /// Adds (or replaces) the account `login` for `principal`.
     public func add(login: String, password: String, principal: Principal, cost: UInt8 = 12) async throws {
         try Self.checkLogin(login)
-        guard (10...128).contains(password.count) else {
-            throw RegistryError.invalid("password", "10–128 characters")
+        // bcrypt reads at most 72 bytes: a longer password would be cut without a word.
+        guard password.count >= 10, password.utf8.count <= 72 else {
+            throw RegistryError.invalid("password", "at least 10 characters and at most 72 bytes")
         }
         let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
         var record = try Self.encode(principal)
@@ -89,7 +90,7 @@ public struct Accounts: Sendable {
         let stored = wellFormed ? try await store.sideRecord(Self.users, key: login).map(JSONParser.parse) : nil
         let hash = stored?["password"]?.stringValue ?? Self.decoy
         let matches = try await NIOThreadPool.singleton.runIfActive {
-            password.count <= 128 && Bcrypt.verify(password, hash: hash)
+            password.utf8.count <= 72 && Bcrypt.verify(password, hash: hash)
         }
         guard matches, let stored, stored["disabled_at"] == nil else { return nil }
         let principal = try JSONValueDecoder().decode(Principal.self, from: stored)

@@ -39,6 +39,18 @@ struct ExchangePages: Sendable {
     }
 
     func listing(_ request: Request, _ context: RegistryRequestContext, _ session: Session?) async throws -> Response {
+        // Only an intent's ID is shown back (`I` and digits): the URL cannot carry other words.
+        let registered = try request.query("intent").flatMap { id in
+            id.count <= 20 && id.first == "I" && id.dropFirst().allSatisfy(\.isNumber) ? id : nil
+        }
+        return try await listingPage(context, session, registered: registered)
+    }
+
+    /// The listing's page, with the intent just registered or the refusal of one (rendered,
+    /// never carried in the URL, so no link can put words in the exchange's mouth).
+    func listingPage(
+        _ context: RegistryRequestContext, _ session: Session?, registered: String? = nil, refusal: Problem? = nil
+    ) async throws -> Response {
         let id = try context.parameter("id")
         let listing = try await load(id, session, context)
         var data = Self.summary(listing)
@@ -50,9 +62,10 @@ struct ExchangePages: Sendable {
             ?? ""
         data["use"] = listing["lease"]?["use"]?.stringValue ?? ""
         data["may_register"] = session.map { [.exchange, .agent].contains($0.principal.role) } ?? false
-        data["intent_error"] = try request.query("error") ?? ""
-        data["intent_done"] = try request.query("intent") ?? ""
-        return pages.renderer.render("listing", title: "交易公告 \(id)", session: session, data: data)
+        data["intent_error"] = refusal.map(Self.message) ?? ""
+        data["intent_done"] = registered ?? ""
+        return pages.renderer.render(
+            "listing", title: "交易公告 \(id)", session: session, data: data, status: refusal?.status ?? .ok)
     }
 
     static func rules(_ listing: JSONValue) -> [String] {
@@ -69,6 +82,13 @@ struct ExchangePages: Sendable {
     }
 
     func room(_ request: Request, _ context: RegistryRequestContext, _ session: Session?) async throws -> Response {
+        try await roomPage(context, session)
+    }
+
+    /// The auction room, with the refusal of the bid just made if it was refused.
+    func roomPage(_ context: RegistryRequestContext, _ session: Session?, refusal: Problem? = nil) async throws
+        -> Response
+    {
         let id = try context.parameter("id")
         let listing = try await load(id, session, context)
         let biddable = try await biddable(listing, session)
@@ -101,8 +121,9 @@ struct ExchangePages: Sendable {
         data["increment_fen"] = String(increment)
         data["price_fen"] = String(listing["price_fen"]?.integerValue ?? 0)
         data["minimum_yuan"] = "\(minimum / 100).\(String(minimum % 100).leftPadded(to: 2))"
-        data["bid_error"] = try request.query("error") ?? ""
-        return pages.renderer.render("room", title: "竞价室 \(id)", session: session, data: data)
+        data["bid_error"] = refusal.map(Self.message) ?? ""
+        return pages.renderer.render(
+            "room", title: "竞价室 \(id)", session: session, data: data, status: refusal?.status ?? .ok)
     }
 
     /// The intents the signed-in user may bid for: every intent in the running for the desk;
@@ -132,18 +153,17 @@ struct ExchangePages: Sendable {
         let id = try context.parameter("id")
         let form = try await FormData(request, context: context)
         try Pages.checkCSRF(form, session)
-        let room = "/listings/\(id)/room"
         guard let amount = form["amount"].flatMap(Self.fen) else {
-            return .seeOther(room + "?error=" + Self.encode("出价金额请填写元,至多两位小数"))
+            return try await roomPage(
+                context, session, refusal: Problem(RegistryError.invalid("amount", "出价金额请填写元,至多两位小数")))
         }
         let body: JSONValue = ["intent": .string(form["intent"] ?? ""), "amount_fen": .number(Double(amount))]
         switch await pages.api.call(
             .post, "/v1/listings/{id}/bids", parameters: ["id": id], body: body, as: try session.required.principal,
             context: context)
         {
-        case .success: return .seeOther(room)
-        case .failure(let problem):
-            return .seeOther(room + "?error=" + Self.encode((problem.rule.map { "[\($0)] " } ?? "") + problem.detail))
+        case .success: return .seeOther("/listings/\(id)/room")
+        case .failure(let problem): return try await roomPage(context, session, refusal: problem)
         }
     }
 
@@ -162,8 +182,7 @@ struct ExchangePages: Sendable {
             as: try session.required.principal, context: context)
         {
         case .success(let answer): return .seeOther(page + "?intent=" + Self.encode(answer["id"]?.stringValue ?? ""))
-        case .failure(let problem):
-            return .seeOther(page + "?error=" + Self.encode((problem.rule.map { "[\($0)] " } ?? "") + problem.detail))
+        case .failure(let problem): return try await listingPage(context, session, refusal: problem)
         }
     }
 
@@ -179,6 +198,9 @@ struct ExchangePages: Sendable {
         else { return nil }
         return whole * 100 + cents
     }
+
+    /// A refusal as the pages show it: its rule (or code) and what it says.
+    static func message(_ problem: Problem) -> String { Pages.message(problem) }
 
     static func encode(_ text: String) -> String {
         text.prefix(300).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""

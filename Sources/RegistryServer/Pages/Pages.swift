@@ -146,8 +146,14 @@ struct Pages: Sendable {
             fields[name] = fields[name].map { $0 + ";" + text } ?? text
         }
         // A refusal that names no field (standing, state): its rule or its code, and what it says.
-        if listed.isEmpty { general.append("[\(problem.rule ?? problem.code)] " + problem.detail) }
+        if listed.isEmpty { general.append(message(problem)) }
         return (fields, general)
+    }
+
+    /// A refusal as a page shows it: its rule (or code) first, unless what it says starts with it.
+    static func message(_ problem: Problem) -> String {
+        let label = problem.rule ?? problem.code
+        return problem.detail.hasPrefix(label) ? problem.detail : "[\(label)] " + problem.detail
     }
 
     // MARK: Sign-in
