@@ -432,13 +432,37 @@ def scenario(run):
     assert verdict == "已被新证替代", verdict
     run.shot(phone, "check-superseded")
 
-    step("pages at 200 % zoom and on a phone keep every field reachable")
-    phone.get(run.base + "/check")
-    width = phone.execute_script("return document.documentElement.scrollWidth")
-    assert width <= 390 + 1, f"the check page scrolls sideways on a phone: {width}px"
-    public.execute_script("document.body.style.zoom='200%'")
-    public.get(run.base + "/notices")
-    run.shot(public, "notices-after")
+    step("every field has a label; at 200 % zoom (640 CSS px) and on a phone (390 px) no page scrolls sideways")
+    pages = ["/notices", "/check", "/transparency", f"/listings/{listing_id}", f"/listings/{listing_id}/room"]
+    desk_pages = ["/desk", "/desk/forms/household", "/desk/forms/contract-land", "/desk/forms/land-management",
+                  f"/desk/rights/{right}", f"/desk/rights/{right}/acts/transfer", f"/desk/search?q={household}"]
+    for driver, paths in ((public, pages), (clerk, desk_pages), (bank, ["/bank"])):
+        for width in (640, 390):
+            driver.set_window_size(width, 1000)
+            for path in paths:
+                driver.get(run.base + path)
+                unlabelled = driver.execute_script("""
+                    return Array.from(document.querySelectorAll('main input, main select, main textarea'))
+                      .filter(e => e.type !== 'hidden')
+                      .filter(e => !(e.id && document.querySelector('label[for="' + e.id + '"]')))
+                      .map(e => e.name || e.id);""")
+                assert not unlabelled, f"{path}: fields without a label: {unlabelled}"
+                overflow = driver.execute_script(
+                    "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at {width}px"
+                if width == 390 and path in ("/desk/forms/household", "/notices", f"/listings/{listing_id}/room"):
+                    run.shot(driver, "phone-" + path.strip("/").replace("/", "-"))
+    step("the keyboard reaches the sign-in form's fields and button in order")
+    keyboard = run.browser()
+    keyboard.get(run.base + "/login")
+    order = []
+    body = keyboard.find_element(By.TAG_NAME, "body")
+    from selenium.webdriver.common.keys import Keys
+    for _ in range(12):
+        body.send_keys(Keys.TAB) if not order else keyboard.switch_to.active_element.send_keys(Keys.TAB)
+        active = keyboard.switch_to.active_element
+        order.append(active.get_attribute("id") or active.tag_name)
+    assert order.index("login") < order.index("password"), order
 
 
 def decode_qr(png):
