@@ -103,7 +103,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "SettlementBenchmark",
-            dependencies: ["RightsRegistry", "Exchange", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "RightsRegistry", "Exchange", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             path: "Benchmarks/SettlementBenchmark",
             swiftSettings: strict
         ),

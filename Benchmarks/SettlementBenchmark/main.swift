@@ -9,7 +9,11 @@ import Synchronization
 // 土地经营权), the settlement entry with its attestation, the projections and the checkpoint —
 // against the raw rate of fsync'd single-row SQLite commits, measured in the same run.
 //
-// usage: SettlementBenchmark WORKDIR [DEALS]   (default 500)
+// With a postgres:// URL the registry is on PostgreSQL (schema bench_settlement, dropped first)
+// and the baseline is fsync'd single-row commits there (one INSERT per transaction, with the
+// server's durable defaults: fsync and synchronous_commit on).
+//
+// usage: SettlementBenchmark WORKDIR [DEALS] [POSTGRES_URL]   (default 500 deals, SQLite)
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
@@ -18,6 +22,7 @@ guard arguments.count >= 2 else {
 }
 let workdir = arguments[1]
 let deals = arguments.count > 2 ? Int(arguments[2])! : 500
+let postgres = arguments.count > 3 ? arguments[3] : nil
 try FileManager.default.createDirectory(atPath: workdir, withIntermediateDirectories: true)
 
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
@@ -32,17 +37,22 @@ final class BenchmarkClock: RegistryClock {
 // MARK: Baseline: one fsync'd single-row commit each
 
 let baselinePath = workdir + "/baseline-\(UUID().uuidString).sqlite"
-var configuration = Configuration()
-configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-let pool = try DatabasePool(path: baselinePath, configuration: configuration)
-try pool.write { db in try db.execute(sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)") }
-let baselineStart = now()
-for row in 0..<deals {
-    try pool.write { db in
-        try db.execute(sql: "INSERT INTO rows (id, doc) VALUES (?, ?)", arguments: [row, "{\"deal\":\(row)}"])
+let baselineSeconds: Double
+if let postgres {
+    baselineSeconds = try await postgresBaseline(url: postgres, rows: deals)
+} else {
+    var configuration = Configuration()
+    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+    let pool = try DatabasePool(path: baselinePath, configuration: configuration)
+    try pool.write { db in try db.execute(sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)") }
+    let baselineStart = now()
+    for row in 0..<deals {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO rows (id, doc) VALUES (?, ?)", arguments: [row, "{\"deal\":\(row)}"])
+        }
     }
+    baselineSeconds = Double(now() - baselineStart) / 1e9
 }
-let baselineSeconds = Double(now() - baselineStart) / 1e9
 
 // MARK: Setup: a county and N deals awaiting payment (not timed)
 
@@ -50,8 +60,15 @@ let path = workdir + "/settlement-\(UUID().uuidString).sqlite"
 let clock = BenchmarkClock()
 let zone = RegistryTimeZone.shanghai
 clock.set(zone.instant(of: Day("2026-11-23")!, hour: 10))
+let store: any RegistryStore =
+    if let postgres {
+        try await StoreLocation(postgres + (postgres.contains("?") ? "&" : "?") + "schema=bench_settlement").open(
+            ProductSchema.migrations, migrate: true)
+    } else {
+        try SQLiteRegistryStore(path: path, migrations: ProductSchema.migrations.sqlite)
+    }
 let registry = Registry(
-    store: try SQLiteRegistryStore(path: path, migrations: ProductSchema.migrations.sqlite),
+    store: store,
     keys: try KeyRing.generate(origin: "bench.example/330424"), clock: clock)
 let county = SyntheticCounty(townships: 1, villagesPerTownship: max(1, deals / 500), householdsPerVillage: 500)
 let countyFile = workdir + "/county-\(UUID().uuidString).jsonl"
@@ -108,7 +125,8 @@ let p99 = Double(sorted[min(sorted.count - 1, sorted.count * 99 / 100)]) / 1e6
 let baselineRate = Double(deals) / baselineSeconds
 let rate = Double(deals) / seconds
 print(
-    "deals settled: \(deals) (each: 土地经营权 registration + settlement entry + projections + checkpoint, one transaction)")
+    "deals settled on \(postgres == nil ? "SQLite" : "PostgreSQL"): \(deals) (each: 土地经营权 registration + settlement entry + projections + checkpoint, one transaction)"
+)
 print(String(format: "baseline: fsync'd single-row commits  %8.0f /s", baselineRate))
 print(String(format: "settlements                           %8.0f /s   p50 %.2f ms  p99 %.2f ms", rate, p50, p99))
 print(String(format: "ratio settlement/baseline: %.2f (target ≥ 0.5)", rate / baselineRate))
