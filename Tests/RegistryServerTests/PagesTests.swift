@@ -221,6 +221,14 @@ struct PagesTests {
             #expect(!current.text.contains(head.person.name) || head.person.name.count == 1)
             #expect(current.text.contains(PageText.maskedName(head.person.name)))
 
+            // The demo's seized right: current, and the check says so with the seizure.
+            let seized = try RightID("330424100200000002J")
+            let (seizedRecord, _) = try await Certificates(registry: services.registry).current(for: seized.rawValue)
+            let seizedEntry = try #require(try await services.registry.store.entry(seizedRecord.entry))
+            let seizedPage = try await page(
+                client, CertificateCheck.link(base: "", number: seizedRecord.number, entry: seizedEntry), cookie: nil)
+            #expect(seizedPage.text.contains("<h2 id=\"verdict\">现势:已查封"), "\(seizedPage.text)")
+
             let forged = try await page(client, String(link.dropLast()) + "x", cookie: nil)
             #expect(forged.text.contains("校验码与登记簿的签发记录不符"))
 

@@ -180,6 +180,8 @@ struct Session: Sendable {
         guard let login = json["login"]?.stringValue, let csrf = json["csrf"]?.stringValue,
             let started = json["started"]?.stringValue.flatMap(RegistryTimeZone.instant)
         else { return nil }
+        // Who the session acts as is not stored with it: `Accounts.session` reads the account as
+        // it is now and sets it, so a role changed or an account disabled counts at once.
         self.init(login: login, principal: Principal(role: .clerk, name: ""), csrf: csrf, started: started)
     }
 }

@@ -128,9 +128,9 @@ struct DeskPages: Sendable {
     func form(_ request: Request, _ context: RegistryRequestContext, _ session: Session?) async throws -> Response {
         let spec = try Self.spec(context)
         var prefilled: [String: String] = [:]
-        for name in spec.names.map(\.name) { if let value = try request.query(name) { prefilled[name] = value } }
+        for name in spec.names { if let value = try request.query(name) { prefilled[name] = value } }
         // A contract's number is its 承包方's code and J (GB/T 35958): written for the clerk.
-        if let household = prefilled["household"], spec.names.contains(where: { $0.name == "contract_no" }),
+        if let household = prefilled["household"], spec.names.contains("contract_no"),
             prefilled["contract_no"] == nil
         {
             prefilled["contract_no"] = household + "J"
@@ -224,7 +224,6 @@ struct DeskPages: Sendable {
         data["action"] = action
         data["general"] = general
         data["subject"] = subject ?? ""
-        data["done"] = values.fields.isEmpty ? "" : ""
         if spec.route.contains("{code}") {
             data["household_field"] = ["value": values.fields["household"] ?? "", "error": problems["household"] ?? ""]
         }

@@ -46,17 +46,13 @@ struct FormSpec: Sendable {
         let fields: [Field]
     }
 
-    /// The form's names, in order, each with its field.
-    var names: [(name: String, field: Field, group: Int, row: Int)] {
-        var names: [(String, Field, Int, Int)] = []
-        for (index, group) in groups.enumerated() {
-            for row in 0..<group.rows {
-                for field in group.fields {
-                    names.append((group.array.map { "\($0)[\(row)].\(field.name)" } ?? field.name, field, index, row))
-                }
+    /// The form's field names, in order.
+    var names: [String] {
+        groups.flatMap { group in
+            (0..<group.rows).flatMap { row in
+                group.fields.map { field in group.array.map { "\($0)[\(row)].\(field.name)" } ?? field.name }
             }
         }
-        return names
     }
 
     /// The JSON body the submitted `form` makes, and for each array element the form row it came
@@ -65,7 +61,7 @@ struct FormSpec: Sendable {
     func body(from form: FormData) -> (body: JSONValue, rows: [String: [Int]]) {
         var body = JSONValue.object(fixed)
         var rows: [String: [Int]] = [:]
-        for (index, group) in groups.enumerated() {
+        for group in groups {
             guard let array = group.array else {
                 for field in group.fields {
                     if let value = Self.value(field, form[field.name]) { Self.set(&body, path: field.name, value) }
@@ -91,10 +87,8 @@ struct FormSpec: Sendable {
                 elements.append(element)
                 rows[array, default: []].append(row)
             }
-            _ = index
-            if !elements.isEmpty || group.fields.contains(where: \.required) {
-                if !elements.isEmpty { Self.set(&body, path: array, .array(elements)) }
-            }
+            // No row filled: the array is left out, for the API to say whether it is required.
+            if !elements.isEmpty { Self.set(&body, path: array, .array(elements)) }
         }
         return (body, rows)
     }
@@ -146,7 +140,7 @@ struct FormSpec: Sendable {
     /// The template's view of the form: every field with its value and the problem named for it.
     func view(values: FormData, problems: [String: String]) -> [String: Any] {
         var groupsView: [[String: Any]] = []
-        for (index, group) in groups.enumerated() {
+        for group in groups {
             var rowsView: [[String: Any]] = []
             for row in 0..<group.rows {
                 let fields: [[String: Any]] = group.fields.map { field in
@@ -181,7 +175,7 @@ struct FormSpec: Sendable {
                 if group.rows > 1 { rowView["caption"] = "第 \(row + 1) 行" }
                 rowsView.append(rowView)
             }
-            groupsView.append(["legend": group.legend, "rows": rowsView, "index": index])
+            groupsView.append(["legend": group.legend, "rows": rowsView])
         }
         return ["title": title, "intro": intro, "groups": groupsView, "submit": submit]
     }

@@ -24,11 +24,12 @@ struct PageRenderer: Sendable {
     init() {
         var library = MustacheLibrary()
         for (name, bytes) in Self.templates {
-            // The templates are part of the program: one that does not parse is a build defect
-            // the page tests catch, so it renders as its own source rather than stopping the server.
-            let text = String(decoding: bytes, as: UTF8.self)
+            // The templates are part of the program and every page is rendered by the tests, so a
+            // template that does not parse is a build defect: it shows as a one-line notice rather
+            // than stopping the server.
             let template =
-                (try? MustacheTemplate(string: text)) ?? (try? MustacheTemplate(string: "{{=<% %>=}}" + text))
+                (try? MustacheTemplate(string: String(decoding: bytes, as: UTF8.self)))
+                ?? (try? MustacheTemplate(string: "<p>页面模板 \(name) 有误,请联系管理员。</p>"))
             if let template { library.register(template, named: name) }
         }
         self.library = library
@@ -126,14 +127,13 @@ enum PageText {
         }
     }
 
+    /// A right's flags (`RightFlags.names`) as the certificate check and the desk say them.
     static func flag(_ flag: String) -> String {
         switch flag {
-        case "mortgaged": "有抵押"
-        case "seized": "已查封"
+        case "mortgage": "有抵押"
+        case "seizure": "已查封"
         case "objection": "有异议"
-        case "advance_notice", "advance-notice": "有预告登记"
-        case "leased": "已流转(土地经营权)"
-        case "in_announcement": "公示中"
+        case "advance-notice": "有预告登记"
         default: flag
         }
     }
