@@ -194,6 +194,14 @@ struct PagesTests {
                 ])
             #expect(outside.status == .forbidden && outside.text.contains("auth.scope"), "\(outside.status)")
             #expect(try await store.size() == size)
+
+            // The printed certificate: only the clerk of the right's region, only a current right.
+            let print = "/desk/rights/330424100200000008J/certificate"
+            #expect(try await page(client, print, cookie: other).status == .forbidden)
+            let printed = try await page(client, print, cookie: cookie)
+            #expect(printed.status == .ok && printed.text.contains("<svg"))
+            let announced = try await page(client, "/desk/rights/330424100200000011J/certificate", cookie: cookie)
+            #expect(announced.status == .conflict, "\(announced.status)")
         }
     }
 

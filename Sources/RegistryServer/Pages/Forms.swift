@@ -9,7 +9,8 @@ import RightsRegistry
 struct FormSpec: Sendable {
     let title: String
     let intro: String
-    let method: HTTPRequest.Method
+    /// Every counter form creates something: a POST.
+    var method: HTTPRequest.Method = .post
     /// The API route, e.g. `/v1/rights/{id}/acts`; its parameters come from the page's URL.
     let route: String
     /// Fields of the body the form does not ask for (`kind`).
@@ -207,8 +208,7 @@ enum CounterForms {
 
     static let all: [String: FormSpec] = [
         "household": FormSpec(
-            title: "承包方(农户)登记", intro: "户主和家庭成员按户口簿登记;身份证号码逐位校验。", method: .post,
-            route: "/v1/households",
+            title: "承包方(农户)登记", intro: "户主和家庭成员按户口簿登记;身份证号码逐位校验。", route: "/v1/households",
             groups: [
                 .init(
                     legend: "农户",
@@ -230,9 +230,8 @@ enum CounterForms {
                         .init(name: "relation", label: "与户主关系", required: false, hint: "配偶、子、女、父亲…", size: 8),
                     ]),
             ], submit: "登记农户"),
-        "contract-land": FormSpec(
-            title: "土地承包经营权首次登记", intro: "登记后公示 15 个工作日(异议期),期满无异议方可登簿发证。",
-            method: .post, route: "/v1/rights", fixed: ["kind": "contract-land"],
+        "contract-land": firstRegistration(
+            "contract-land", title: "土地承包经营权首次登记", intro: "登记后公示 15 个工作日(异议期),期满无异议方可登簿发证。",
             groups: [
                 .init(
                     legend: "承包合同",
@@ -253,9 +252,8 @@ enum CounterForms {
                         .init(name: "basic_farmland", label: "基本农田", kind: .checkbox, required: false),
                     ]),
             ], submit: "登记并公示"),
-        "homestead": FormSpec(
-            title: "宅基地使用权及房屋所有权首次登记", intro: "一户一宅(H-1);登记后公示 15 个工作日。", method: .post,
-            route: "/v1/rights", fixed: ["kind": "homestead"],
+        "homestead": firstRegistration(
+            "homestead", title: "宅基地使用权及房屋所有权首次登记", intro: "一户一宅(H-1);登记后公示 15 个工作日。",
             groups: [
                 .init(
                     legend: "宅基地",
@@ -267,9 +265,8 @@ enum CounterForms {
                         .init(name: "floor_area_m2", label: "房屋建筑面积(m²)", required: false, size: 10),
                     ])
             ], submit: "登记并公示"),
-        "collective-share": FormSpec(
-            title: "集体资产股权登记", intro: "股份合作制改革确认的成员股份。", method: .post, route: "/v1/rights",
-            fixed: ["kind": "collective-share"],
+        "collective-share": firstRegistration(
+            "collective-share", title: "集体资产股权登记", intro: "股份合作制改革确认的成员股份。",
             groups: [
                 .init(
                     legend: "股权",
@@ -280,9 +277,8 @@ enum CounterForms {
                         .init(name: "class", label: "股种", hint: "人口股、劳龄股…", size: 8),
                     ])
             ], submit: "登记股权"),
-        "land-management": FormSpec(
-            title: "土地经营权登记(流转)", intro: "五年以上的土地经营权可登记发证;不足五年的予以备案(L-16)。", method: .post,
-            route: "/v1/rights", fixed: ["kind": "land-management"],
+        "land-management": firstRegistration(
+            "land-management", title: "土地经营权登记(流转)", intro: "五年以上的土地经营权可登记发证;不足五年的予以备案(L-16)。",
             groups: [
                 .init(
                     legend: "流转",
@@ -299,7 +295,7 @@ enum CounterForms {
                 consents,
             ], submit: "登记流转"),
         "member": FormSpec(
-            title: "增加家庭成员", intro: "出生、婚入、收养等(L-11)。", method: .post, route: "/v1/households/{code}/members",
+            title: "增加家庭成员", intro: "出生、婚入、收养等(L-11)。", route: "/v1/households/{code}/members",
             groups: [
                 .init(
                     legend: "成员",
@@ -312,12 +308,9 @@ enum CounterForms {
 
     /// Acts on one right (`/desk/rights/{id}/acts/{act}`), each the body of `POST /v1/rights/{id}/acts`.
     static let acts: [String: FormSpec] = [
-        "completion": FormSpec(
-            title: "登簿(公示期满)", intro: "公示期满且无异议的,记载于登记簿并发证。", method: .post, route: "/v1/rights/{id}/acts",
-            fixed: ["kind": "completion"], groups: [], submit: "登簿发证"),
-        "transfer": FormSpec(
-            title: "转让登记", intro: "土地承包经营权转让须经发包方同意(L-14)。", method: .post, route: "/v1/rights/{id}/acts",
-            fixed: ["kind": "transfer"],
+        "completion": act("completion", title: "登簿(公示期满)", intro: "公示期满且无异议的,记载于登记簿并发证。", groups: [], submit: "登簿发证"),
+        "transfer": act(
+            "transfer", title: "转让登记", intro: "土地承包经营权转让须经发包方同意(L-14)。",
             groups: [
                 .init(
                     legend: "受让方",
@@ -330,9 +323,8 @@ enum CounterForms {
                     ]),
                 consents,
             ], submit: "办理转让"),
-        "objection": FormSpec(
-            title: "异议登记", intro: "异议登记后 15 日内不起诉的,异议失效(IR-83)。", method: .post, route: "/v1/rights/{id}/acts",
-            fixed: ["kind": "objection"],
+        "objection": act(
+            "objection", title: "异议登记", intro: "异议登记后 15 日内不起诉的,异议失效(IR-83)。",
             groups: [
                 .init(
                     legend: "异议",
@@ -341,9 +333,8 @@ enum CounterForms {
                         .init(name: "grounds", label: "异议事由", kind: .longText, size: 40),
                     ])
             ], submit: "登记异议"),
-        "seizure": FormSpec(
-            title: "查封登记", intro: "依人民法院协助执行通知书办理。", method: .post, route: "/v1/rights/{id}/acts",
-            fixed: ["kind": "seizure"],
+        "seizure": act(
+            "seizure", title: "查封登记", intro: "依人民法院协助执行通知书办理。",
             groups: [
                 .init(
                     legend: "查封",
@@ -352,9 +343,8 @@ enum CounterForms {
                         .init(name: "case_number", label: "案号", size: 20),
                     ])
             ], submit: "登记查封"),
-        "seizure-release": FormSpec(
-            title: "解除查封", intro: "依人民法院解除查封通知书办理。", method: .post, route: "/v1/rights/{id}/acts",
-            fixed: ["kind": "seizure-release"],
+        "seizure-release": act(
+            "seizure-release", title: "解除查封", intro: "依人民法院解除查封通知书办理。",
             groups: [
                 .init(
                     legend: "解封",
@@ -363,9 +353,8 @@ enum CounterForms {
                         .init(name: "seizure", label: "查封登记编号", required: false, size: 16),
                     ])
             ], submit: "解除查封"),
-        "advance-notice": FormSpec(
-            title: "预告登记", intro: "预告登记后,未经权利人同意处分不动产的,不发生物权效力。", method: .post,
-            route: "/v1/rights/{id}/acts", fixed: ["kind": "advance-notice"],
+        "advance-notice": act(
+            "advance-notice", title: "预告登记", intro: "预告登记后,未经权利人同意处分不动产的,不发生物权效力。",
             groups: [
                 .init(
                     legend: "预告",
@@ -376,10 +365,26 @@ enum CounterForms {
             ], submit: "登记预告"),
     ]
 
+    /// A first registration: the body of `POST /v1/rights` with its `kind`.
+    static func firstRegistration(
+        _ kind: JSONValue, title: String, intro: String, groups: [FormSpec.FormGroup], submit: String
+    ) -> FormSpec {
+        FormSpec(title: title, intro: intro, route: "/v1/rights", fixed: ["kind": kind], groups: groups, submit: submit)
+    }
+
+    /// An act on one right: the body of `POST /v1/rights/{id}/acts` with its `kind`.
+    static func act(_ kind: JSONValue, title: String, intro: String, groups: [FormSpec.FormGroup], submit: String)
+        -> FormSpec
+    {
+        FormSpec(
+            title: title, intro: intro, route: "/v1/rights/{id}/acts", fixed: ["kind": kind], groups: groups,
+            submit: submit)
+    }
+
     /// The mortgagor's side of a bank's mortgage application, signed at the counter.
     static let mortgagor = FormSpec(
         title: "抵押登记(抵押人申请)", intro: "银行已提交抵押权人一方的申请;抵押人到场签署后,双方申请齐备即登记(R-6)。",
-        method: .post, route: "/v1/mortgages/{id}/mortgagor",
+        route: "/v1/mortgages/{id}/mortgagor",
         groups: [
             .init(legend: "抵押人申请", fields: [.init(name: "application", label: "申请书编号", size: 16)]), consents,
         ], submit: "提交抵押人申请")
