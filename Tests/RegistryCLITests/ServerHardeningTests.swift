@@ -105,7 +105,17 @@ extension BinaryTests {
             }
             return await group.reduce(into: []) { $0.append($1) }
         }
-        try await Task.sleep(for: .milliseconds(120))
+        // Killed as soon as the first of them has committed (the log grew), not after a fixed
+        // time: on a loaded machine 120 ms could pass before any commit, and then no retry
+        // would be a replay and the test would prove half of what it says.
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let ready = await Call.get(first.url + "/readyz", timeout: 2)
+            if let size = (try? JSONParser.parse(Array(ready.body.utf8)))?["log_size"]?.integerValue, size > before {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
         kill(first.process.processIdentifier, SIGKILL)
         let cutOff = await answered.filter { $0.status == 0 }.count
         first.process.waitUntilExit()
