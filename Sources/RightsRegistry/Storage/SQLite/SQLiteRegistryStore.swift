@@ -7,8 +7,6 @@ import Synchronization
 /// `BEGIN IMMEDIATE`, so separate processes are serialised too); readers run beside it.
 public final class SQLiteRegistryStore: RegistryStore {
     let writer: any DatabaseWriter
-    /// Whether reads run on the calling thread (`read(_:)`): on a WAL pool, where they never wait.
-    private let readsInline: Bool
     /// The right edge of the tree after the last append this process made; checked against the
     /// log's size inside every write transaction, so another process's appends are noticed.
     private let frontier = Mutex<CompactRange?>(nil)
@@ -33,7 +31,6 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     init(writer: any DatabaseWriter, migrations: [StoreMigration], migrate: Bool = true) throws {
         self.writer = writer
-        readsInline = writer is DatabasePool
         guard migrate else {
             let pending = try writer.read { db in try Self.pendingMigrations(migrations, db) }
             if !pending.isEmpty { throw StoreError.migrationsPending(pending.map(\.name)) }
@@ -82,22 +79,8 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     // MARK: Log
 
-    /// A read. On a file registry (a WAL database pool) it runs on the calling thread: a WAL
-    /// reader never waits for the writer, and reads here are local and take microseconds, so
-    /// running one costs less than the two thread hand-offs of an awaited read — the largest item
-    /// in the settlement profile (issue 16, BENCHMARKS.md). The in-memory queue of tests and
-    /// audits serialises reads with writes, so there a read is awaited and never holds a
-    /// thread while a long write runs.
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        if readsInline { return try readNow(body) }
-        return try await writer.read(body)
-    }
-
-    /// GRDB's synchronous read (a function of its own, so the async overload is not chosen).
-    private func readNow<T>(_ body: (Database) throws -> T) throws -> T { try writer.read(body) }
-
     public func size() async throws -> UInt64 {
-        try await read { db in try Self.size(db) }
+        try await writer.read { db in try Self.size(db) }
     }
 
     static func size(_ db: Database) throws -> UInt64 {
@@ -107,7 +90,7 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     public func logRows(_ range: Range<UInt64>) async throws -> [StoredLogRow] {
         guard !range.isEmpty else { return [] }
-        return try await read { db in
+        return try await writer.read { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql:
@@ -123,7 +106,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     public func hashes(of subtrees: [Subtree]) async throws -> [Subtree: TreeHash] {
-        try await read { db in try Self.hashes(of: subtrees, db) }
+        try await writer.read { db in try Self.hashes(of: subtrees, db) }
     }
 
     /// One query for all the rows that hold the subtrees' hashes (about 2 log₂ n of them).
@@ -247,7 +230,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     public func document(_ key: EntityKey) async throws -> JSONValue? {
-        try await read { db in try Self.document(key, db) }
+        try await writer.read { db in try Self.document(key, db) }
     }
 
     public func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?)
@@ -256,14 +239,14 @@ public final class SQLiteRegistryStore: RegistryStore {
         let (clause, arguments) = Self.whereClause(table, filters, after: key)
         let sql =
             "SELECT doc FROM \(table.name)\(clause) ORDER BY key" + (limit.map { " LIMIT \($0)" } ?? "")
-        return try await read { db in
+        return try await writer.read { db in
             try String.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { try JSONParser.parse($0) }
         }
     }
 
     public func count(_ table: EntityTable, where filters: [ColumnFilter]) async throws -> Int {
         let (clause, arguments) = Self.whereClause(table, filters, after: nil)
-        return try await read { db in
+        return try await writer.read { db in
             try Int.fetchOne(
                 db.cachedStatement(sql: "SELECT COUNT(*) FROM \(table.name)\(clause)"), arguments: arguments)
                 ?? 0
@@ -272,7 +255,7 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     public func existingKeys(_ table: EntityTable, among keys: [String]) async throws -> Set<String> {
         guard !keys.isEmpty else { return [] }
-        return try await read { db in
+        return try await writer.read { db in
             var found: Set<String> = []
             for chunk in stride(from: 0, to: keys.count, by: 500).map({ keys[$0..<min($0 + 500, keys.count)] }) {
                 let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
@@ -287,7 +270,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     public func rows(_ table: EntityTable, after key: String?, limit: Int) async throws -> [(
         key: String, document: [UInt8]
     )] {
-        try await read { db in
+        try await writer.read { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: "SELECT key, doc FROM \(table.name) WHERE key > ? ORDER BY key LIMIT ?"),
                 arguments: [key ?? "", limit])
@@ -305,14 +288,14 @@ public final class SQLiteRegistryStore: RegistryStore {
     // MARK: Checkpoints
 
     public func latestCheckpoint() async throws -> StoredCheckpoint? {
-        try await read { db in
+        try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1").map(
                 Self.checkpoint)
         }
     }
 
     public func checkpoint(covering size: UInt64) async throws -> StoredCheckpoint? {
-        try await read { db in
+        try await writer.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT size, note FROM checkpoints WHERE size >= ? ORDER BY size LIMIT 1",
                 arguments: [Int64(size)]
@@ -321,7 +304,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     public func checkpoints(after size: UInt64?, limit: Int) async throws -> [StoredCheckpoint] {
-        try await read { db in
+        try await writer.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT size, note FROM checkpoints WHERE size > ? ORDER BY size LIMIT ?",
                 arguments: [size.map(Int64.init) ?? -1, limit]
@@ -346,7 +329,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     // MARK: Side records
 
     public func sideRecord(_ table: String, key: String) async throws -> [UInt8]? {
-        try await read { db in
+        try await writer.read { db in
             try Data.fetchOne(
                 db, sql: "SELECT value FROM side_records WHERE tbl = ? AND key = ?", arguments: [table, key]
             )
@@ -383,7 +366,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     public func sideRecords(after position: SideRecordKey?, limit: Int) async throws -> [SideRecord] {
-        try await read { db in
+        try await writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: "SELECT tbl, key, value FROM side_records WHERE (tbl, key) > (?, ?) ORDER BY tbl, key LIMIT ?",
@@ -398,7 +381,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     // MARK: Settings and maintenance
 
     public func settings() async throws -> [String: String] {
-        try await read { db in
+        try await writer.read { db in
             Dictionary(
                 uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT name, value FROM registry_settings").map {
                     ($0["name"] as String, $0["value"] as String)
@@ -407,7 +390,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     public func setting(_ name: String) async throws -> String? {
-        try await read { db in
+        try await writer.read { db in
             try String.fetchOne(db, sql: "SELECT value FROM registry_settings WHERE name = ?", arguments: [name])
         }
     }
