@@ -24,9 +24,23 @@ struct BinaryTests {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
     }
 
-    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> (
-        Int32, String, String
-    ) {
+    /// Runs the `rights` binary to its end. The wait happens on a thread of its own: a test that
+    /// blocked one of the two cooperative threads for a whole import or server run starved the
+    /// other tests running beside it (time limits exceeded under the full suite's load).
+    static func run(_ arguments: [String], in directory: String, environment: [String: String] = [:]) async throws
+        -> (Int32, String, String)
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(
+                    with: Result { try runBlocking(arguments, in: directory, environment: environment) })
+            }.start()
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], in directory: String, environment: [String: String])
+        throws -> (Int32, String, String)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -62,7 +76,7 @@ struct BinaryTests {
         let total = UInt64(8 * (1 + 400 * 4))
         let db = try await kind.newLocation()
         let environment = ["RIGHTS_DB": db]
-        #expect(try Self.run(["init"], in: directory, environment: environment).0 == 0)
+        #expect(try await Self.run(["init"], in: directory, environment: environment).0 == 0)
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
@@ -93,7 +107,7 @@ struct BinaryTests {
         }
         #expect(atKill > 0 && atKill < total)
 
-        let (status, stdout, stderr) = try Self.run(
+        let (status, stdout, stderr) = try await Self.run(
             ["import", "county.jsonl"], in: directory, environment: environment)
         #expect(status == 0, "\(stderr)")
         #expect(stdout.contains("skipped \(atKill) already on the register"))
@@ -101,7 +115,7 @@ struct BinaryTests {
         #expect(try await store.count(Household.table, where: []) == 8 * 400)
         #expect(try await store.count(Right.table, where: [.equals("kind", "collective-share")]) == 8 * 400)
         #expect(try await store.count(ParcelClaim.table, where: []) == 8 * 400 * 3)
-        let (auditStatus, auditOut, _) = try Self.run(["audit"], in: directory, environment: environment)
+        let (auditStatus, auditOut, _) = try await Self.run(["audit"], in: directory, environment: environment)
         #expect(auditStatus == 0)
         #expect(auditOut.hasPrefix("audit passed: \(total) entries"))
     }
@@ -153,7 +167,7 @@ struct BinaryTests {
         #expect(try await get("/v1/rights/330424100200000002J").0 == 401)
 
         // A token issued by the CLI while the server runs is good at once; only its hash is kept.
-        let (status, issued, _) = try Self.run(
+        let (status, issued, _) = try await Self.run(
             ["token", "issue", "--role", "bank", "--name", "测试银行", "--party", "91330424MA2B1234XJ"],
             in: temporary.path)
         #expect(status == 0)
@@ -185,15 +199,16 @@ extension BinaryTests {
     func twoServers(_ kind: TestStore) async throws {
         let temporary = try TemporaryDirectory("rights-two")
         let environment = ["RIGHTS_DB": try await kind.newLocation()]
-        func rights(_ arguments: String...) throws -> String {
-            let (status, out, err) = try Self.run(arguments, in: temporary.path, environment: environment)
+        func rights(_ arguments: String...) async throws -> String {
+            let (status, out, err) = try await Self.run(arguments, in: temporary.path, environment: environment)
             #expect(status == 0, "rights \(arguments.joined(separator: " ")): \(err)")
             return out.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        _ = try rights("init")
-        _ = try rights("demo")
-        let bank = try rights("token", "issue", "--role", "bank", "--name", "测试银行", "--party", "91330424MA2B1234XJ")
-        let before = try JSONParser.parse(try rights("audit", "--json"))["size"]?.integerValue ?? -1
+        _ = try await rights("init")
+        _ = try await rights("demo")
+        let bank = try await rights(
+            "token", "issue", "--role", "bank", "--name", "测试银行", "--party", "91330424MA2B1234XJ")
+        let before = try await JSONParser.parse(try rights("audit", "--json"))["size"]?.integerValue ?? -1
 
         let servers = try await [
             ServerProcess.start(["serve", "--port", "0"], in: temporary.path, environment: environment),
@@ -224,7 +239,7 @@ extension BinaryTests {
         for server in servers { try await server.stop() }
         #expect(created == 2 * perServer, "every search was answered 201")
 
-        let audit = try JSONParser.parse(try rights("audit", "--json"))
+        let audit = try await JSONParser.parse(try rights("audit", "--json"))
         #expect(audit["ok"] == true, "\(audit)")
         #expect(audit["size"]?.integerValue == before + Int64(created), "one entry per search, none lost, none doubled")
     }

@@ -264,7 +264,7 @@ struct StoreCommandTests {
         try await old.setSetting("origin", "registry.test/330424")
         let audit = await cli.run(["audit"], db: db)
         // The server as its own process (it bootstraps the process's logging).
-        let (serveStatus, _, serveErrors) = try BinaryTests.run(
+        let (serveStatus, _, serveErrors) = try await BinaryTests.run(
             ["serve", "--port", "0", "--keys", cli.directory + "/keys"], in: cli.directory,
             environment: ["RIGHTS_DB": db])
         for (status, errors) in [(audit.exitCode, audit.stderr), (serveStatus, serveErrors)] {

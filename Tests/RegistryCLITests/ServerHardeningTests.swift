@@ -21,15 +21,15 @@ struct ServedRegistry {
             ["init"], ["demo"],
             ["token", "issue", "--role", "bank", "--name", "测试银行", "--party", "91330424MA2B1234XJ"],
         ] {
-            let (status, out, err) = try BinaryTests.run(arguments, in: temporary.path, environment: environment)
+            let (status, out, err) = try await BinaryTests.run(arguments, in: temporary.path, environment: environment)
             #expect(status == 0, "rights \(arguments.joined(separator: " ")): \(err)")
             bank = out.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         self.bank = bank
     }
 
-    func rights(_ arguments: String...) throws -> (status: Int32, out: String, err: String) {
-        try BinaryTests.run(arguments, in: temporary.path, environment: environment)
+    func rights(_ arguments: String...) async throws -> (status: Int32, out: String, err: String) {
+        try await BinaryTests.run(arguments, in: temporary.path, environment: environment)
     }
 
     func serve(_ extra: [String] = []) async throws -> ServerProcess {
@@ -37,8 +37,8 @@ struct ServedRegistry {
     }
 
     /// The log's size as the audit counts it.
-    func size() throws -> Int64 {
-        let (_, out, err) = try rights("audit", "--json")
+    func size() async throws -> Int64 {
+        let (_, out, err) = try await rights("audit", "--json")
         let audit = try JSONParser.parse(out)
         #expect(audit["ok"] == true, "\(out) \(err)")
         return audit["size"]?.integerValue ?? -1
@@ -94,7 +94,7 @@ extension BinaryTests {
         arguments: TestStore.shared)
     func idempotencyAfterCrash(_ kind: TestStore) async throws {
         let served = try await ServedRegistry(kind)
-        let before = try served.size()
+        let before = try await served.size()
         let keys = (0..<48).map { "crash-\($0)" }
         let first = try await served.serve()
         let url = first.url + "/v1/collateral/searches"
@@ -129,7 +129,7 @@ extension BinaryTests {
             if retry.headers["idempotent-replayed"] == "true" { replayed += 1 }
         }
         try await second.stop()
-        #expect(try served.size() == before + Int64(keys.count), "each key wrote exactly once")
+        await #expect(try served.size() == before + Int64(keys.count), "each key wrote exactly once")
         // Not a check of luck: the kill must have cut some requests off, or the test proves nothing.
         #expect(cutOff > 0 || replayed == keys.count, "cut off \(cutOff), replayed \(replayed)")
         #expect(replayed > 0)
@@ -142,17 +142,17 @@ extension BinaryTests {
         defer { server.process.terminate() }
         let events = server.url + "/v1/events"
         #expect(await Call.get(events, token: served.bank).status == 200)
-        let (status, out, _) = try served.rights("token", "list", "--json")
+        let (status, out, _) = try await served.rights("token", "list", "--json")
         #expect(status == 0)
         let listed = try JSONParser.parse(out).arrayValue ?? []
         let entry = try #require(listed.first { $0["name"] == "测试银行" }, "\(out)")
         #expect(entry["last_used"]?.stringValue != nil, "last use recorded: \(entry)")
         #expect(!out.contains(served.bank))
         let id = try #require(entry["id"]?.stringValue)
-        #expect(try served.rights("token", "revoke", id).status == 0)
+        await #expect(try served.rights("token", "revoke", id).status == 0)
         let refused = await Call.get(events, token: served.bank)
         #expect(refused.status == 401, "\(refused.body)")
-        let after = try JSONParser.parse(try served.rights("token", "list", "--json").out).arrayValue ?? []
+        let after = try await JSONParser.parse(try served.rights("token", "list", "--json").out).arrayValue ?? []
         #expect(after.first { $0["id"]?.stringValue == id }?["state"] == "revoked")
         try await server.stop()
     }
@@ -164,7 +164,7 @@ extension BinaryTests {
     )
     func diskFull() async throws {
         let served = try await ServedRegistry(.sqliteFile)
-        let before = try served.size()
+        let before = try await served.size()
         let database = try #require(served.environment["RIGHTS_DB"])
         let sizes = [database, database + "-wal"].map {
             ((try? FileManager.default.attributesOfItem(atPath: $0))?[.size] as? Int) ?? 0
@@ -197,7 +197,8 @@ extension BinaryTests {
         let logged = server.errors.text.components(separatedBy: "store unavailable").count - 1
         #expect(logged == 1, "logged once per episode, not per request: \(logged)")
         #expect(!server.errors.text.contains("request failed"), "a 500 was logged")
-        #expect(try served.size() == before + Int64(created), "every acknowledged search is in the log, and it audits")
+        await #expect(
+            try served.size() == before + Int64(created), "every acknowledged search is in the log, and it audits")
     }
 }
 
@@ -210,7 +211,7 @@ extension BinaryTests {
         let file = served.temporary.file("county.jsonl")
         try countyFile(county).write(toFile: file, atomically: true, encoding: .utf8)
         let lines = countyFile(county).split(separator: "\n").count
-        let before = try served.size()
+        let before = try await served.size()
         let server = try await served.serve()
         defer { server.process.terminate() }
         let stop = StopFlag()
@@ -230,7 +231,7 @@ extension BinaryTests {
         let environment = served.environment
         let directory = served.temporary.path
         let (status, out, err) = try await Task.detached {
-            try BinaryTests.run(["import", file], in: directory, environment: environment)
+            try await BinaryTests.run(["import", file], in: directory, environment: environment)
         }.value
         stop.set()
         var searches = 0
@@ -238,6 +239,6 @@ extension BinaryTests {
         try await server.stop()
         #expect(status == 0, "rights import under load: \(out) \(err)")
         #expect(searches > 0)
-        #expect(try served.size() == before + Int64(lines + searches), "every line and every search, once")
+        await #expect(try served.size() == before + Int64(lines + searches), "every line and every search, once")
     }
 }

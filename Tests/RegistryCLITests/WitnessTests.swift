@@ -16,10 +16,10 @@ extension BinaryTests {
         let directory: String
         var server: ServerProcess?
 
-        init(_ name: String, in directory: String) throws {
+        init(_ name: String, in directory: String) async throws {
             self.name = name
             self.directory = directory
-            let (status, out, err) = try BinaryTests.run(
+            let (status, out, err) = try await BinaryTests.run(
                 ["witness", "init", "--name", name, "--key", "\(name.replacingOccurrences(of: "/", with: "_")).key"],
                 in: directory)
             #expect(status == 0, "\(err)")
@@ -74,15 +74,15 @@ extension BinaryTests {
     func witnesses() async throws {
         let served = try await ServedRegistry(.sqliteFile)
         let directory = served.temporary.path
-        let logKey = try served.rights("log", "key").out.trimmingCharacters(in: .whitespacesAndNewlines)
-        var first = try WitnessProcess("witness.zj.example/1", in: directory)
-        var second = try WitnessProcess("witness.jx.example/2", in: directory)
+        let logKey = try await served.rights("log", "key").out.trimmingCharacters(in: .whitespacesAndNewlines)
+        var first = try await WitnessProcess("witness.zj.example/1", in: directory)
+        var second = try await WitnessProcess("witness.jx.example/2", in: directory)
         try await first.start(following: logKey)
         try await second.start(following: logKey)
         // Whatever happens, no process outlives the test.
         var started = [first.server?.process, second.server?.process].compactMap { $0 }
         defer { for process in started where process.isRunning { process.terminate() } }
-        let clerk = try served.rights("token", "issue", "--role", "clerk", "--name", "王芳", "--scope", "330424")
+        let clerk = try await served.rights("token", "issue", "--role", "clerk", "--name", "王芳", "--scope", "330424")
             .out.trimmingCharacters(in: .whitespacesAndNewlines)
         let registry = try await served.serve([
             "--witness", "http://127.0.0.1:\(first.port)=\(first.vkey)",
@@ -125,7 +125,7 @@ extension BinaryTests {
         let certificate = await Call.get(registry.url + "/v1/rights/\(right)/certificate?proof=true", token: clerk)
         #expect(certificate.status == 200, "\(certificate.body)")
         try certificate.body.write(toFile: directory + "/cosigned.txt", atomically: true, encoding: .utf8)
-        let quorum = try served.rights(
+        let quorum = try await served.rights(
             "certificate", "verify", "cosigned.txt", "--witness", first.vkey, "--witness", second.vkey, "--quorum", "2")
         #expect(quorum.status == 0, "\(quorum.out) \(quorum.err)")
 
@@ -160,7 +160,7 @@ extension BinaryTests {
         _ = try #require(await Self.cosigned(registry.url, by: 1), "the remaining witness cosigns")
         let single = await Call.get(registry.url + "/v1/rights/\(right)/certificate?proof=true", token: clerk)
         try single.body.write(toFile: directory + "/single.txt", atomically: true, encoding: .utf8)
-        let short = try served.rights(
+        let short = try await served.rights(
             "certificate", "verify", "single.txt", "--witness", first.vkey, "--witness", second.vkey, "--quorum", "2")
         #expect(short.status == 1, "\(short.out)")
         #expect(short.out.contains("witness quorum"))
