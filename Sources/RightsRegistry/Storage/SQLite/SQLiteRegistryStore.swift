@@ -7,6 +7,9 @@ import Synchronization
 /// `BEGIN IMMEDIATE`, so separate processes are serialised too); readers run beside it.
 public final class SQLiteRegistryStore: RegistryStore {
     let writer: any DatabaseWriter
+    /// Short reads on the calling thread (file registries only; nil for the in-memory queue,
+    /// where reads and writes share one connection).
+    private let quick: QuickReader?
     /// The right edge of the tree after the last append this process made; checked against the
     /// log's size inside every write transaction, so another process's appends are noticed.
     private let frontier = Mutex<CompactRange?>(nil)
@@ -20,8 +23,8 @@ public final class SQLiteRegistryStore: RegistryStore {
     ) throws {
         var configuration = Self.configuration(durable: !scratch)
         configuration.busyMode = .timeout(30)
-        try self.init(
-            writer: DatabasePool(path: path, configuration: configuration), migrations: migrations, migrate: migrate)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try self.init(writer: pool, quick: QuickReader(path: pool.path), migrations: migrations, migrate: migrate)
     }
 
     /// A private in-memory database: the scratch store of audits and tests.
@@ -29,8 +32,11 @@ public final class SQLiteRegistryStore: RegistryStore {
         try self.init(writer: DatabaseQueue(configuration: Self.configuration(durable: false)), migrations: migrations)
     }
 
-    init(writer: any DatabaseWriter, migrations: [StoreMigration], migrate: Bool = true) throws {
+    init(writer: any DatabaseWriter, quick: QuickReader? = nil, migrations: [StoreMigration], migrate: Bool = true)
+        throws
+    {
         self.writer = writer
+        self.quick = quick
         guard migrate else {
             let pending = try writer.read { db in try Self.pendingMigrations(migrations, db) }
             if !pending.isEmpty { throw StoreError.migrationsPending(pending.map(\.name)) }
@@ -79,8 +85,15 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     // MARK: Log
 
+    /// A read bounded by a key or a small limit: on the calling thread when it can be made at
+    /// once (`QuickReader`), awaited on the reader pool otherwise.
+    private func quickRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if let quick, let value = try quick.read(body) { return value }
+        return try await writer.read(body)
+    }
+
     public func size() async throws -> UInt64 {
-        try await writer.read { db in try Self.size(db) }
+        try await quickRead { db in try Self.size(db) }
     }
 
     static func size(_ db: Database) throws -> UInt64 {
@@ -106,7 +119,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     public func hashes(of subtrees: [Subtree]) async throws -> [Subtree: TreeHash] {
-        try await writer.read { db in try Self.hashes(of: subtrees, db) }
+        try await quickRead { db in try Self.hashes(of: subtrees, db) }
     }
 
     /// One query for all the rows that hold the subtrees' hashes (about 2 log₂ n of them).
@@ -230,7 +243,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     public func document(_ key: EntityKey) async throws -> JSONValue? {
-        try await writer.read { db in try Self.document(key, db) }
+        try await quickRead { db in try Self.document(key, db) }
     }
 
     public func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?)
@@ -239,10 +252,20 @@ public final class SQLiteRegistryStore: RegistryStore {
         let (clause, arguments) = Self.whereClause(table, filters, after: key)
         let sql =
             "SELECT doc FROM \(table.name)\(clause) ORDER BY key" + (limit.map { " LIMIT \($0)" } ?? "")
-        return try await writer.read { db in
+        let fetch: @Sendable (Database) throws -> [JSONValue] = { db in
             try String.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { try JSONParser.parse($0) }
         }
+        return try await Self.isBounded(filters, limit: limit) ? quickRead(fetch) : writer.read(fetch)
     }
+
+    /// A query small enough for the calling thread: a page of at most `quickLimit` rows, or rows
+    /// that share an indexed value (a right's encumbrances, a parent's sub-rights) — never a
+    /// prefix scan or an open list.
+    static func isBounded(_ filters: [ColumnFilter], limit: Int?) -> Bool {
+        if let limit, limit <= quickLimit { return true }
+        return !filters.isEmpty && filters.allSatisfy { if case .equals = $0 { true } else { false } }
+    }
+    static let quickLimit = 100
 
     public func count(_ table: EntityTable, where filters: [ColumnFilter]) async throws -> Int {
         let (clause, arguments) = Self.whereClause(table, filters, after: nil)
@@ -288,14 +311,14 @@ public final class SQLiteRegistryStore: RegistryStore {
     // MARK: Checkpoints
 
     public func latestCheckpoint() async throws -> StoredCheckpoint? {
-        try await writer.read { db in
+        try await quickRead { db in
             try Row.fetchOne(db, sql: "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1").map(
                 Self.checkpoint)
         }
     }
 
     public func checkpoint(covering size: UInt64) async throws -> StoredCheckpoint? {
-        try await writer.read { db in
+        try await quickRead { db in
             try Row.fetchOne(
                 db, sql: "SELECT size, note FROM checkpoints WHERE size >= ? ORDER BY size LIMIT 1",
                 arguments: [Int64(size)]
@@ -329,7 +352,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     // MARK: Side records
 
     public func sideRecord(_ table: String, key: String) async throws -> [UInt8]? {
-        try await writer.read { db in
+        try await quickRead { db in
             try Data.fetchOne(
                 db, sql: "SELECT value FROM side_records WHERE tbl = ? AND key = ?", arguments: [table, key]
             )
@@ -390,7 +413,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     public func setting(_ name: String) async throws -> String? {
-        try await writer.read { db in
+        try await quickRead { db in
             try String.fetchOne(db, sql: "SELECT value FROM registry_settings WHERE name = ?", arguments: [name])
         }
     }

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import RightsRegistry
+
+/// The file store's reads on the calling thread (issue 16) must never wait there: a read that
+/// cannot be made at once is made the awaited way, with the same answer.
+@Suite("Quick reads")
+struct QuickReaderTests {
+    func fileStore() async throws -> (SQLiteRegistryStore, String) {
+        let path = NSTemporaryDirectory() + "rights-quick-\(UUID().uuidString).sqlite"
+        let store = try SQLiteRegistryStore(path: path)
+        for round in 0..<3 {
+            var policy = RegistryPolicy.default
+            policy.objectionDays = 15 + round
+            _ = try await store.append(
+                [try EntryDraft(event: PolicySet(policy: policy), time: "2026-11-20T10:00:00+08:00", actor: "test")],
+                expectedSize: UInt64(round))
+        }
+        return (store, path)
+    }
+
+    @Test("a read that would have to wait for a lock fails at once, and the caller reads elsewhere")
+    func lockedDatabase() async throws {
+        // A WAL reader waits only in rare moments (recovery after a crash, another process's
+        // exclusive lock); a rollback-journal database shows the same wait on demand: a writer
+        // in an exclusive transaction keeps every reader out until it ends.
+        let path = NSTemporaryDirectory() + "rights-quick-lock-\(UUID().uuidString).sqlite"
+        let writer = try DatabaseQueue(path: path)
+        try await writer.write { db in try db.execute(sql: "CREATE TABLE t (x); INSERT INTO t VALUES (1)") }
+        let quick = try QuickReader(path: path)
+        #expect(try quick.read { db in try Int.fetchOne(db, sql: "SELECT x FROM t") } == 1)
+
+        try await writer.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN EXCLUSIVE; UPDATE t SET x = 2")
+            let started = ContinuousClock.now
+            #expect(try quick.read { db in try Int.fetchOne(db, sql: "SELECT x FROM t") } == nil)
+            #expect(ContinuousClock.now - started < .seconds(1))
+            try db.execute(sql: "COMMIT")
+        }
+        #expect(try quick.read { db in try Int.fetchOne(db, sql: "SELECT x FROM t") } == 2)
+    }
+
+    @Test("a read while the quick connection is in use is made on the pool, with the same answer")
+    func connectionInUse() async throws {
+        let (_, path) = try await fileStore()
+        let quick = try QuickReader(path: path)
+        let nested = try quick.read { _ in
+            try quick.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM log_entries") }
+        }
+        #expect(nested == .some(nil))
+
+        let (store, _) = try await fileStore()
+        let sizes = try await withThrowingTaskGroup(of: UInt64.self) { group in
+            for _ in 0..<200 { group.addTask { try await store.size() } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(sizes == Array(repeating: 3, count: 200))
+    }
+}
