@@ -42,14 +42,18 @@ struct QuickReaderTests {
         #expect(try quick.read { db in try Int.fetchOne(db, sql: "SELECT x FROM t") } == 2)
     }
 
-    @Test("a read while the quick connection is in use is made on the pool, with the same answer")
+    @Test("a read while every quick connection is in use is made on the pool, with the same answer")
     func connectionInUse() async throws {
         let (_, path) = try await fileStore()
-        let quick = try QuickReader(path: path)
-        let nested = try quick.read { _ in
-            try quick.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM log_entries") }
+        let count = "SELECT COUNT(*) FROM log_entries"
+        let one = try QuickReader(path: path, connections: 1)
+        #expect(try one.read { _ in try one.read { db in try Int.fetchOne(db, sql: count) } } == .some(nil))
+        let two = try QuickReader(path: path, connections: 2)
+        let nested = try two.read { _ in
+            try two.read { _ in try two.read { db in try Int.fetchOne(db, sql: count) } }
         }
-        #expect(nested == .some(nil))
+        #expect(nested == .some(.some(nil)))
+        #expect(try two.read { _ in try two.read { db in try Int.fetchOne(db, sql: count) } } == .some(3))
 
         let (store, _) = try await fileStore()
         let sizes = try await withThrowingTaskGroup(of: UInt64.self) { group in
