@@ -48,6 +48,6 @@ public struct ExchangeReads: Sendable {
 
     func load<E: Entity>(_ type: E.Type, _ id: String, _ name: String) async throws -> E {
         guard let document = try await store.document(E.key(id)) else { throw RegistryError.notFound(name, id) }
-        return try DecodedEntities.shared.decode(E.self, key: id, from: document)
+        return try Documents.decode(E.self, key: id, from: document)
     }
 }

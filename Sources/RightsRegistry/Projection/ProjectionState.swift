@@ -29,7 +29,7 @@ public struct ProjectionState: Sendable {
         }
         if let entity = slot.entity { return (entity as! E) }
         guard let document = slot.document else { return nil }
-        let entity = try DecodedEntities.shared.decode(E.self, key: key, from: document)
+        let entity = try Documents.decode(E.self, key: key, from: document)
         slot.entity = entity
         slots[entityKey] = slot
         return entity

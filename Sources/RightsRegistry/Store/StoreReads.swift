@@ -6,7 +6,7 @@ public struct StoreReads: RegistryReads {
 
     func load<E: Entity>(_ type: E.Type, _ key: String) async throws -> E? {
         guard let document = try await store.document(E.key(key)) else { return nil }
-        return try DecodedEntities.shared.decode(E.self, key: key, from: document)
+        return try Documents.decode(E.self, key: key, from: document)
     }
 
     func query<E: Entity>(_ type: E.Type, _ filters: [ColumnFilter], after: String? = nil, limit: Int? = nil)

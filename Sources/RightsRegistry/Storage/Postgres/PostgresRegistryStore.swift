@@ -388,7 +388,7 @@ public final class PostgresRegistryStore: RegistryStore {
             var found: [String: JSONValue] = [:]
             for row in try await rows("SELECT key, doc FROM \(table.name) WHERE key = ANY($1)", binds, on: connection) {
                 let (key, doc) = try row.decode((String, String).self)
-                found[key] = try Self.document(doc)
+                found[key] = try Self.document(doc, row: EntityKey(table: table, key: key))
             }
             for key in tableKeys { state.load(key, document: found[key.key]) }
         }
@@ -430,7 +430,7 @@ public final class PostgresRegistryStore: RegistryStore {
         guard let row = try await read("SELECT doc FROM \(key.table.name) WHERE key = $1", binds).first else {
             return nil
         }
-        return try Self.document(try row.decode(String.self))
+        return try Self.document(try row.decode(String.self), row: key)
     }
 
     public func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?)
@@ -448,9 +448,11 @@ public final class PostgresRegistryStore: RegistryStore {
     /// A stored document, parsed. Kept out of line: inlined into an async function, the typed
     /// throws of `JSONParser.parse` crash Swift 6.3's optimiser (LLVM coroutine splitting,
     /// `emitSetAndGetSwiftErrorValueAround`) in release builds.
+    /// With the row's key, a text read before is not parsed again (`Documents`).
     @inline(never)
-    private static func document(_ text: String) throws -> JSONValue {
-        try JSONParser.parse(text)
+    private static func document(_ text: String, row key: EntityKey? = nil) throws -> JSONValue {
+        guard let key else { return try JSONParser.parse(text) }
+        return try Documents.parse(key, text)
     }
 
     public func count(_ table: EntityTable, where filters: [ColumnFilter]) async throws -> Int {

@@ -221,7 +221,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     static func document(_ key: EntityKey, _ db: Database) throws -> JSONValue? {
         let statement = try db.cachedStatement(sql: "SELECT doc FROM \(key.table.name) WHERE key = ?")
         guard let text = try String.fetchOne(statement, arguments: [key.key]) else { return nil }
-        return try JSONParser.parse(text)
+        return try Documents.parse(key, text)
     }
 
     static func write(_ write: EntityWrite, _ db: Database) throws {

@@ -25,34 +25,47 @@ private struct Counted: Entity, Equatable {
     }
 }
 
-@Suite("Decoded entities")
-struct DecodedEntitiesTests {
+@Suite("Content memory")
+struct ContentMemoryTests {
     @Test("an unchanged document is decoded once; a changed one is decoded again, never answered from memory")
     func contentAddressed() throws {
-        let memory = DecodedEntities()
+        let memory = ContentMemory<String, JSONValue, Counted>(capacity: 100)
+        func decode(_ document: JSONValue) throws -> Counted {
+            try memory.value("a", of: document) { try JSONValueDecoder().decode(Counted.self, from: $0) }
+        }
         let first: JSONValue = ["key": "a", "value": 1]
         let before = Counted.decodings.load(ordering: .relaxed)
-        #expect(try memory.decode(Counted.self, key: "a", from: first) == Counted(key: "a", value: 1))
+        #expect(try decode(first) == Counted(key: "a", value: 1))
         #expect(
-            try memory.decode(Counted.self, key: "a", from: ["key": "a", "value": 1]) == Counted(key: "a", value: 1))
+            try decode(["key": "a", "value": 1]) == Counted(key: "a", value: 1))
         #expect(Counted.decodings.load(ordering: .relaxed) - before == 1)
 
         // The row changed: the new document decides, whatever was remembered.
         #expect(
-            try memory.decode(Counted.self, key: "a", from: ["key": "a", "value": 2]) == Counted(key: "a", value: 2))
-        #expect(try memory.decode(Counted.self, key: "a", from: first) == Counted(key: "a", value: 1))
+            try decode(["key": "a", "value": 2]) == Counted(key: "a", value: 2))
+        #expect(try decode(first) == Counted(key: "a", value: 1))
         #expect(Counted.decodings.load(ordering: .relaxed) - before == 3)
         // A document that does not decode is refused as before.
         #expect(throws: JSONDecodingError.self) {
-            try memory.decode(Counted.self, key: "a", from: ["key": "a", "value": "two"])
+            try decode(["key": "a", "value": "two"])
         }
+    }
+
+    @Test("a row's stored text is parsed again whenever it differs; text that does not parse is refused")
+    func parsedText() throws {
+        let key = EntityKey(table: Counted.table, key: "p-\(Int.random(in: 0..<1_000_000))")
+        #expect(try Documents.parse(key, #"{"a":1}"#) == ["a": 1])
+        #expect(try Documents.parse(key, #"{"a":1}"#) == ["a": 1])
+        #expect(try Documents.parse(key, #"{"a":2}"#) == ["a": 2])
+        #expect(throws: (any Error).self) { try Documents.parse(key, #"{"a":"#) }
+        #expect(try Documents.parse(key, #"{"a":2}"#) == ["a": 2])
     }
 
     @Test("memory is bounded")
     func bounded() throws {
-        let memory = DecodedEntities(capacity: 10)
+        let memory = ContentMemory<String, String, Int>(capacity: 10)
         for index in 0..<25 {
-            _ = try memory.decode(Counted.self, key: "k\(index)", from: ["key": .string("k\(index)"), "value": 1])
+            #expect(try memory.value("k\(index)", of: "\(index)") { Int($0)! } == index)
             #expect(memory.count <= 10)
         }
     }
