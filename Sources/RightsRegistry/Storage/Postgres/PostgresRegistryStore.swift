@@ -113,6 +113,11 @@ public final class PostgresRegistryStore: RegistryStore {
         try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).collect()
     }
 
+    /// The writes gathered in `writes`, in as few statements as they fit.
+    private func run(_ writes: inout StatementBatch, on connection: PostgresConnection) async throws {
+        for statement in writes.finish() { try await rows(statement.sql, statement.binds, on: connection) }
+    }
+
     /// A query on a pooled connection of its own.
     @discardableResult
     private func read(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {
@@ -340,65 +345,48 @@ public final class PostgresRegistryStore: RegistryStore {
             ])
             batch.append((entry, draft.event))
         }
-        try await insert(
-            into: "log_entries", columns: ["idx", "leaf_hash", "subtree_hashes", "body"], rows, connection)
-        try await project(batch, connection)
+        var writes = StatementBatch()
+        writes.insert(into: "log_entries", columns: ["idx", "leaf_hash", "subtree_hashes", "body"], rows)
+        try await project(batch, into: &writes, connection)
         let commits = EntryDraft.commits(drafts, batch.map(\.0))
-        try await insert(
+        writes.insert(
             into: "side_records", columns: ["tbl", "key", "value"],
             commits.map { [.text(EntryDraft.requestCommits), .text($0.mark), .bytes(Data($0.value))] },
-            onConflict: " ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value", connection)
+            onConflict: " ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value")
         let signed = try checkpoint?(range.size, range.root)
-        if let signed { try await save(signed, connection) }
-        var binds = PostgresBindings()
-        binds.append(Int64(range.size))
-        try await self.rows("UPDATE log_head SET size = $1", binds, on: connection)
+        if let signed { Self.save(signed, into: &writes) }
+        writes.add([.integer(Int64(range.size))]) { "UPDATE log_head SET size = \($0[0])" }
+        try await self.run(&writes, on: connection)
         return (AppendResult(entries: batch.map(\.0), size: range.size, root: range.root, checkpoint: signed), range)
     }
 
-    /// Multi-row INSERTs, as many rows per statement as the protocol's parameter limit allows.
-    private func insert(
-        into table: String, columns: [String], _ rows: [[SQLValue]],
-        onConflict: String = "", _ connection: PostgresConnection
+    /// Loads what the events touch (one query for every table), applies them, and adds the
+    /// changed rows to `writes`.
+    private func project(
+        _ batch: [(LogEntry, any RegistryEvent)], into writes: inout StatementBatch, _ connection: PostgresConnection
     ) async throws {
-        guard !rows.isEmpty else { return }
-        let perStatement = max(1, 30_000 / columns.count)
-        for start in stride(from: 0, to: rows.count, by: perStatement) {
-            let chunk = rows[start..<min(start + perStatement, rows.count)]
-            var binds = PostgresBindings(capacity: chunk.count * columns.count)
-            var tuples: [String] = []
-            for row in chunk {
-                let first = binds.count
-                for value in row { value.bind(to: &binds) }
-                tuples.append("(" + (1...row.count).map { "$\(first + $0)" }.joined(separator: ", ") + ")")
-            }
-            try await self.rows(
-                "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(tuples.joined(separator: ", "))\(onConflict)",
-                binds, on: connection)
-        }
-    }
-
-    /// Loads what the events touch (one query per table), applies them, writes the changed rows.
-    private func project(_ batch: [(LogEntry, any RegistryEvent)], _ connection: PostgresConnection) async throws {
-        let keys = Projector.touchedKeys(batch)
+        let tables = Array(Dictionary(grouping: Projector.touchedKeys(batch), by: \.table))
         var state = ProjectionState()
-        for (table, tableKeys) in Dictionary(grouping: keys, by: \.table) {
+        if !tables.isEmpty {
             var binds = PostgresBindings()
-            binds.append(tableKeys.map(\.key))
-            var found: [String: JSONValue] = [:]
-            for row in try await rows("SELECT key, doc FROM \(table.name) WHERE key = ANY($1)", binds, on: connection) {
-                let (key, doc) = try row.decode((String, String).self)
-                found[key] = try Self.document(doc, row: EntityKey(table: table, key: key))
+            var selects: [String] = []
+            for (position, (table, keys)) in tables.enumerated() {
+                binds.append(keys.map(\.key))
+                selects.append(
+                    "SELECT \(position)::int4 AS t, key, doc FROM \(table.name) WHERE key = ANY($\(position + 1))")
             }
-            for key in tableKeys { state.load(key, document: found[key.key]) }
+            var found: [EntityKey: JSONValue] = [:]
+            for row in try await rows(selects.joined(separator: " UNION ALL "), binds, on: connection) {
+                let (position, key, doc) = try row.decode((Int32, String, String).self)
+                let entityKey = EntityKey(table: tables[Int(position)].key, key: key)
+                found[entityKey] = try Self.document(doc, row: entityKey)
+            }
+            for (_, keys) in tables { for key in keys { state.load(key, document: found[key]) } }
         }
-        let writes = try Projector.apply(batch, to: &state)
-        for (table, tableWrites) in Dictionary(grouping: writes, by: \.key.table) {
+        for (table, tableWrites) in Dictionary(grouping: try Projector.apply(batch, to: &state), by: \.key.table) {
             let deleted = tableWrites.filter { $0.document == nil }.map(\.key.key)
             if !deleted.isEmpty {
-                var binds = PostgresBindings()
-                binds.append(deleted)
-                try await rows("DELETE FROM \(table.name) WHERE key = ANY($1)", binds, on: connection)
+                writes.add([.texts(deleted)]) { "DELETE FROM \(table.name) WHERE key = ANY(\($0[0]))" }
             }
             let upserts: [[SQLValue]] = tableWrites.compactMap { write in
                 guard let document = write.document else { return nil }
@@ -406,14 +394,18 @@ public final class PostgresRegistryStore: RegistryStore {
                     + [.text(String(decoding: document, as: UTF8.self))]
             }
             let updates = (table.columns + ["doc"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-            try await insert(
+            writes.insert(
                 into: table.name, columns: ["key"] + table.columns + ["doc"], upserts,
-                onConflict: " ON CONFLICT (key) DO UPDATE SET \(updates)", connection)
+                onConflict: " ON CONFLICT (key) DO UPDATE SET \(updates)")
         }
     }
 
     public func applyLogged(_ entries: [(LogEntry, any RegistryEvent)]) async throws {
-        try await transaction { connection in try await self.project(entries, connection) }
+        try await transaction { connection in
+            var writes = StatementBatch()
+            try await self.project(entries, into: &writes, connection)
+            try await self.run(&writes, on: connection)
+        }
     }
 
     public func clearProjections(_ tables: [EntityTable]) async throws {
@@ -515,11 +507,15 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     private func save(_ checkpoint: StoredCheckpoint, _ connection: PostgresConnection) async throws {
-        var binds = PostgresBindings()
-        binds.append(Int64(checkpoint.size))
-        binds.append(checkpoint.note)
-        try await rows(
-            "INSERT INTO checkpoints (size, note) VALUES ($1, $2) ON CONFLICT (size) DO NOTHING", binds, on: connection)
+        var writes = StatementBatch()
+        Self.save(checkpoint, into: &writes)
+        try await run(&writes, on: connection)
+    }
+
+    private static func save(_ checkpoint: StoredCheckpoint, into writes: inout StatementBatch) {
+        writes.add([.integer(Int64(checkpoint.size)), .text(checkpoint.note)]) {
+            "INSERT INTO checkpoints (size, note) VALUES (\($0[0]), \($0[1])) ON CONFLICT (size) DO NOTHING"
+        }
     }
 
     private static func checkpoint(_ row: PostgresRow) throws -> StoredCheckpoint {
@@ -606,20 +602,5 @@ public final class PostgresRegistryStore: RegistryStore {
         try await read(
             "INSERT INTO registry_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
             binds)
-    }
-}
-
-/// A value of a multi-row INSERT.
-private enum SQLValue {
-    case text(String?)
-    case integer(Int64)
-    case bytes(Data)
-
-    func bind(to binds: inout PostgresBindings) {
-        switch self {
-        case .text(let value): binds.append(value)
-        case .integer(let value): binds.append(value)
-        case .bytes(let value): binds.append(ByteBuffer(bytes: value))
-        }
     }
 }
