@@ -62,4 +62,22 @@ struct QuickReaderTests {
         }
         #expect(sizes == Array(repeating: 3, count: 200))
     }
+
+    @Test("a second store on the same file reads every append of the first at once (no stale answer)")
+    func anotherWriter() async throws {
+        let (writer, path) = try await fileStore()
+        let reader = try SQLiteRegistryStore(path: path)
+        let policy = PolicyRecord.key(PolicyRecord.singletonKey)
+        for round in 3..<40 {
+            #expect(try await reader.size() == UInt64(round))
+            let current = try await reader.document(policy)
+            #expect(current?["policy"]?["objection_days"] == .number(Double(15 + round - 1)))
+            #expect(current?["set_at"] == .number(Double(round - 1)))
+            var next = RegistryPolicy.default
+            next.objectionDays = 15 + round
+            _ = try await writer.append(
+                [try EntryDraft(event: PolicySet(policy: next), time: "2026-11-20T10:00:00+08:00", actor: "test")],
+                expectedSize: UInt64(round))
+        }
+    }
 }
