@@ -11,20 +11,20 @@ extension Importer {
         let reader = try LineReader(path: path)
         var summary = ImportSummary()
         var index = ImportIndex()
-        while true {
+        let lines = ParallelLines(reader)
+        while let parsed = try await lines.next(batchSize) {
             var chunk: [(Int, ImportRecord)] = []
-            while chunk.count < batchSize, let parsed = try reader.nextLine(Self.parse) {
-                switch parsed {
-                case nil: continue
-                case .record(let record): chunk.append((reader.lineNumber, record))
+            for line in parsed {
+                switch line.parsed {
+                case .record(let record): chunk.append((line.number, record))
                 case .problems(let problems):
                     summary.problems += problems.map {
-                        ImportProblem(line: reader.lineNumber, field: $0.field, reason: $0.reason)
+                        ImportProblem(line: line.number, field: $0.field, reason: $0.reason)
                     }
                 }
             }
             summary.lines = reader.lineNumber
-            if chunk.isEmpty { break }
+            if chunk.isEmpty { continue }
             let facts =
                 startSize == 0
                 ? .empty : try await RegisterFacts.load(for: chunk.map(\.1), from: store, on: registry.today)
@@ -44,6 +44,7 @@ extension Importer {
                 ImportProgress(
                     phase: .checking, lines: reader.lineNumber, bytes: reader.bytesRead, totalBytes: reader.totalBytes))
         }
+        summary.lines = reader.lineNumber
         return (summary, startSize)
     }
 }

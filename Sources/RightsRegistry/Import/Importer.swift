@@ -43,7 +43,9 @@ public struct Importer: Sendable {
         var shared = startSize != 0
         var writing: Batch?
         var nextIndex = startSize
-        while let chunk = try readChunk(reader) {
+        // One parser here: the other core is busy writing the previous batch.
+        let lines = ParallelLines(reader, workers: 1)
+        while let chunk = try await readChunk(lines) {
             var batch = try await prepare(chunk, at: nextIndex, lookUp: shared, context)
             if let previous = writing {
                 let end = try await settle(previous, into: &summary, shared: &shared, context)
@@ -172,18 +174,22 @@ public struct Importer: Sendable {
         )
     }
 
-    /// Reads up to `batchSize` records; lines that do not parse cannot occur here (pass 1 passed).
-    func readChunk(_ reader: LineReader) throws -> [(Int, ImportRecord)]? {
-        var chunk: [(Int, ImportRecord)] = []
-        while chunk.count < batchSize, let parsed = try reader.nextLine(Self.parse) {
-            if case .record(let record) = parsed { chunk.append((reader.lineNumber, record)) }
+    /// The next records, up to `batchSize`; lines that do not parse cannot occur here (pass 1
+    /// passed).
+    func readChunk(_ lines: ParallelLines) async throws -> [(Int, ImportRecord)]? {
+        while let parsed = try await lines.next(batchSize) {
+            let chunk = parsed.compactMap { line -> (Int, ImportRecord)? in
+                guard case .record(let record) = line.parsed else { return nil }
+                return (line.number, record)
+            }
+            if !chunk.isEmpty { return chunk }
         }
-        return chunk.isEmpty ? nil : chunk
+        return nil
     }
 
-    /// A line, or nil for a blank one.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ImportRecord.Parsed? {
-        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 } ? nil : ImportRecord.parse(bytes)
+    /// A line of spaces and tabs only: skipped.
+    static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 }
     }
 
     /// The entry for a record, or nil when the register already holds it.

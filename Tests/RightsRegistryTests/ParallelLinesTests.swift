@@ -1,0 +1,72 @@
+import Foundation
+import RegistryTestSupport
+import Testing
+
+@testable import RightsRegistry
+
+/// The check pass parses lines on every core (issue 16); what it reports must be what reading
+/// them one by one reports.
+@Suite("Parallel lines")
+struct ParallelLinesTests {
+    static let broken = [#"{"type":"household","code":"not a code"}"#, "{not json", #"{"type":"parcel"}"#]
+
+    /// A county file with blank lines and broken lines scattered through it, and the numbers of
+    /// its record lines, broken lines and lines in all (trailing blank line included).
+    func file() throws -> (TemporaryFile, records: Int, broken: [Int], total: Int) {
+        var lines: [String] = []
+        SyntheticCounty(townships: 1, villagesPerTownship: 2, householdsPerVillage: 6).lines { lines.append($0) }
+        let records = lines.count
+        lines.insert("", at: 5)
+        lines.insert("   \t", at: 9)
+        lines.insert(Self.broken[0], at: 12)
+        lines.insert(Self.broken[1], at: 20)
+        lines.insert(Self.broken[2], at: lines.count - 2)
+        let broken = lines.indices.filter { Self.broken.contains(lines[$0]) }.map { $0 + 1 }
+        let file = try TemporaryFile(contents: lines.joined(separator: "\n") + "\n\n")
+        return (file, records, broken, lines.count + 1)
+    }
+
+    func describe(_ line: ParallelLines.Line) -> String {
+        switch line.parsed {
+        case .record(let record): "\(line.number) \(record.typeName)"
+        case .problems(let problems): "\(line.number) " + problems.map(\.field).joined(separator: ",")
+        }
+    }
+
+    func isProblem(_ line: ParallelLines.Line) -> Bool {
+        if case .problems = line.parsed { true } else { false }
+    }
+
+    @Test("lines parsed side by side come back in file order with their numbers, as one parser reads them")
+    func sameAsOneByOne() async throws {
+        let (file, records, broken, _) = try file()
+        var expected: [String]?
+        for workers in [1, 2, 3, 8] {
+            for size in [1, 5, 7, 1_000] {
+                let lines = ParallelLines(try LineReader(path: file.path), workers: workers)
+                var read: [ParallelLines.Line] = []
+                while let next = try await lines.next(size) {
+                    #expect(next.count <= size)
+                    read += next
+                }
+                #expect(read.map(\.number) == read.map(\.number).sorted())
+                #expect(read.filter(isProblem).map(\.number) == broken)
+                #expect(read.count == records + broken.count)
+                let described = read.map(describe)
+                if let expected { #expect(described == expected, "workers \(workers), size \(size)") }
+                expected = expected ?? described
+            }
+        }
+    }
+
+    @Test("the check pass reports every problem in line order, and counts trailing blank lines")
+    func checkPass() async throws {
+        let (file, _, broken, total) = try file()
+        let t = try await TestRegistry(county: nil)
+        let summary = try await Importer(registry: t.registry, actor: "import:test", batchSize: 5).check(file.path)
+        let lines = summary.problems.map(\.line)
+        #expect(lines == lines.sorted())
+        #expect(Set(lines) == Set(broken))
+        #expect(summary.lines == total)
+    }
+}
