@@ -80,4 +80,16 @@ struct QuickReaderTests {
                 expectedSize: UInt64(round))
         }
     }
+
+    @Test("only bounded queries are read on the calling thread: a page, or the rows of one right or party")
+    func boundedQueries() {
+        #expect(SQLiteRegistryStore.isBounded([.equals("right_id", "R")], limit: nil))
+        #expect(SQLiteRegistryStore.isBounded([.equals("holder", "H"), .equals("kind", "homestead")], limit: nil))
+        #expect(SQLiteRegistryStore.isBounded([.hasPrefix("region", "33")], limit: 50))
+        #expect(!SQLiteRegistryStore.isBounded([.equals("kind", "contract-land")], limit: nil))
+        #expect(!SQLiteRegistryStore.isBounded([.equals("collective", "C")], limit: nil))
+        #expect(!SQLiteRegistryStore.isBounded([.hasPrefix("region", "33")], limit: nil))
+        #expect(!SQLiteRegistryStore.isBounded([.isIn("status", ["current"])], limit: 500))
+        #expect(!SQLiteRegistryStore.isBounded([], limit: nil))
+    }
 }

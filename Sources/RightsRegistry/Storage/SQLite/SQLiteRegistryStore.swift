@@ -258,14 +258,20 @@ public final class SQLiteRegistryStore: RegistryStore {
         return try await Self.isBounded(filters, limit: limit) ? quickRead(fetch) : writer.read(fetch)
     }
 
-    /// A query small enough for the calling thread: a page of at most `quickLimit` rows, or rows
-    /// that share an indexed value (a right's encumbrances, a parent's sub-rights) — never a
-    /// prefix scan or an open list.
+    /// A query small enough for the calling thread: a page of at most `quickLimit` rows, or the
+    /// rows of one right, party or listing (a right's encumbrances, a parent's sub-rights, a
+    /// person's roster lines) — never a village, a kind, a status or a prefix scan.
     static func isBounded(_ filters: [ColumnFilter], limit: Int?) -> Bool {
         if let limit, limit <= quickLimit { return true }
-        return !filters.isEmpty && filters.allSatisfy { if case .equals = $0 { true } else { false } }
+        return filters.contains { filter in
+            if case .equals(let column, _) = filter { identifyingColumns.contains(column) } else { false }
+        }
     }
     static let quickLimit = 100
+    /// Index columns whose one value names a handful of rows.
+    static let identifyingColumns: Set<String> = [
+        "right_id", "parent", "holder", "id_number", "household", "agent", "principal", "party", "listing",
+    ]
 
     public func count(_ table: EntityTable, where filters: [ColumnFilter]) async throws -> Int {
         let (clause, arguments) = Self.whereClause(table, filters, after: nil)
