@@ -29,7 +29,7 @@ private struct Counted: Entity, Equatable {
 struct ContentMemoryTests {
     @Test("an unchanged document is decoded once; a changed one is decoded again, never answered from memory")
     func contentAddressed() throws {
-        let memory = ContentMemory<String, JSONValue, Counted>(capacity: 100)
+        let memory = ContentMemory<String, JSONValue, Counted>(budget: 1 << 20) { $0.estimatedBytes }
         func decode(_ document: JSONValue) throws -> Counted {
             try memory.value("a", of: document) { try JSONValueDecoder().decode(Counted.self, from: $0) }
         }
@@ -61,13 +61,25 @@ struct ContentMemoryTests {
         #expect(try Documents.parse(key, #"{"a":2}"#) == ["a": 2])
     }
 
-    @Test("memory is bounded")
+    @Test("memory is bounded by weight; a value too heavy to remember is still answered")
     func bounded() throws {
-        let memory = ContentMemory<String, String, Int>(capacity: 10)
+        let memory = ContentMemory<String, String, Int>(budget: 160) { $0.utf8.count }
         for index in 0..<25 {
-            #expect(try memory.value("k\(index)", of: "\(index)") { Int($0)! } == index)
-            #expect(memory.count <= 10)
+            let content = String(repeating: "x", count: 5) + "\(index)"
+            #expect(try memory.value("k\(index)", of: content) { $0.count } == content.count)
+            #expect(memory.weight <= 160)
+            #expect(memory.weight == memory.count * content.utf8.count || index >= 10)
         }
+        // Heavier than a sixteenth of the budget: worked out every time, never remembered.
+        let heavy = String(repeating: "y", count: 11)
+        #expect(try memory.value("heavy", of: heavy) { $0.count } == 11)
+        #expect(try memory.value("heavy", of: heavy) { _ in -1 } == -1)
+        // Replacing a key's content replaces its weight.
+        let replacing = ContentMemory<String, String, Int>(budget: 1_000) { $0.utf8.count }
+        _ = try replacing.value("k", of: "12345") { $0.count }
+        _ = try replacing.value("k", of: "12") { $0.count }
+        #expect(replacing.weight == 2)
+        #expect(replacing.count == 1)
     }
 
     @Test("reads through the store answer the row as it is now, after every change")

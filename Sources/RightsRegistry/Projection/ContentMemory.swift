@@ -14,27 +14,46 @@ public final class ContentMemory<Key: Hashable & Sendable, Content: Equatable & 
     private struct Remembered {
         let content: Content
         let value: Value
+        let weight: Int
     }
-    private let remembered = Mutex<[Key: Remembered]>([:])
-    /// The most values remembered; when full, the memory starts again (a bound on memory, not
-    /// an eviction policy: the hot rows come back at once).
-    let capacity: Int
+    private struct State {
+        var remembered: [Key: Remembered] = [:]
+        var weight = 0
+    }
+    private let state = Mutex(State())
+    /// What a remembered pair costs, roughly in bytes (content and value together).
+    private let weigh: @Sendable (Content) -> Int
+    /// The most weight remembered; when a value would pass it, the memory starts again (a bound
+    /// on memory, not an eviction policy: the hot rows come back at once). A single value
+    /// heavier than a sixteenth of it is not remembered.
+    let budget: Int
 
-    public init(capacity: Int) { self.capacity = capacity }
+    public init(budget: Int, weigh: @escaping @Sendable (Content) -> Int) {
+        self.budget = budget
+        self.weigh = weigh
+    }
 
     /// `work(content)`, or the value it gave for the same key and equal content before.
     public func value(_ key: Key, of content: Content, _ work: (Content) throws -> Value) throws -> Value {
-        if let hit = remembered.withLock({ $0[key] }), hit.content == content { return hit.value }
+        if let hit = state.withLock({ $0.remembered[key] }), hit.content == content { return hit.value }
         let value = try work(content)
-        remembered.withLock { remembered in
-            if remembered.count >= capacity { remembered.removeAll(keepingCapacity: true) }
-            remembered[key] = Remembered(content: content, value: value)
+        let weight = max(1, weigh(content))
+        guard weight <= budget / 16 else { return value }
+        state.withLock { state in
+            if state.weight + weight > budget {
+                state.remembered.removeAll(keepingCapacity: true)
+                state.weight = 0
+            }
+            let replaced = state.remembered.updateValue(
+                Remembered(content: content, value: value, weight: weight), forKey: key)
+            state.weight += weight - (replaced?.weight ?? 0)
         }
         return value
     }
 
-    /// How many values are remembered (for tests).
-    var count: Int { remembered.withLock { $0.count } }
+    /// How many values are remembered, and their weight (for tests).
+    var count: Int { state.withLock { $0.remembered.count } }
+    var weight: Int { state.withLock { $0.weight } }
 }
 
 /// The process's memories of documents: stored text → parsed document, parsed document →
@@ -45,8 +64,10 @@ public enum Documents {
         let type: ObjectIdentifier
         let key: String
     }
-    static let parsed = ContentMemory<EntityKey, String, JSONValue>(capacity: 4_096)
-    static let decoded = ContentMemory<TypedKey, JSONValue, any Entity>(capacity: 4_096)
+    /// Text and its parse: about three times the text's bytes.
+    static let parsed = ContentMemory<EntityKey, String, JSONValue>(budget: 48 << 20) { 3 * $0.utf8.count }
+    /// A parsed document (shared with `parsed`) and its entity: about the document's size.
+    static let decoded = ContentMemory<TypedKey, JSONValue, any Entity>(budget: 48 << 20) { $0.estimatedBytes }
 
     /// The stored text of row `key`, parsed.
     public static func parse(_ key: EntityKey, _ text: String) throws -> JSONValue {
@@ -61,5 +82,17 @@ public enum Documents {
         // Always an `E`: the key names the type.
         guard let typed = entity as? E else { return try JSONValueDecoder().decode(E.self, from: document) }
         return typed
+    }
+}
+
+extension JSONValue {
+    /// Roughly the bytes this value takes in memory (for memory budgets, not exact).
+    var estimatedBytes: Int {
+        switch self {
+        case .null, .bool, .number: 16
+        case .string(let text): 16 + text.utf8.count
+        case .array(let elements): elements.reduce(32) { $0 + $1.estimatedBytes }
+        case .object(let members): members.reduce(48) { $0 + 32 + $1.key.utf8.count + $1.value.estimatedBytes }
+        }
     }
 }
