@@ -6,8 +6,8 @@ import Synchronization
 ///
 /// An awaited GRDB read hops from Swift's executor to a reader queue and back. A settlement
 /// makes a few dozen reads, and those hand-offs were ~40% of its profile (BENCHMARKS.md), more
-/// than the reads: one row by key takes microseconds. This reader has a read-only connection of
-/// its own that never waits, so it can run on a cooperative thread without holding it:
+/// than the reads: one row by key takes microseconds. This reader has read-only connections of
+/// its own that never wait, so a read can run on a cooperative thread without holding it:
 /// - a connection is used only when no other task is using it (a compare-and-swap, not a lock);
 /// - its busy handler is off, so a read that would have to wait for a lock (recovery after a
 ///   crash, another process's exclusive lock) fails at once;
