@@ -51,8 +51,11 @@ struct BinaryTests {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        // Both pipes are drained at once: a child filling one while we wait for the other's end
+        // would never exit.
+        let errors = Captured.Drain(err)
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        let stderr = errors.wait()
         process.waitUntilExit()
         return (
             process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
@@ -305,4 +308,25 @@ final class Captured: Sendable {
     }
 
     var text: String { buffer.withLock { String(decoding: $0, as: UTF8.self) } }
+
+    /// A pipe read to its end on a thread of its own.
+    final class Drain: Sendable {
+        private let data = Mutex(Data())
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ pipe: Pipe) {
+            let handle = pipe.fileHandleForReading
+            Thread { [self] in
+                let read = handle.readDataToEndOfFile()
+                data.withLock { $0 = read }
+                done.signal()
+            }.start()
+        }
+
+        /// Everything the pipe carried, once its writer has closed it.
+        func wait() -> Data {
+            done.wait()
+            return data.withLock { $0 }
+        }
+    }
 }
