@@ -52,7 +52,7 @@ public struct Idempotency: Sendable {
         let fingerprint = Data(hasher.finalize()).base64EncodedString()
         // The key's scope: this token, this method, this route.
         let scope = "\(caller.tokenID ?? caller.actor)\n\(request.method.rawValue) \(request.uri.path)\n\(key)"
-        let recordKey = SHA256.hash(data: Array(scope.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        let recordKey = Hex.encode(SHA256.hash(data: Array(scope.utf8)))
 
         let pending = CanonicalJSON.bytes(
             ["state": "pending", "request": .string(fingerprint), "owner": owner.json])

@@ -40,6 +40,26 @@ struct IdentifierTests {
         #expect(id.birthDate == Day("1949-12-31"))
     }
 
+    @Test(
+        "masking: every valid ID number inside any string is masked; other digit runs and strings are left as they are")
+    func masking() throws {
+        let id = "11010519491231002X"
+        #expect(Masking.mask("户主 \(id)，电话") == "户主 110105********002X，电话")
+        #expect(
+            Masking.mask(JSONValue.array(["a", .string(id), ["k": .string(id + "/" + id)]]))
+                == .array([
+                    "a", "110105********002X", ["k": "110105********002X/110105********002X"],
+                ]))
+        for unchanged in [
+            "", "抵押贷款贷前审查", "110105194912310021",  // wrong check character
+            "1" + id,  // inside a longer run of digits
+            "11010519491231002",  // 17 digits
+            "330424100200JC00017F00010017",
+        ] {
+            #expect(Masking.mask(unchanged) == unchanged)
+        }
+    }
+
     @Test("GB 32100: valid credit codes accepted, invalid refused")
     func creditCodes() throws {
         let file = try Vectors.json("cn_ids/gb32100_uscc.json")

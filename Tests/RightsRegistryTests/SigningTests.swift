@@ -154,4 +154,30 @@ struct SigningTests {
         #expect(Base64URL.decode("AQ+D") == nil)
         #expect(Base64URL.decode("AQJ") == nil)  // non-zero unused bits
     }
+
+    @Test(
+        "the checkpointer skips re-checking only the notes it signed or checked last: a changed note, a foreign key's or an old one is checked again"
+    )
+    func trustedNotes() throws {
+        let keys = try KeyRing.generate(origin: "test.example/330424")
+        let checkpointer = Checkpointer(keys: keys)
+        let signed = try (1...Checkpointer.trustedNotes).map {
+            try checkpointer.sign(size: UInt64($0), root: TreeHash.leaf(Array("entry \($0)".utf8))).note
+        }
+        // Every note of the burst opens, newest and oldest alike.
+        for (offset, note) in signed.enumerated() { #expect(try checkpointer.open(note).size == UInt64(offset + 1)) }
+        // The same text with its root changed is not trusted for resembling a trusted note.
+        let root = try checkpointer.open(signed[0]).root.base64
+        let forged = signed[0].replacingOccurrences(of: root, with: TreeHash.leaf([0]).base64)
+        #expect(forged != signed[0])
+        #expect(throws: NoteError.self) { try checkpointer.open(forged) }
+        // A note of another registry's key is refused though it states a trusted size and root.
+        let other = try Checkpoint(origin: keys.origin, size: 1, root: try checkpointer.open(signed[0]).root)
+            .signed(by: try KeyRing.generate(origin: keys.origin).checkpointKey)
+        #expect(throws: NoteError.self) { try checkpointer.open(other) }
+        // Signing more pushes the oldest out; it is then checked again, and still opens.
+        _ = try checkpointer.sign(size: 99, root: TreeHash.leaf([9]))
+        #expect(try checkpointer.open(signed[0]).size == 1)
+    }
+
 }

@@ -21,7 +21,7 @@ public struct DealContract: Hashable, Sendable, Codable {
         self.title = title
         text =
             ([title] + clauses.enumerated().map { "第\($0.offset + 1)条 \($0.element)" }).joined(separator: "\n") + "\n"
-        sha256 = Array(SHA256.hash(data: Array(text.utf8))).hex
+        sha256 = Hex.encode(SHA256.hash(data: Array(text.utf8)))
     }
 
     /// The contract for `listing` sold to `buyer` at `price`, over `right` as the register holds it.

@@ -20,10 +20,9 @@ public struct PriorityLot: Hashable, Sendable, Codable {
         self.treeSize = treeSize
         rootHash = root.base64
         let seedBytes = Array(SHA256.hash(data: Array(Self.statement(listing, treeSize, root.base64).utf8)))
-        seed = seedBytes.hex
+        seed = Hex.encode(seedBytes)
         let places: [(intent: IntentID, place: String)] = claimants.map { intent in
-            let hashed: [UInt8] = Array(SHA256.hash(data: seedBytes + Array(intent.rawValue.utf8)))
-            return (intent, hashed.hex)
+            (intent, Hex.encode(SHA256.hash(data: seedBytes + Array(intent.rawValue.utf8))))
         }
         order = places.sorted { $0.place != $1.place ? $0.place < $1.place : $0.intent < $1.intent }.map(\.intent)
     }
@@ -38,8 +37,4 @@ public struct PriorityLot: Hashable, Sendable, Codable {
         case treeSize = "tree_size"
         case rootHash = "root_hash"
     }
-}
-
-extension [UInt8] {
-    var hex: String { map { String($0, radix: 16).leftPadded(to: 2) }.joined() }
 }

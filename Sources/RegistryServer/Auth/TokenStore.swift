@@ -7,14 +7,18 @@ import Synchronization
 /// (a side record of the store), so a copy of the database gives no access.
 ///
 /// Every request reads its token's record: a revocation or an expiry takes effect at once on
-/// every server that shares the database — nothing is cached. Only the time a token was last
-/// used is kept lazily (at most once a minute per token), so requests do not become writes.
+/// every server that shares the database — nothing is cached. Only the decoding of a record
+/// read back unchanged is remembered (by its bytes, so a revoked record is decoded afresh),
+/// and the time a token was last used is kept lazily (at most once a minute per token), so
+/// requests do not become writes.
 public struct TokenStore: Sendable {
     static let table = "tokens"
     static let usageTable = "token_usage"
     let store: any RegistryStore
     let clock: any RegistryClock
     private let usage = UsageThrottle()
+    /// Records decoded, by token hash and stored bytes (a few hundred bytes each).
+    private static let decoded = ContentMemory<String, [UInt8], TokenRecord>(budget: 4 << 20) { 8 * $0.count }
 
     public init(store: any RegistryStore, clock: any RegistryClock = SystemClock()) {
         self.store = store
@@ -42,7 +46,9 @@ public struct TokenStore: Sendable {
     public func principal(for token: String) async throws -> Principal? {
         let hash = Self.hash(token)
         guard let bytes = try await store.sideRecord(Self.table, key: hash) else { return nil }
-        let record = try TokenRecord(json: try JSONParser.parse(bytes), hash: hash)
+        let record = try Self.decoded.value(hash, of: bytes) {
+            try TokenRecord(json: try JSONParser.parse($0), hash: hash)
+        }
         let now = clock.now()
         guard record.isInForce(at: now) else { return nil }
         if usage.due(hash, at: now) {
@@ -88,7 +94,7 @@ public struct TokenStore: Sendable {
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        Hex.encode(SHA256.hash(data: Array(token.utf8)))
     }
 }
 

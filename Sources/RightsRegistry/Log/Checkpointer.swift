@@ -8,18 +8,28 @@ import Synchronization
 /// the checkpoint covering them reach the disk together.
 public final class Checkpointer: Sendable {
     public let keys: KeyRing
-    /// The last note this checkpointer signed or verified: the same note read back needs no
-    /// second signature check (the root recomputation still runs before every write).
-    private let trusted = Mutex<String?>(nil)
+    /// The last notes this checkpointer signed or verified, newest last: the same note read
+    /// back needs no second signature check (the root recomputation still runs before every
+    /// write). Several, not one: under a burst of searches each group commit signs a note while
+    /// the searchers of the group before are still opening theirs.
+    private let trusted = Mutex<[String]>([])
+    static let trustedNotes = 16
 
     public init(keys: KeyRing) { self.keys = keys }
 
-    /// A stored checkpoint note, its signature checked unless it is the one last checked.
+    /// A stored checkpoint note, its signature checked unless it is one of the last checked.
     public func open(_ note: String) throws -> Checkpoint {
-        if trusted.withLock({ $0 == note }) { return try Checkpoint(text: try SignedNote.split(note).text) }
+        if trusted.withLock({ $0.contains(note) }) { return try Checkpoint(text: try SignedNote.split(note).text) }
         let checkpoint = try Checkpoint.open(note, verifier: keys.noteVerifier)
-        trusted.withLock { $0 = note }
+        trust(note)
         return checkpoint
+    }
+
+    private func trust(_ note: String) {
+        trusted.withLock { notes in
+            if notes.count == Self.trustedNotes { notes.removeFirst() }
+            notes.append(note)
+        }
     }
 
     /// Checks, before a write, that the log still holds the tree the latest checkpoint signed.
@@ -44,7 +54,7 @@ public final class Checkpointer: Sendable {
     /// the write's transaction).
     public func sign(size: UInt64, root: TreeHash) throws -> StoredCheckpoint {
         let note = try Checkpoint(origin: keys.origin, size: size, root: root).signed(by: keys.checkpointKey)
-        trusted.withLock { $0 = note }
+        trust(note)
         return StoredCheckpoint(size: size, note: note)
     }
 }

@@ -23,8 +23,7 @@ public enum SignedNote {
     }
 
     static func verifierKey(name: String, type: UInt8, publicKey: [UInt8]) -> String {
-        let id = keyID(name: name, type: type, publicKey: publicKey).map { String($0, radix: 16).leftPadded(to: 2) }
-            .joined()
+        let id = Hex.encode(keyID(name: name, type: type, publicKey: publicKey))
         return "\(name)+\(id)+\(Data([type] + publicKey).base64EncodedString())"
     }
 

@@ -39,7 +39,7 @@ public struct TreeHash: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var base64: String { Data(bytes).base64EncodedString() }
-    public var hex: String { bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined() }
+    public var hex: String { Hex.encode(bytes) }
     public var description: String { hex }
 
     /// SHA-256 of the empty string: the root of the empty tree.

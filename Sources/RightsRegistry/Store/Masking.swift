@@ -12,8 +12,9 @@ public enum Masking {
     }
 
     public static func mask(_ text: String) -> String {
+        // Most strings have no run of 17 digits: returned as they are, without copying.
+        guard hasDigitRun(text.utf8) else { return text }
         let bytes = Array(text.utf8)
-        guard bytes.count >= 18 else { return text }
         var output: [UInt8] = []
         var index = 0
         while index < bytes.count {
@@ -28,6 +29,16 @@ public enum Masking {
             }
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Whether `bytes` has 17 digits in a row, which every ID number has.
+    static func hasDigitRun(_ bytes: String.UTF8View) -> Bool {
+        var run = 0
+        for byte in bytes {
+            run = byte >= 0x30 && byte <= 0x39 ? run + 1 : 0
+            if run == 17 { return true }
+        }
+        return false
     }
 
     /// 17 digits and a digit or X, not inside a longer run of digits.

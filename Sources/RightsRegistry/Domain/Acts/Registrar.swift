@@ -162,7 +162,7 @@ public struct Registrar: Sendable {
         guard !body.isEmpty else { throw RegistryError.invalid("filed_with", "name the body the roster is filed with") }
         let roster = try await reads.roster(of: code)
         let ids = roster.map(\.person.idNumber.rawValue).sorted().joined(separator: "\n")
-        let digest = SHA256.hash(data: Array(ids.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        let digest = Hex.encode(SHA256.hash(data: Array(ids.utf8)))
         return RosterFiled(collective: code, filedWith: body, members: roster.count, digest: digest)
     }
 
