@@ -88,4 +88,173 @@ struct CanonicalJSONTests {
         #expect(error?.path == "area_m2")
         #expect(error?.reason.contains("two decimals") == true)
     }
+
+    // MARK: The streaming encoder (issue 16) against the tree encoder
+
+    @Test(
+        "streaming and tree encoders write the same bytes for 3,000 random values: names repeated, out of order, beyond U+FFFF; nested containers; big and odd numbers"
+    )
+    func streamingMatchesTree() throws {
+        var random = Xorshift(seed: 20_261_126)
+        var streamed = 0
+        for round in 0..<3_000 {
+            let shape = Shape.random(&random, depth: 0)
+            let tree = try JSONValueEncoder().treeBytes(shape)
+            let bytes = try JSONValueEncoder().canonicalBytes(shape)
+            #expect(
+                bytes == tree,
+                "round \(round): \(String(decoding: bytes, as: UTF8.self)) ≠ \(String(decoding: tree, as: UTF8.self))")
+            // And both are the reference writer's canonical form of the same document.
+            #expect(bytes == CanonicalJSON.bytes(try JSONValueEncoder().encode(shape)))
+            if StreamingEncoder.bytes(of: shape) != nil { streamed += 1 }
+        }
+        #expect(streamed == 3_000, "every random value streams (only unsupported uses fall back)")
+    }
+
+    @Test(
+        "uses the streaming encoder cannot follow fall back to the tree: containers written out of nesting order, super-encoders, two container kinds; non-finite numbers fail with their path"
+    )
+    func streamingFallsBack() throws {
+        for use in Unusual.allCases {
+            #expect(StreamingEncoder.bytes(of: use) == nil, "\(use) streamed")
+            #expect(try JSONValueEncoder().canonicalBytes(use) == (try JSONValueEncoder().treeBytes(use)), "\(use)")
+        }
+        struct Reading: Encodable { let metres: Double }
+        let error = #expect(throws: JSONEncodingError.self) {
+            try JSONValueEncoder().canonicalBytes([Reading(metres: .nan)])
+        }
+        #expect(error?.path == "[0].metres")
+        struct Empty: Encodable { func encode(to encoder: any Encoder) throws {} }
+        #expect(try JSONValueEncoder().canonicalBytes(["a": Empty()]) == Array(#"{"a":{}}"#.utf8))
+    }
+}
+
+/// A deterministic generator for the encoder comparisons.
+struct Xorshift: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed | 1 }
+    mutating func next() -> UInt64 {
+        state ^= state << 13
+        state ^= state >> 7
+        state ^= state << 17
+        return state
+    }
+}
+
+/// A JSON-shaped value that goes through Codable's containers the ways synthesized conformances
+/// do: keyed (names in any order, repeated), unkeyed, nested keyed and unkeyed, single values.
+indirect enum Shape: Encodable {
+    case text(String)
+    case integer(Int)
+    case unsigned(UInt64)
+    case real(Double)
+    case flag(Bool)
+    case nothing
+    case object([(String, Shape)])
+    case array([Shape])
+    /// An object whose members that are objects or arrays go in through nested containers.
+    case nesting([(String, Shape)])
+
+    struct Name: CodingKey {
+        let stringValue: String
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
+    static let names = [
+        "", "a", "b", "aa", "id", "é", "€", "😀", "\u{E000}", "\u{FFFF}", "z\n", "\"", "\\", "地块", "right_id", "B",
+    ]
+
+    static func random(_ random: inout Xorshift, depth: Int) -> Shape {
+        let pick = Int.random(in: 0..<(depth > 3 ? 6 : 9), using: &random)
+        switch pick {
+        case 0: return .text(names.randomElement(using: &random)! + String(Int.random(in: 0..<3, using: &random)))
+        case 1:
+            let magnitude = [1, 1 << 20, 1 << 53, 1 << 62].randomElement(using: &random)!
+            return .integer(Int.random(in: -magnitude...magnitude, using: &random))
+        case 2: return .unsigned([0, 1 << 53, (1 << 53) + 1, UInt64.max].randomElement(using: &random)!)
+        case 3: return .real([0.1, -0.0, 1e21, 5e-324, 123.456, -1e-7, 1e15].randomElement(using: &random)!)
+        case 4: return .flag(Bool.random(using: &random))
+        case 5: return .nothing
+        case 6, 8:
+            let members = (0..<Int.random(in: 0..<6, using: &random)).map { _ in
+                (names.randomElement(using: &random)!, Shape.random(&random, depth: depth + 1))
+            }
+            return pick == 6 ? .object(members) : .nesting(members)
+        default:
+            return .array(
+                (0..<Int.random(in: 0..<5, using: &random)).map { _ in Shape.random(&random, depth: depth + 1) })
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .text(let text):
+            var single = encoder.singleValueContainer()
+            try single.encode(text)
+        case .integer(let number):
+            var single = encoder.singleValueContainer()
+            try single.encode(number)
+        case .unsigned(let number):
+            var single = encoder.singleValueContainer()
+            try single.encode(number)
+        case .real(let number):
+            var single = encoder.singleValueContainer()
+            try single.encode(number)
+        case .flag(let flag):
+            var single = encoder.singleValueContainer()
+            try single.encode(flag)
+        case .nothing:
+            var single = encoder.singleValueContainer()
+            try single.encodeNil()
+        case .object(let members):
+            var keyed = encoder.container(keyedBy: Name.self)
+            for (name, value) in members { try keyed.encode(value, forKey: Name(name)) }
+        case .array(let elements):
+            var unkeyed = encoder.unkeyedContainer()
+            for element in elements { try unkeyed.encode(element) }
+        case .nesting(let members):
+            var keyed = encoder.container(keyedBy: Name.self)
+            for (name, value) in members {
+                switch value {
+                case .object(let inner), .nesting(let inner):
+                    var nested = keyed.nestedContainer(keyedBy: Name.self, forKey: Name(name))
+                    for (innerName, innerValue) in inner { try nested.encode(innerValue, forKey: Name(innerName)) }
+                case .array(let elements):
+                    var nested = keyed.nestedUnkeyedContainer(forKey: Name(name))
+                    for element in elements { try nested.encode(element) }
+                default:
+                    try keyed.encode(value, forKey: Name(name))
+                }
+            }
+        }
+    }
+}
+
+/// Uses of Codable's containers that only the tree encoder follows.
+enum Unusual: CaseIterable, Encodable {
+    case parentAfterChild, superEncoder, twoKinds, singleAfterKeyed
+
+    func encode(to encoder: any Encoder) throws {
+        var keyed = encoder.container(keyedBy: Shape.Name.self)
+        switch self {
+        case .parentAfterChild:
+            var child = keyed.nestedContainer(keyedBy: Shape.Name.self, forKey: Shape.Name("b"))
+            try keyed.encode(1, forKey: Shape.Name("a"))
+            try child.encode(2, forKey: Shape.Name("c"))
+        case .superEncoder:
+            var parent = keyed.superEncoder().container(keyedBy: Shape.Name.self)
+            try parent.encode("x", forKey: Shape.Name("y"))
+        case .twoKinds:
+            try keyed.encode(1, forKey: Shape.Name("a"))
+            var unkeyed = encoder.unkeyedContainer()
+            try unkeyed.encode(2)
+        case .singleAfterKeyed:
+            try keyed.encode(1, forKey: Shape.Name("a"))
+            var single = encoder.singleValueContainer()
+            try single.encode(2)
+        }
+    }
 }

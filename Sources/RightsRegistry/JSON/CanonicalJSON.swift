@@ -41,17 +41,38 @@ public enum CanonicalJSON {
         }
     }
 
-    /// Names sorted by UTF-16 code units. For ASCII names — all the register writes itself —
-    /// String's own ordering is that order and cheaper to compute.
+    /// Names sorted by UTF-16 code units.
     static func sortedNames(_ names: Dictionary<String, JSONValue>.Keys) -> [String] {
-        if names.allSatisfy({ name in name.utf8.allSatisfy { $0 < 0x80 } }) { return names.sorted() }
-        return names.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
+        names.sorted(by: precedes)
+    }
+
+    /// Whether member name `a` comes before `b` in RFC 8785 order (UTF-16 code units), in one
+    /// pass over the UTF-8 bytes. UTF-8 byte order is code point order, and so UTF-16 order,
+    /// except where a character beyond U+FFFF (lead byte F0–F4; a surrogate pair in UTF-16, D8xx)
+    /// meets one in U+E000–U+FFFF (lead byte EE–EF): there UTF-16 puts the former first.
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        var left = a.utf8.makeIterator()
+        var right = b.utf8.makeIterator()
+        while true {
+            guard let x = left.next() else { return right.next() != nil }
+            guard let y = right.next() else { return false }
+            guard x != y else { continue }
+            if x >= 0xF0, y == 0xEE || y == 0xEF { return true }
+            if y >= 0xF0, x == 0xEE || x == 0xEF { return false }
+            return x < y
+        }
     }
 
     static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            output.append(contentsOf: text.utf8)
+        // Most strings need no escape: checked and copied over their contiguous UTF-8 at once.
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C { return false }
+            output.append(contentsOf: bytes)
+            return true
+        }
+        if plain {
             output.append(UInt8(ascii: "\""))
             return
         }

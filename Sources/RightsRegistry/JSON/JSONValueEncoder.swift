@@ -8,8 +8,15 @@
 public struct JSONValueEncoder: Sendable {
     public init() {}
 
-    /// The canonical bytes of `value`.
+    /// The canonical bytes of `value`: written as it is encoded where its `Codable` conformance
+    /// allows (synthesized ones do), else — and for an error's path — through the tree.
     public func canonicalBytes(_ value: some Encodable) throws -> [UInt8] {
+        if let bytes = StreamingEncoder.bytes(of: value) { return bytes }
+        return try treeBytes(value)
+    }
+
+    /// The canonical bytes of `value` through the tree: the general way.
+    func treeBytes(_ value: some Encodable) throws -> [UInt8] {
         let node = try ValueEncoder.node(for: value, parent: nil, key: nil)
         var output: [UInt8] = []
         output.reserveCapacity(512)
@@ -73,13 +80,9 @@ private final class ObjectBox {
 
     /// Members by name in RFC 8785 order; a name encoded twice keeps its last value.
     func sortedMembers() -> [(key: String, value: Node)] {
-        // Property names of Codable types are ASCII, where String's own ordering is byte order
-        // (and fast); anything else is ordered by UTF-16 code units as RFC 8785 requires.
-        let ascii = members.allSatisfy { $0.key.utf8.allSatisfy { $0 < 0x80 } }
         let sorted = members.enumerated().sorted { a, b in
             if a.element.key == b.element.key { return a.offset < b.offset }
-            return ascii
-                ? a.element.key < b.element.key : a.element.key.utf16.lexicographicallyPrecedes(b.element.key.utf16)
+            return CanonicalJSON.precedes(a.element.key, b.element.key)
         }
         var unique: [(key: String, value: Node)] = []
         unique.reserveCapacity(sorted.count)

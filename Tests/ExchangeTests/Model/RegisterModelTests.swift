@@ -1,6 +1,7 @@
 import Exchange
 import Foundation
 import RegistryTestSupport
+import RightsRegistry
 import Testing
 
 /// The register's invariants, proved over random sequences of everyday acts rather than over
@@ -19,6 +20,12 @@ struct RegisterModelTests {
         return text.split(separator: ",").compactMap { UInt64($0.trimmingCharacters(in: .whitespaces)) }
     }()
     static let acts = Int(ProcessInfo.processInfo.environment["RIGHTS_MODEL_ACTS"] ?? "") ?? 300
+
+    /// Whether `value`'s canonical bytes (streamed where it can be) are the reference writer's
+    /// canonical form of the tree encoder's document.
+    static func bothWays(_ value: some Encodable) throws -> Bool {
+        try JSONValueEncoder().canonicalBytes(value) == CanonicalJSON.bytes(try JSONValueEncoder().encode(value))
+    }
 
     @Test(
         "after every act: refusals write nothing, invariants hold, mortgages end only by release, payment or foreclosure, shares are conserved; the log audits",
@@ -44,6 +51,16 @@ struct RegisterModelTests {
             print(
                 "seed \(seed): \(run.accepted) accepted, \(run.refused) refused\n"
                     + run.transcript.joined(separator: "\n"))
+        }
+        // Every event the run logged is written by the streaming encoder as by the tree encoder,
+        // and so is every right it left (issue 16: the two ways must never differ).
+        let entries = try await run.t.store.entries(0..<(try await run.t.store.size()))
+        for entry in entries {
+            let event = try ProductSchema.catalog.event(of: entry)
+            #expect(try Self.bothWays(event), "seed \(seed): entry \(entry.index) (\(entry.kind))")
+        }
+        for right in try await run.t.reads.rights(RightQuery()) {
+            #expect(try Self.bothWays(right), "seed \(seed): right \(right.id.rawValue)")
         }
         // The model must exercise the register, not only be refused by it.
         #expect(run.accepted >= Self.acts / 4, "seed \(seed): \(run.accepted) acts accepted, \(run.refused) refused")
