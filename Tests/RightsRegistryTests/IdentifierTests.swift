@@ -60,6 +60,37 @@ struct IdentifierTests {
         }
     }
 
+    @Test(
+        "text fields: at most N characters (Unicode scalars) and no C0, DEL or C1 control character — 5,000 random strings against the definition"
+    )
+    func inputText() {
+        /// The definition, on Unicode scalars.
+        func expected(_ text: String, _ maximum: Int) -> String? {
+            if text.unicodeScalars.count > maximum { return "at most \(maximum) characters" }
+            if text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+                return "must not contain control characters"
+            }
+            return nil
+        }
+        let palette: [Unicode.Scalar] = [
+            "a", " ", "\t", "\n", "\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "\u{85}", "\u{9F}", "\u{A0}", "\u{C2}", "é",
+            "地",
+            "\u{301}", "\u{FFFF}", "😀", "\u{10FFFF}",
+        ]
+        var random = Xorshift(seed: 16)
+        for _ in 0..<5_000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...12, using: &random) { text.append(palette.randomElement(using: &random)!) }
+            let string = String(text)
+            let maximum = Int.random(in: 0...12, using: &random)
+            #expect(
+                InputText.problem(string, maximumLength: maximum) == expected(string, maximum),
+                "\(string.debugDescription) max \(maximum)")
+        }
+        #expect(InputText.problem("张三", maximumLength: 2) == nil)
+        #expect(InputText.problem("\u{85}", maximumLength: 5) == "must not contain control characters")
+    }
+
     @Test("GB 32100: valid credit codes accepted, invalid refused")
     func creditCodes() throws {
         let file = try Vectors.json("cn_ids/gb32100_uscc.json")

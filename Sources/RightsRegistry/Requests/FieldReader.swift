@@ -171,6 +171,7 @@ public struct FieldReader {
 
     /// Reports every field that was not read: a misspelt name must not be silently ignored.
     public mutating func rejectUnknownFields() {
+        guard !object.keys.allSatisfy(read.contains) else { return }
         for name in object.keys.sorted() where !read.contains(name) { problem(name, "unknown field") }
     }
 

@@ -230,17 +230,27 @@ public final class SQLiteRegistryStore: RegistryStore {
             try db.cachedStatement(sql: "DELETE FROM \(table.name) WHERE key = ?").execute(arguments: [write.key.key])
             return
         }
-        let columns = ["key"] + table.columns + ["doc"]
-        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        let updates = (table.columns + ["doc"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO \(table.name) (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) "
-                + "ON CONFLICT(key) DO UPDATE SET \(updates)")
+        let statement = try db.cachedStatement(sql: upsert(table))
         var arguments: [(any DatabaseValueConvertible)?] = [write.key.key]
         arguments += write.columns.map { $0 }
         arguments.append(String(decoding: document, as: UTF8.self))
         try statement.execute(arguments: StatementArguments(arguments))
     }
+
+    /// The statement that writes a row of `table`, made once per table (an import writes
+    /// hundreds of thousands of rows into a handful of tables).
+    static func upsert(_ table: EntityTable) -> String {
+        if let sql = upserts.withLock({ $0[table.name] }) { return sql }
+        let columns = ["key"] + table.columns + ["doc"]
+        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let updates = (table.columns + ["doc"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        let sql =
+            "INSERT INTO \(table.name) (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) "
+            + "ON CONFLICT(key) DO UPDATE SET \(updates)"
+        upserts.withLock { $0[table.name] = sql }
+        return sql
+    }
+    private static let upserts = Mutex<[String: String]>([:])
 
     public func document(_ key: EntityKey) async throws -> JSONValue? {
         try await quickRead { db in try Self.document(key, db) }
