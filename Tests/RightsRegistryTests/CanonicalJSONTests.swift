@@ -175,7 +175,9 @@ indirect enum Shape: Encodable {
             let magnitude = [1, 1 << 20, 1 << 53, 1 << 62].randomElement(using: &random)!
             return .integer(Int.random(in: -magnitude...magnitude, using: &random))
         case 2: return .unsigned([0, 1 << 53, (1 << 53) + 1, UInt64.max].randomElement(using: &random)!)
-        case 3: return .real([0.1, -0.0, 1e21, .leastNonzeroMagnitude, 123.456, -1e-7, 1e15].randomElement(using: &random)!)
+        case 3:
+            return .real(
+                [0.1, -0.0, 1e21, .leastNonzeroMagnitude, 123.456, -1e-7, 1e15].randomElement(using: &random)!)
         case 4: return .flag(Bool.random(using: &random))
         case 5: return .nothing
         case 6, 8:

@@ -18,6 +18,8 @@ public final class PostgresRegistryStore: RegistryStore {
     /// The right edge of the tree after the last append this process made; used only when the
     /// locked head still has its size, so other processes' appends are noticed.
     private let frontier = Mutex<CompactRange?>(nil)
+    /// When a request waiting for a connection is refused (`connected`).
+    private let deadlines = LeaseDeadlines(timeout: acquireTimeout)
     /// Where the store is, without its password, for messages.
     public let location: PostgresLocation
 
@@ -154,16 +156,15 @@ public final class PostgresRegistryStore: RegistryStore {
                         outcome.resume(.failure(error))
                     }
                 }
+                let deadlines = self.deadlines
                 outcome.setDeadline(
-                    Task {
-                        // Cancelled as soon as the request is answered, so no timer outlives it.
-                        guard (try? await Task.sleep(for: Self.acquireTimeout)) != nil else { return }
+                    deadlines.add {
                         if outcome.expireUnlessConnected() {
                             lease.cancel()
                             outcome.resume(
                                 .failure(StoreOutage.database("no connection within \(Self.acquireTimeout)")))
                         }
-                    })
+                    }, on: deadlines)
             }
         } catch let failure as BodyFailure {
             throw StoreOutage.classify(failure.error) ?? failure.error
@@ -179,7 +180,7 @@ public final class PostgresRegistryStore: RegistryStore {
             var pending: Result<T, any Error>?
             var connected = false
             var expired = false
-            var deadline: Task<Void, Never>?
+            var deadline: (key: UInt64, deadlines: LeaseDeadlines)?
         }
         private let state = Mutex(State())
 
@@ -192,13 +193,13 @@ public final class PostgresRegistryStore: RegistryStore {
             if let early { continuation.resume(with: early) }
         }
 
-        /// The deadline's timer, stopped once the request is answered.
-        func setDeadline(_ task: Task<Void, Never>) {
+        /// The request's deadline, withdrawn once the request is answered.
+        func setDeadline(_ key: UInt64, on deadlines: LeaseDeadlines) {
             let answered = state.withLock { state -> Bool in
-                state.deadline = task
+                state.deadline = (key, deadlines)
                 return state.pending != nil
             }
-            if answered { task.cancel() }
+            if answered { deadlines.remove(key) }
         }
 
         /// A connection arrived: it may be used unless the deadline passed first.
@@ -221,13 +222,13 @@ public final class PostgresRegistryStore: RegistryStore {
 
         func resume(_ result: Result<T, any Error>) {
             let (continuation, deadline) = state.withLock {
-                state -> (CheckedContinuation<T, any Error>?, Task<Void, Never>?) in
+                state -> (CheckedContinuation<T, any Error>?, (key: UInt64, deadlines: LeaseDeadlines)?) in
                 guard state.pending == nil else { return (nil, nil) }
                 state.pending = result
                 defer { state.continuation = nil }
                 return (state.continuation, state.deadline)
             }
-            deadline?.cancel()
+            deadline.map { $0.deadlines.remove($0.key) }
             continuation?.resume(with: result)
         }
     }
