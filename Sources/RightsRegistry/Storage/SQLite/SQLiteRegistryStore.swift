@@ -328,15 +328,16 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     public func latestCheckpoint() async throws -> StoredCheckpoint? {
         try await quickRead { db in
-            try Row.fetchOne(db, sql: "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1").map(
-                Self.checkpoint)
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1")
+            ).map(Self.checkpoint)
         }
     }
 
     public func checkpoint(covering size: UInt64) async throws -> StoredCheckpoint? {
         try await quickRead { db in
             try Row.fetchOne(
-                db, sql: "SELECT size, note FROM checkpoints WHERE size >= ? ORDER BY size LIMIT 1",
+                db.cachedStatement(sql: "SELECT size, note FROM checkpoints WHERE size >= ? ORDER BY size LIMIT 1"),
                 arguments: [Int64(size)]
             ).map(Self.checkpoint)
         }
@@ -369,8 +370,10 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     public func sideRecord(_ table: String, key: String) async throws -> [UInt8]? {
         try await quickRead { db in
+            // Every request reads its token here: a prepared statement kept per connection.
             try Data.fetchOne(
-                db, sql: "SELECT value FROM side_records WHERE tbl = ? AND key = ?", arguments: [table, key]
+                db.cachedStatement(sql: "SELECT value FROM side_records WHERE tbl = ? AND key = ?"),
+                arguments: [table, key]
             )
             .map(Array.init)
         }
@@ -430,7 +433,8 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     public func setting(_ name: String) async throws -> String? {
         try await quickRead { db in
-            try String.fetchOne(db, sql: "SELECT value FROM registry_settings WHERE name = ?", arguments: [name])
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT value FROM registry_settings WHERE name = ?"), arguments: [name])
         }
     }
 
