@@ -100,17 +100,7 @@ struct TCPProxyTests {
     static func client(of port: UInt16, until stop: StopFlag) -> Bystander {
         var outcome = Bystander(rounds: 0, damaged: [])
         while !stop.isSet {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = port.bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-                }
-            }
-            if connected {
+            if let descriptor = Loopback.connect(port: port) {
                 for _ in 0..<20 {
                     let line = Array("ping \(outcome.rounds)\n".utf8)
                     guard line.withUnsafeBytes({ send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) > 0
@@ -120,8 +110,8 @@ struct TCPProxyTests {
                     guard poll(&poller, 1, 200) > 0, recv(descriptor, &buffer, buffer.count, 0) > 0 else { break }
                     outcome.rounds += 1
                 }
+                _ = close(descriptor)
             }
-            _ = close(descriptor)
         }
         return outcome
     }
@@ -133,19 +123,7 @@ private final class EchoServer: @unchecked Sendable {
     private let listener: Int32
 
     init() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.listener = listener
-        var local = sockaddr_in()
-        local.sin_family = sa_family_t(AF_INET)
-        local.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &local) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, length) == 0 && listen(listener, 64) == 0 && getsockname(listener, $0, &length) == 0
-            }
-        }
-        guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
-        port = UInt16(bigEndian: local.sin_port)
+        (listener, port) = try Loopback.listen()
         Thread.detachNewThread { [listener] in
             while true {
                 let connection = accept(listener, nil, nil)

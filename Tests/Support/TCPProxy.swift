@@ -14,7 +14,8 @@ import Foundation
 /// (seen: tests elsewhere in the suite waiting forever for what the proxy took).
 public final class TCPProxy: @unchecked Sendable {
     public let port: UInt16
-    private let upstream: sockaddr_in
+    private let upstreamHost: String
+    private let upstreamPort: UInt16
     private let listener: Int32
     private let lock = NSLock()
     /// Open connections (under `lock`): a connection is here from its accept to its close.
@@ -40,27 +41,9 @@ public final class TCPProxy: @unchecked Sendable {
 
     /// A proxy to `host` (an IPv4 address or `localhost`) and `port`.
     public init(to host: String, port upstreamPort: UInt16) throws {
-        var target = sockaddr_in()
-        target.sin_family = sa_family_t(AF_INET)
-        target.sin_port = upstreamPort.bigEndian
-        target.sin_addr.s_addr = inet_addr(host == "localhost" ? "127.0.0.1" : host)
-        upstream = target
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.listener = listener
-        var local = sockaddr_in()
-        local.sin_family = sa_family_t(AF_INET)
-        local.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &local) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, length) == 0 && listen(listener, 64) == 0 && getsockname(listener, $0, &length) == 0
-            }
-        }
-        guard bound else {
-            close(listener)
-            throw POSIXError(.EADDRNOTAVAIL)
-        }
-        port = UInt16(bigEndian: local.sin_port)
+        upstreamHost = host
+        self.upstreamPort = upstreamPort
+        (listener, port) = try Loopback.listen()
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 
@@ -94,7 +77,7 @@ public final class TCPProxy: @unchecked Sendable {
                 if lock.withLock({ stopped }) { return }
                 continue
             }
-            guard lock.withLock({ passing }), let server = connectUpstream() else {
+            guard lock.withLock({ passing }), let server = Loopback.connect(to: upstreamHost, port: upstreamPort) else {
                 close(client)
                 continue
             }
@@ -113,19 +96,6 @@ public final class TCPProxy: @unchecked Sendable {
             Thread.detachNewThread { [self] in pump(link, from: client, to: server) }
             Thread.detachNewThread { [self] in pump(link, from: server, to: client) }
         }
-    }
-
-    private func connectUpstream() -> Int32? {
-        let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var target = upstream
-        let connected = withUnsafePointer(to: &target) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(server, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        if connected { return server }
-        close(server)
-        return nil
     }
 
     /// Copies bytes one way until either side ends. The first pump to end shuts the connection
