@@ -30,27 +30,22 @@ struct ParallelLines {
             if let bytes { raw.append((reader.lineNumber, bytes)) }
         }
         guard !raw.isEmpty else { return nil }
-        if workers == 1 {
-            return raw.map { line in
-                Line(number: line.number, parsed: line.bytes.withUnsafeBufferPointer(ImportRecord.parse))
-            }
-        }
+        if workers == 1 { return raw.map(Self.parse) }
         let slice = (raw.count + workers - 1) / workers
         let lines = raw
         return await withTaskGroup(of: (Int, [Line]).self) { group in
             for start in stride(from: 0, to: lines.count, by: slice) {
                 group.addTask {
-                    (
-                        start,
-                        lines[start..<min(start + slice, lines.count)].map { line in
-                            Line(number: line.number, parsed: line.bytes.withUnsafeBufferPointer(ImportRecord.parse))
-                        }
-                    )
+                    (start, lines[start..<min(start + slice, lines.count)].map(Self.parse))
                 }
             }
             var parts: [(Int, [Line])] = []
             for await part in group { parts.append(part) }
             return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
         }
+    }
+
+    private static func parse(_ line: (number: Int, bytes: [UInt8])) -> Line {
+        Line(number: line.number, parsed: line.bytes.withUnsafeBufferPointer(ImportRecord.parse))
     }
 }
