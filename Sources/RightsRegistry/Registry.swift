@@ -56,12 +56,11 @@ public final class Registry: Sendable {
         return keys
     }
 
-    /// Appends `drafts` with the signed checkpoint that covers them, in one transaction —
-    /// after checking that the log still holds the tree the latest checkpoint signed.
+    /// Appends `drafts` with the signed checkpoint that covers them, in one transaction — in
+    /// which the store first checks that the log still holds the tree the latest checkpoint signed.
     public func commit(_ drafts: [EntryDraft], expectedSize: UInt64?) async throws -> AppendResult {
         guard let checkpointer else { throw Self.keysMissing }
-        try await checkpointer.verifyLatest(in: store)
-        return try await store.append(drafts, expectedSize: expectedSize, checkpoint: checkpointer.sign)
+        return try await store.append(drafts, expectedSize: expectedSize, checkpoint: checkpointer)
     }
 
     /// A checkpoint note from the store, its signature checked (once per note).

@@ -60,6 +60,79 @@ struct VerifiableRegisterTests {
         #expect(try await reopened.store.latestCheckpoint()?.size == size)
     }
 
+    @Test(
+        "the check runs in the writing process's own transaction: a tree rewritten under a running registry is refused too",
+        arguments: TestStore.shared)
+    func noInconsistentCheckpointWhileRunning(_ kind: TestStore) async throws {
+        let location = try await kind.newLocation()
+        let t = try await TestRegistry(store: try await kind.open(location))
+        try await t.act(t.contract(0, 2), .objection(applicant: "甲", grounds: "界址"))
+        let size = try await t.store.size()
+        let leaves = try await t.store.entries(0..<size).map(\.leafHash)
+        // The last entry's leaf is rewritten: only the log's right edge changes, which is what
+        // the next append extends.
+        try await kind.rewriteTree(at: location, leaves: leaves.dropLast() + [.leaf(Array("forged".utf8))])
+        await #expect(throws: RegistryError(code: "integrity.checkpoint", message: "")) {
+            try await t.act(t.contract(0, 1), .objection(applicant: "乙", grounds: "界址"))
+        }
+        #expect(try await t.store.size() == size, "nothing was written")
+        // Put back, the same registry writes again.
+        try await kind.rewriteTree(at: location, leaves: leaves)
+        try await t.act(t.contract(0, 1), .objection(applicant: "乙", grounds: "界址"))
+        #expect(try await t.store.size() == size + 1)
+    }
+
+    @Test(
+        "entries logged after the latest checkpoint: the tree at the checkpoint's size is what is checked",
+        arguments: TestStore.shared)
+    func checkpointOlderThanTheLog(_ kind: TestStore) async throws {
+        let location = try await kind.newLocation()
+        let t = try await TestRegistry(store: try await kind.open(location))
+        let checkpointed = try #require(try await t.store.latestCheckpoint()).size
+        // Three entries appended without a checkpoint (as a copy or a tool that signs separately does).
+        let drafts = try (0..<3).map { _ in
+            try EntryDraft(event: PolicySet(policy: .default), time: "2026-11-20T10:00:00+08:00", actor: "tool")
+        }
+        _ = try await t.store.append(drafts, expectedSize: checkpointed)
+        let size = checkpointed + 3
+        let leaves = try await t.store.entries(0..<size).map(\.leafHash)
+        // A consistent log: the registry extends it, checking the root at the older size.
+        try await t.act(t.contract(0, 1), .objection(applicant: "乙", grounds: "界址"))
+        #expect(try await t.store.latestCheckpoint()?.size == size + 1)
+        // Append three more without a checkpoint, then forge an entry below the checkpoint
+        // (entry 1) and rewrite every hash above it: the right edge is consistent with itself.
+        _ = try await t.store.append(drafts, expectedSize: size + 1)
+        let all = try await t.store.entries(0..<(size + 4)).map(\.leafHash)
+        #expect(Array(all.prefix(Int(size))) == leaves)
+        try await kind.rewriteTree(
+            at: location, leaves: all.enumerated().map { $0.offset == 1 ? .leaf(Array("forged".utf8)) : $0.element })
+        await #expect(throws: RegistryError(code: "integrity.checkpoint", message: "")) {
+            try await t.act(t.contract(0, 2), .objection(applicant: "甲", grounds: "界址"))
+        }
+        #expect(try await t.store.size() == size + 4)
+    }
+
+    @Test("a log cut short below its latest checkpoint gets no further checkpoint", arguments: TestStore.shared)
+    func truncatedLog(_ kind: TestStore) async throws {
+        let location = try await kind.newLocation()
+        let t = try await TestRegistry(store: try await kind.open(location))
+        try await t.act(t.contract(0, 2), .objection(applicant: "甲", grounds: "界址"))
+        let size = try await t.store.size()
+        var cut = [SQLStatement("DELETE FROM log_entries WHERE idx >= $1", [.integer(Int64(size - 2))])]
+        if kind == .postgres { cut.append(SQLStatement("UPDATE log_head SET size = $1", [.integer(Int64(size - 2))])) }
+        try await kind.tamper(cut, at: location)
+        let reopened = Registry(store: try await kind.open(location), keys: t.keys, clock: t.clock)
+        do {
+            try await reopened.perform(
+                .onRight(t.contract(0, 1), .objection(applicant: "乙", grounds: "界址")), actor: "t")
+            Issue.record("a write on a cut log was accepted")
+        } catch let error as RegistryError {
+            #expect(error.code == "integrity.checkpoint")
+            #expect(error.message.contains("fewer entries than checkpoint \(size)"), "\(error.message)")
+        }
+        #expect(try await reopened.store.size() == size - 2)
+    }
+
     @Test("audit catches a consistently rewritten log by its checkpoints", arguments: TestStore.shared)
     func auditAgainstCheckpoints(_ kind: TestStore) async throws {
         let location = try await kind.newLocation()

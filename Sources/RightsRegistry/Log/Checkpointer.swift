@@ -1,15 +1,15 @@
 import Synchronization
 
 /// Signs the checkpoint of each write — and refuses to sign one that is not consistent with
-/// the last it signed: before a write, the root at the latest checkpoint's size, recomputed
-/// from the stored tree, must still be the root it signed. A log that was rewritten behind the
-/// program's back therefore stops getting checkpoints instead of getting a second, conflicting
-/// history. The store writes the new checkpoint in the write's own transaction, so entries and
-/// the checkpoint covering them reach the disk together.
+/// the last it signed: in the write's transaction, before anything is written, the root at the
+/// latest checkpoint's size, recomputed from the stored tree, must still be the root it signed.
+/// A log that was rewritten behind the program's back therefore stops getting checkpoints
+/// instead of getting a second, conflicting history. The store writes the new checkpoint in the
+/// write's own transaction, so entries and the checkpoint covering them reach the disk together.
 public final class Checkpointer: Sendable {
     public let keys: KeyRing
     /// The last notes this checkpointer signed or verified, newest last: the same note read
-    /// back needs no second signature check (the root recomputation still runs before every
+    /// back needs no second signature check (the root recomputation still runs in every
     /// write). Several, not one: under a burst of searches each group commit signs a note while
     /// the searchers of the group before are still opening theirs.
     private let trusted = Mutex<[String]>([])
@@ -32,18 +32,23 @@ public final class Checkpointer: Sendable {
         }
     }
 
-    /// Checks, before a write, that the log still holds the tree the latest checkpoint signed.
-    public func verifyLatest(in store: any RegistryStore) async throws {
-        guard let latest = try await store.latestCheckpoint() else { return }
+    /// Checks, inside a write's transaction and before anything is written, that the log still
+    /// holds the tree the latest checkpoint signed: the root the stored tree has at the
+    /// checkpoint's size must be the one in its note.
+    func verify(_ end: LogEnd) throws {
+        guard let latest = end.latest else { return }
         let signed = try open(latest.note)
-        let logSize = try await store.size()
-        guard signed.size <= logSize else {
+        guard signed.size == latest.size else {
+            throw RegistryError(
+                code: "integrity.checkpoint",
+                message: "checkpoint \(latest.size) is stored with a note for size \(signed.size)")
+        }
+        guard let stored = end.rootAtLatest else {
             throw RegistryError(
                 code: "integrity.checkpoint", message: "the log has fewer entries than checkpoint \(signed.size) signed"
             )
         }
-        let recomputed = try await MerkleTree.root(size: signed.size, reader: store)
-        guard recomputed == signed.root else {
+        guard stored == signed.root else {
             throw RegistryError(
                 code: "integrity.checkpoint",
                 message: "the log's root at size \(signed.size) is no longer the one checkpointed; refusing to sign")
@@ -51,7 +56,7 @@ public final class Checkpointer: Sendable {
     }
 
     /// The signed checkpoint of a log of `size` entries with `root` (the store calls it inside
-    /// the write's transaction).
+    /// the write's transaction, after `verify`).
     public func sign(size: UInt64, root: TreeHash) throws -> StoredCheckpoint {
         let note = try Checkpoint(origin: keys.origin, size: size, root: root).signed(by: keys.checkpointKey)
         trust(note)

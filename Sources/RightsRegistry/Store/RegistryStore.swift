@@ -13,10 +13,12 @@ public protocol RegistryStore: SubtreeReader {
     func logRows(_ range: Range<UInt64>) async throws -> [StoredLogRow]
 
     /// Appends the drafts as entries `expectedSize…` and applies their events, atomically, with
-    /// the checkpoint `checkpoint` signs for the new size and root in the same transaction.
+    /// the checkpoint `checkpoint` signs for the new size and root in the same transaction —
+    /// after `checkpoint` has verified, in that transaction, the log's end (`LogEnd`) against
+    /// the latest stored checkpoint.
     /// If the log no longer has `expectedSize` entries (another writer was first) it throws
     /// `StoreError.sizeChanged` and writes nothing; nil skips the check.
-    func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: CheckpointSigner?) async throws
+    func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?) async throws
         -> AppendResult
 
     /// Projection reads.
@@ -170,9 +172,6 @@ public struct AppendResult: Sendable {
     /// The checkpoint written with the entries, if one was asked for.
     public let checkpoint: StoredCheckpoint?
 }
-
-/// Signs the checkpoint for a log's new size and root, inside the appending transaction.
-public typealias CheckpointSigner = @Sendable (_ size: UInt64, _ root: TreeHash) throws -> StoredCheckpoint
 
 extension RegistryStore {
     /// Entries `range`, in order, read back from their stored bytes.

@@ -15,9 +15,6 @@ public final class PostgresRegistryStore: RegistryStore {
     private let client: PostgresClient
     private let running: Task<Void, Never>
     private let logger: Logger
-    /// The right edge of the tree after the last append this process made; used only when the
-    /// locked head still has its size, so other processes' appends are noticed.
-    private let frontier = Mutex<CompactRange?>(nil)
     /// When a request waiting for a connection is refused (`connected`).
     private let deadlines = LeaseDeadlines(timeout: acquireTimeout)
     /// Where the store is, without its password, for messages.
@@ -308,32 +305,37 @@ public final class PostgresRegistryStore: RegistryStore {
         return result
     }
 
-    public func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: CheckpointSigner?) async throws
+    public func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?) async throws
         -> AppendResult
     {
-        let (result, range) = try await transaction { connection in
+        try await transaction { connection in
             try await self.append(drafts, expectedSize: expectedSize, checkpoint: checkpoint, connection)
         }
-        // Only after the commit: the cache never runs ahead of the log.
-        frontier.withLock { $0 = range }
-        return result
     }
 
     private func append(
-        _ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: CheckpointSigner?, _ connection: PostgresConnection
-    ) async throws -> (AppendResult, CompactRange) {
-        // The lock every writer takes first: from here to the commit this transaction owns the log's end.
-        let size = UInt64(
-            try await rows("SELECT size FROM log_head FOR UPDATE", on: connection).first?.decode(Int64.self) ?? 0)
+        _ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?, _ connection: PostgresConnection
+    ) async throws -> AppendResult {
+        // The lock every writer takes first: from here to the commit this transaction owns the
+        // log's end. The latest checkpoint comes with it (one round trip).
+        guard
+            let head = try await rows(
+                """
+                SELECT h.size, c.size, c.note FROM log_head h
+                LEFT JOIN LATERAL (SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1) c ON true
+                FOR UPDATE OF h
+                """, on: connection
+            ).first
+        else { throw RegistryError(code: "integrity.log", message: "the log has no head row") }
+        let (stored, latestSize, latestNote) = try head.decode((Int64, Int64?, String?).self)
+        let size = UInt64(stored)
         if let expectedSize, expectedSize != size { throw StoreError.sizeChanged(expected: expectedSize, actual: size) }
-        var range: CompactRange
-        if let cached = frontier.withLock({ $0 }), cached.size == size {
-            range = cached
-        } else {
-            let subtrees = CompactRange.subtrees(size: size)
-            let hashes = try await self.hashes(of: subtrees, connection)
-            range = CompactRange(size: size, hashes: try subtrees.map { try MerkleTree.stored($0, in: hashes) })
-        }
+        let latest = latestSize.flatMap { size in latestNote.map { StoredCheckpoint(size: UInt64(size), note: $0) } }
+        let end = try LogEnd(
+            size: size, latest: latest,
+            hashes: try await hashes(of: LogEnd.subtrees(size: size, latest: latest), connection))
+        try checkpoint?.verify(end)
+        var range = end.range
         var batch: [(LogEntry, any RegistryEvent)] = []
         var rows: [[SQLValue]] = []
         for (offset, draft) in drafts.enumerated() {
@@ -354,11 +356,11 @@ public final class PostgresRegistryStore: RegistryStore {
             into: "side_records", columns: ["tbl", "key", "value"],
             commits.map { [.text(EntryDraft.requestCommits), .text($0.mark), .bytes(Data($0.value))] },
             onConflict: " ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value")
-        let signed = try checkpoint?(range.size, range.root)
+        let signed = try checkpoint?.sign(size: range.size, root: range.root)
         if let signed { Self.save(signed, into: &writes) }
         writes.add([.integer(Int64(range.size))]) { "UPDATE log_head SET size = \($0[0])" }
         try await self.run(&writes, on: connection)
-        return (AppendResult(entries: batch.map(\.0), size: range.size, root: range.root, checkpoint: signed), range)
+        return AppendResult(entries: batch.map(\.0), size: range.size, root: range.root, checkpoint: signed)
     }
 
     /// Loads what the events touch (one query for every table), applies them, and adds the

@@ -10,9 +10,6 @@ public final class SQLiteRegistryStore: RegistryStore {
     /// Short reads on the calling thread (file registries only; nil for the in-memory queue,
     /// where reads and writes share one connection).
     private let quick: QuickReader?
-    /// The right edge of the tree after the last append this process made; checked against the
-    /// log's size inside every write transaction, so another process's appends are noticed.
-    private let frontier = Mutex<CompactRange?>(nil)
 
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     /// A `scratch` database (the audit's replay target) skips durable syncing: it is thrown away.
@@ -141,36 +138,29 @@ public final class SQLiteRegistryStore: RegistryStore {
         return result
     }
 
-    public func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: CheckpointSigner?) async throws
+    public func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?) async throws
         -> AppendResult
     {
         try await writer.writeWithoutTransaction { db in
             var result: AppendResult?
-            do {
-                try db.inTransaction(.immediate) {
-                    result = try self.append(drafts, expectedSize: expectedSize, checkpoint: checkpoint, db)
-                    return .commit
-                }
-            } catch {
-                // The transaction rolled back; the cached frontier may be ahead of the log.
-                self.frontier.withLock { $0 = nil }
-                throw error
+            try db.inTransaction(.immediate) {
+                result = try self.append(drafts, expectedSize: expectedSize, checkpoint: checkpoint, db)
+                return .commit
             }
             return result!
         }
     }
 
-    private func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: CheckpointSigner?, _ db: Database)
+    private func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?, _ db: Database)
         throws -> AppendResult
     {
         let size = try Self.size(db)
         if let expectedSize, expectedSize != size { throw StoreError.sizeChanged(expected: expectedSize, actual: size) }
-        var range = try frontier.withLock { cached in
-            if let cached, cached.size == size { return cached }
-            let subtrees = CompactRange.subtrees(size: size)
-            let hashes = try Self.hashes(of: subtrees, db)
-            return CompactRange(size: size, hashes: try subtrees.map { try MerkleTree.stored($0, in: hashes) })
-        }
+        let latest = checkpoint == nil ? nil : try Self.latestCheckpoint(db)
+        let end = try LogEnd(
+            size: size, latest: latest, hashes: try Self.hashes(of: LogEnd.subtrees(size: size, latest: latest), db))
+        try checkpoint?.verify(end)
+        var range = end.range
         var batch: [(LogEntry, any RegistryEvent)] = []
         let insert = try db.cachedStatement(
             sql: "INSERT INTO log_entries (idx, leaf_hash, subtree_hashes, body) VALUES (?, ?, ?, ?)")
@@ -190,10 +180,8 @@ public final class SQLiteRegistryStore: RegistryStore {
                     "INSERT INTO side_records (tbl, key, value) VALUES (?, ?, ?) ON CONFLICT(tbl, key) DO UPDATE SET value = excluded.value",
                 arguments: [EntryDraft.requestCommits, mark, Data(value)])
         }
-        let signed = try checkpoint?(range.size, range.root)
+        let signed = try checkpoint?.sign(size: range.size, root: range.root)
         if let signed { try Self.save(signed, db) }
-        let appended = range
-        frontier.withLock { $0 = appended }
         return AppendResult(entries: batch.map(\.0), size: range.size, root: range.root, checkpoint: signed)
     }
 
@@ -327,11 +315,12 @@ public final class SQLiteRegistryStore: RegistryStore {
     // MARK: Checkpoints
 
     public func latestCheckpoint() async throws -> StoredCheckpoint? {
-        try await quickRead { db in
-            try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1")
-            ).map(Self.checkpoint)
-        }
+        try await quickRead { db in try Self.latestCheckpoint(db) }
+    }
+
+    static func latestCheckpoint(_ db: Database) throws -> StoredCheckpoint? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1"))
+            .map(Self.checkpoint)
     }
 
     public func checkpoint(covering size: UInt64) async throws -> StoredCheckpoint? {
