@@ -83,27 +83,32 @@ public final class Registry: Sendable {
     /// result. The exchange uses this to settle a deal and perform its registry acts in one
     /// transaction.
     @discardableResult
-    public func perform(actor: String, _ decide: @Sendable (Registrar) async throws -> any RegistryEvent) async throws
+    public func perform(actor: String, _ decide: @escaping @Sendable (Registrar) async throws -> any RegistryEvent)
+        async throws
         -> [LogEntry]
     {
         try await performAll(actor: actor) { registrar in [try await decide(registrar)] }
     }
 
     @discardableResult
-    public func performAll(actor: String, _ decide: @Sendable (Registrar) async throws -> [any RegistryEvent])
+    public func performAll(actor: String, _ decide: @escaping @Sendable (Registrar) async throws -> [any RegistryEvent])
         async throws -> [LogEntry]
     {
         _ = try requireKeys()
         return try await writeLock.withLock {
             var attempts = 0
             while true {
-                let size = try await store.size()
-                let now = clock.now()
-                let registrar = Registrar(
-                    reads: reads, policy: try await reads.policy(), today: timeZone.day(of: now), now: now,
-                    nextIndex: size)
-                var events = try await decide(registrar)
-                for reaction in reactions { events += try await reaction.react(to: events, registrar) }
+                // The decision's reads share what the store sets up for reads (one connection).
+                let (size, now, events) = try await store.reading {
+                    let size = try await self.store.size()
+                    let now = self.clock.now()
+                    let registrar = Registrar(
+                        reads: self.reads, policy: try await self.reads.policy(), today: self.timeZone.day(of: now),
+                        now: now, nextIndex: size)
+                    var events = try await decide(registrar)
+                    for reaction in self.reactions { events += try await reaction.react(to: events, registrar) }
+                    return (size, now, events)
+                }
                 let time = timeZone.timestamp(of: now)
                 do {
                     let drafts = try events.map { try draft($0, time: time, actor: actor) }

@@ -34,24 +34,29 @@ public struct CollateralSearches: Sendable {
             throw RegistryError.rule("R-14", "a search states its purpose", field: "purpose")
         }
         let borrowerID = try Self.identifier(borrower)
-        let queries = RegistryQueries(registry: registry)
-        let right = try await queries.right(idOrCertificate: subject)
-        var certificateNumber = right.certificate
-        // The right's status as every view states it (`Right.status(on:)`).
-        var status = right.status(on: registry.today).rawValue
-        if subject.uppercased() != right.id.rawValue,
-            let document = try await registry.store.document(CertificateRecord.key(subject))
-        {
-            // Asked by certificate number: the answer is about that certificate, which may have
-            // been superseded since (the register prevails, C-2).
-            let record = try JSONValueDecoder().decode(CertificateRecord.self, from: document)
-            certificateNumber = record.number
-            status = CertificateStatus(number: record.number, right: right, on: registry.today).rawValue
+        // The reads share what the store sets up for reads (one connection); the search entry
+        // is written after them, in a group commit.
+        let (right, certificateNumber, status, report, matches) = try await registry.store.reading {
+            let queries = RegistryQueries(registry: self.registry)
+            let right = try await queries.right(idOrCertificate: subject)
+            var certificateNumber = right.certificate
+            // The right's status as every view states it (`Right.status(on:)`).
+            var status = right.status(on: self.registry.today).rawValue
+            if subject.uppercased() != right.id.rawValue,
+                let document = try await self.registry.store.document(CertificateRecord.key(subject))
+            {
+                // Asked by certificate number: the answer is about that certificate, which may
+                // have been superseded since (the register prevails, C-2).
+                let record = try JSONValueDecoder().decode(CertificateRecord.self, from: document)
+                certificateNumber = record.number
+                status = CertificateStatus(number: record.number, right: right, on: self.registry.today).rawValue
+            }
+            // The answer states the register as read just before the search entry; the
+            // checkpoint is the one committed with it, so every later change to the right
+            // follows it in the log.
+            let report = try await queries.report(right)
+            return (right, certificateNumber, status, report, try await self.holderMatches(report, borrowerID))
         }
-        // The answer states the register as read just before the search entry; the checkpoint
-        // is the one committed with it, so every later change to the right follows it in the log.
-        let report = try await queries.report(right)
-        let matches = try await holderMatches(report, borrowerID)
         let searched = CollateralSearched(
             right: right.id, party: party, purpose: purpose, holderMatch: matches, certificate: certificateNumber)
         let (entry, checkpoint) = try await registry.record(searched, actor: actor)

@@ -21,6 +21,11 @@ public protocol RegistryStore: SubtreeReader {
     func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?) async throws
         -> AppendResult
 
+    /// Runs `body`, whose reads may share what the store would otherwise set up for each (on
+    /// PostgreSQL one pooled connection instead of one lease a read). For the reads of one
+    /// request; what `body` writes is written as outside it.
+    func reading<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T
+
     /// Projection reads.
     func document(_ key: EntityKey) async throws -> JSONValue?
     func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?) async throws
@@ -190,6 +195,10 @@ extension RegistryStore {
     public func entry(_ index: UInt64) async throws -> LogEntry? {
         guard index < UInt64.max else { return nil }
         return try await entries(index..<(index + 1)).first
+    }
+
+    public func reading<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await body()
     }
 
     /// Appends without a checkpoint (tests, benchmarks, tools that sign separately).

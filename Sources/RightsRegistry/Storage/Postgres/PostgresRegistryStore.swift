@@ -17,6 +17,9 @@ public final class PostgresRegistryStore: RegistryStore {
     private let logger: Logger
     /// When a request waiting for a connection is refused (`connected`).
     private let deadlines = LeaseDeadlines(timeout: acquireTimeout)
+    /// Connections leased so far (for tests of the read sessions).
+    private let leaseCount = Atomic<Int>(0)
+    var leases: Int { leaseCount.load(ordering: .relaxed) }
     /// Where the store is, without its password, for messages.
     public let location: PostgresLocation
 
@@ -117,11 +120,40 @@ public final class PostgresRegistryStore: RegistryStore {
         for statement in writes.finish() { try await rows(statement.sql, statement.binds, on: connection) }
     }
 
-    /// A query on a pooled connection of its own.
+    /// A statement on its own (autocommit): on the connection of the current read session
+    /// (`reading`), else on a pooled connection of its own.
     @discardableResult
     private func read(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {
-        try await connected { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: self.logger).collect()
+        let query = PostgresQuery(unsafeSQL: sql, binds: binds)
+        if let session = ReadSession.current, session.store == ObjectIdentifier(self) {
+            do {
+                if let rows = try await session.run({ try await $0.query(query, logger: self.logger).collect() }) {
+                    return rows
+                }
+            } catch {
+                throw StoreOutage.classify(error) ?? error
+            }
+        }
+        return try await connected { connection in try await connection.query(query, logger: self.logger).collect() }
+    }
+
+    /// `body`'s statements share one pooled connection (`ReadSession`), each on its own as
+    /// outside a session; transactions (appends) take connections of their own.
+    public func reading<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        if let session = ReadSession.current, session.store == ObjectIdentifier(self) { return try await body() }
+        return try await connected { connection in
+            let session = ReadSession(store: ObjectIdentifier(self), connection: connection)
+            do {
+                // On the connection's event loop: each read's round trip stays on one thread.
+                let result = try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                    try await ReadSession.$current.withValue(session) { try await body() }
+                }
+                await session.close()
+                return result
+            } catch {
+                await session.close()
+                throw error
+            }
         }
     }
 
@@ -146,6 +178,7 @@ public final class PostgresRegistryStore: RegistryStore {
                     do {
                         let value = try await self.client.withConnection { connection in
                             guard outcome.claimConnection() else { throw CancellationError() }
+                            self.leaseCount.add(1, ordering: .relaxed)
                             do { return try await body(connection) } catch { throw BodyFailure(error: error) }
                         }
                         outcome.resume(.success(value))

@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RegistryTestSupport
+import Synchronization
+import Testing
+
+@testable import RightsRegistry
+
+/// PostgreSQL read sessions (issue 16): the reads of one request share one pooled connection,
+/// and nothing started inside a session can use that connection once it went back to the pool.
+@Suite("PostgreSQL read sessions", .enabled(if: TestStore.postgresURL != nil))
+struct ReadSessionTests {
+    func store() async throws -> PostgresRegistryStore {
+        try #require(try await TestStore.postgres.make() as? PostgresRegistryStore)
+    }
+
+    @Test("the reads inside `reading` take one lease between them; outside, one each")
+    func oneLease() async throws {
+        let store = try await store()
+        try await store.setSetting("origin", "registry.test/330424")
+        let before = store.leases
+        for _ in 0..<5 { #expect(try await store.setting("origin") == "registry.test/330424") }
+        #expect(store.leases == before + 5)
+        let values = try await store.reading {
+            var values: [String?] = []
+            for _ in 0..<5 { values.append(try await store.setting("origin")) }
+            values.append(String(try await store.size()))
+            return values
+        }
+        #expect(values == Array(repeating: "registry.test/330424", count: 5) + ["0"])
+        #expect(store.leases == before + 6, "one lease for the six reads of the session")
+        // A nested session is the same session.
+        _ = try await store.reading { try await store.reading { try await store.size() } }
+        #expect(store.leases == before + 7)
+    }
+
+    @Test("a task started inside a session and reading after it ended leases a connection of its own")
+    func leakedTask() async throws {
+        let store = try await store()
+        try await store.setSetting("origin", "registry.test/330424")
+        let gate = AsyncStream<Void>.makeStream()
+        let late = try await store.reading {
+            Task {
+                for await _ in gate.stream { break }
+                return try await store.setting("origin")
+            }
+        }
+        let before = store.leases
+        gate.continuation.yield()
+        #expect(try await late.value == "registry.test/330424")
+        #expect(store.leases == before + 1, "the late read took its own lease")
+    }
+
+    @Test("closing waits for the read in flight and refuses new ones")
+    func closeWaits() async throws {
+        let url = try #require(TestStore.postgresURL)
+        let location = try PostgresLocation(url: url)
+        let logger = Logger(label: "rights.test")
+        let connection = try await PostgresConnection.connect(
+            configuration: PostgresConnection.Configuration(
+                host: location.host, port: location.port, username: location.user, password: location.password,
+                database: location.database, tls: .disable),
+            id: 3, logger: logger)
+        let session = ReadSession(store: ObjectIdentifier(connection), connection: connection)
+        let finished = Atomic<Bool>(false)
+        let started = AsyncStream<Void>.makeStream()
+        let read = Task {
+            try await session.run { connection in
+                started.continuation.yield()
+                _ = try await connection.query("SELECT pg_sleep(0.3)", logger: logger).collect()
+                finished.store(true, ordering: .sequentiallyConsistent)
+            }
+        }
+        for await _ in started.stream { break }
+        await session.close()
+        let finishedAtClose = finished.load(ordering: .sequentiallyConsistent)
+        #expect(finishedAtClose, "close returned before the read finished")
+        #expect(try await read.value != nil)
+        let refused = try await session.run { _ in true }
+        #expect(refused == nil, "a read after close is not run on the session's connection")
+        try await connection.close()
+    }
+}
