@@ -17,6 +17,9 @@ public final class PostgresRegistryStore: RegistryStore {
     private let logger: Logger
     /// When a request waiting for a connection is refused (`connected`).
     private let deadlines = LeaseDeadlines(timeout: acquireTimeout)
+    /// The log's size as this process last saw it in an append: which hashes and documents the
+    /// next append reads with the lock (`lockEnd`).
+    private let knownSize = Atomic<Int64>(0)
     /// Connections leased so far (for tests of the read sessions).
     private let leaseCount = Atomic<Int>(0)
     var leases: Int { leaseCount.load(ordering: .relaxed) }
@@ -349,76 +352,150 @@ public final class PostgresRegistryStore: RegistryStore {
     private func append(
         _ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?, _ connection: PostgresConnection
     ) async throws -> AppendResult {
-        // The lock every writer takes first: from here to the commit this transaction owns the
-        // log's end. The latest checkpoint comes with it (one round trip).
-        guard
-            let head = try await rows(
-                """
-                SELECT h.size, c.size, c.note FROM log_head h
-                LEFT JOIN LATERAL (SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1) c ON true
-                FOR UPDATE OF h
-                """, on: connection
-            ).first
-        else { throw RegistryError(code: "integrity.log", message: "the log has no head row") }
-        let (stored, latestSize, latestNote) = try head.decode((Int64, Int64?, String?).self)
-        let size = UInt64(stored)
-        if let expectedSize, expectedSize != size { throw StoreError.sizeChanged(expected: expectedSize, actual: size) }
-        let latest = latestSize.flatMap { size in latestNote.map { StoredCheckpoint(size: UInt64(size), note: $0) } }
-        let end = try LogEnd(
-            size: size, latest: latest,
-            hashes: try await hashes(of: LogEnd.subtrees(size: size, latest: latest), connection))
-        try checkpoint?.verify(end)
-        var range = end.range
-        var batch: [(LogEntry, any RegistryEvent)] = []
-        var rows: [[SQLValue]] = []
-        for (offset, draft) in drafts.enumerated() {
-            let entry = draft.entry(at: size + UInt64(offset))
-            let completed = range.append(entry.leafHash)
-            rows.append([
-                .integer(Int64(entry.index)), .bytes(Data(entry.leafHash.bytes)),
-                .bytes(Data(completed.flatMap(\.bytes))),
-                .bytes(Data(entry.bytes)),
-            ])
-            batch.append((entry, draft.event))
+        // Which hashes and documents the append reads depends on the log's size, which only
+        // the lock tells; they are read with it for the size the caller expects or this process
+        // saw last, and read again (now under the lock) when the locked size is another.
+        var guess = expectedSize ?? UInt64(knownSize.load(ordering: .relaxed))
+        while true {
+            let batch = drafts.enumerated().map { offset, draft in
+                (draft.entry(at: guess + UInt64(offset)), draft.event)
+            }
+            let keys = Projector.touchedKeys(batch)
+            let locked = try await lockEnd(guess: guess, touching: keys, checkpointed: checkpoint != nil, connection)
+            if let expectedSize, expectedSize != locked.size {
+                throw StoreError.sizeChanged(expected: expectedSize, actual: locked.size)
+            }
+            guard locked.size == guess else {
+                guess = locked.size
+                continue
+            }
+            var hashes = locked.hashes
+            let needed = LogEnd.subtrees(size: locked.size, latest: locked.latest).filter { hashes[$0] == nil }
+            if !needed.isEmpty { hashes.merge(try await self.hashes(of: needed, connection)) { $1 } }
+            let end = try LogEnd(size: locked.size, latest: locked.latest, hashes: hashes)
+            try checkpoint?.verify(end)
+            var range = end.range
+            var rows: [[SQLValue]] = []
+            for (entry, _) in batch {
+                let completed = range.append(entry.leafHash)
+                rows.append([
+                    .integer(Int64(entry.index)), .bytes(Data(entry.leafHash.bytes)),
+                    .bytes(Data(completed.flatMap(\.bytes))),
+                    .bytes(Data(entry.bytes)),
+                ])
+            }
+            var writes = StatementBatch()
+            writes.insert(into: "log_entries", columns: ["idx", "leaf_hash", "subtree_hashes", "body"], rows)
+            try Self.project(batch, keys: keys, found: locked.documents, into: &writes)
+            let commits = EntryDraft.commits(drafts, batch.map(\.0))
+            writes.insert(
+                into: "side_records", columns: ["tbl", "key", "value"],
+                commits.map { [.text(EntryDraft.requestCommits), .text($0.mark), .bytes(Data($0.value))] },
+                onConflict: " ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value")
+            let signed = try checkpoint?.sign(size: range.size, root: range.root)
+            if let signed { Self.save(signed, into: &writes) }
+            writes.add([.integer(Int64(range.size))]) { "UPDATE log_head SET size = \($0[0])" }
+            try await self.run(&writes, on: connection)
+            knownSize.store(Int64(range.size), ordering: .relaxed)
+            return AppendResult(entries: batch.map(\.0), size: range.size, root: range.root, checkpoint: signed)
         }
-        var writes = StatementBatch()
-        writes.insert(into: "log_entries", columns: ["idx", "leaf_hash", "subtree_hashes", "body"], rows)
-        try await project(batch, into: &writes, connection)
-        let commits = EntryDraft.commits(drafts, batch.map(\.0))
-        writes.insert(
-            into: "side_records", columns: ["tbl", "key", "value"],
-            commits.map { [.text(EntryDraft.requestCommits), .text($0.mark), .bytes(Data($0.value))] },
-            onConflict: " ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value")
-        let signed = try checkpoint?.sign(size: range.size, root: range.root)
-        if let signed { Self.save(signed, into: &writes) }
-        writes.add([.integer(Int64(range.size))]) { "UPDATE log_head SET size = \($0[0])" }
-        try await self.run(&writes, on: connection)
-        return AppendResult(entries: batch.map(\.0), size: range.size, root: range.root, checkpoint: signed)
     }
 
-    /// Loads what the events touch (one query for every table), applies them, and adds the
-    /// changed rows to `writes`.
-    private func project(
-        _ batch: [(LogEntry, any RegistryEvent)], into writes: inout StatementBatch, _ connection: PostgresConnection
-    ) async throws {
-        let tables = Array(Dictionary(grouping: Projector.touchedKeys(batch), by: \.table))
-        var state = ProjectionState()
-        if !tables.isEmpty {
-            var binds = PostgresBindings()
-            var selects: [String] = []
-            for (position, (table, keys)) in tables.enumerated() {
-                binds.append(keys.map(\.key))
-                selects.append(
-                    "SELECT \(position)::int4 AS t, key, doc FROM \(table.name) WHERE key = ANY($\(position + 1))")
-            }
-            var found: [EntityKey: JSONValue] = [:]
-            for row in try await rows(selects.joined(separator: " UNION ALL "), binds, on: connection) {
-                let (position, key, doc) = try row.decode((Int32, String, String).self)
-                let entityKey = EntityKey(table: tables[Int(position)].key, key: key)
-                found[entityKey] = try Self.document(doc, row: entityKey)
-            }
-            for (_, keys) in tables { for key in keys { state.load(key, document: found[key]) } }
+    /// What an append reads, read with the lock every writer takes first (one round trip).
+    private struct LockedEnd {
+        let size: UInt64
+        let latest: StoredCheckpoint?
+        /// The stored hashes of the right edge of a log of the guessed size.
+        let hashes: [Subtree: TreeHash]
+        let documents: [EntityKey: JSONValue]
+    }
+
+    /// Locks the log's end and reads, in the same statement, the latest checkpoint, the stored
+    /// hashes of the right edge of a log of `guess` entries and the documents of `keys`.
+    ///
+    /// The statement's other reads see its snapshot, taken before the lock was granted; they
+    /// are the state at the locked size only if no append committed in between — and every
+    /// append changes the size, which was `guess` before the statement began (the caller saw
+    /// it). So they are used only when the locked size is `guess`; the caller reads again
+    /// otherwise, in a new statement, which sees everything committed before the lock.
+    private func lockEnd(
+        guess: UInt64, touching keys: [EntityKey], checkpointed: Bool, _ connection: PostgresConnection
+    ) async throws -> LockedEnd {
+        let edge = CompactRange.subtrees(size: guess)
+        var binds = PostgresBindings()
+        binds.append(Array(Set(edge.map { Int64($0.lastLeaf) })))
+        var selects = [
+            "WITH head AS (SELECT size FROM log_head FOR UPDATE) "
+                + "SELECT -1::int4 AS t, size AS n, NULL::text AS key, NULL::text AS doc, NULL::bytea AS leaf, "
+                + "NULL::bytea AS completed FROM head",
+            "SELECT -3, idx, NULL, NULL, leaf_hash, subtree_hashes FROM log_entries WHERE idx = ANY($1)",
+        ]
+        if checkpointed {
+            selects.append("(SELECT -2, size, NULL, note, NULL, NULL FROM checkpoints ORDER BY size DESC LIMIT 1)")
         }
+        let tables = Array(Dictionary(grouping: keys, by: \.table))
+        for (position, (table, keys)) in tables.enumerated() {
+            binds.append(keys.map(\.key))
+            selects.append(
+                "SELECT \(position), NULL, key, doc, NULL, NULL FROM \(table.name) WHERE key = ANY($\(binds.count))")
+        }
+        var size: UInt64?
+        var latest: StoredCheckpoint?
+        var byIndex: [UInt64: (Data, Data)] = [:]
+        var documents: [EntityKey: JSONValue] = [:]
+        for row in try await rows(selects.joined(separator: " UNION ALL "), binds, on: connection) {
+            let (kind, number, key, doc, leaf, completed) = try row.decode(
+                (Int32, Int64?, String?, String?, Data?, Data?).self)
+            switch (kind, number, key, doc, leaf, completed) {
+            case (-1, let number?, _, _, _, _): size = UInt64(number)
+            case (-2, let number?, _, let note?, _, _): latest = StoredCheckpoint(size: UInt64(number), note: note)
+            case (-3, let number?, _, _, let leaf?, let completed?): byIndex[UInt64(number)] = (leaf, completed)
+            case (0..., _, let key?, let doc?, _, _) where Int(kind) < tables.count:
+                let entityKey = EntityKey(table: tables[Int(kind)].key, key: key)
+                documents[entityKey] = try Self.document(doc, row: entityKey)
+            default:
+                throw RegistryError(
+                    code: "integrity.log", message: "unexpected row of kind \(kind) reading the log's end")
+            }
+        }
+        guard let size else { throw RegistryError(code: "integrity.log", message: "the log has no head row") }
+        var hashes: [Subtree: TreeHash] = [:]
+        for subtree in edge {
+            guard let row = byIndex[subtree.lastLeaf] else { continue }
+            hashes[subtree] = try subtree.storedHash(leafHash: row.0, subtreeHashes: row.1)
+        }
+        return LockedEnd(size: size, latest: latest, hashes: hashes, documents: documents)
+    }
+
+    /// Loads the documents the batch touches (one query for every table).
+    private func documents(_ keys: [EntityKey], _ connection: PostgresConnection) async throws -> [EntityKey: JSONValue]
+    {
+        let tables = Array(Dictionary(grouping: keys, by: \.table))
+        guard !tables.isEmpty else { return [:] }
+        var binds = PostgresBindings()
+        var selects: [String] = []
+        for (position, (table, keys)) in tables.enumerated() {
+            binds.append(keys.map(\.key))
+            selects.append(
+                "SELECT \(position)::int4 AS t, key, doc FROM \(table.name) WHERE key = ANY($\(position + 1))")
+        }
+        var found: [EntityKey: JSONValue] = [:]
+        for row in try await rows(selects.joined(separator: " UNION ALL "), binds, on: connection) {
+            let (position, key, doc) = try row.decode((Int32, String, String).self)
+            let entityKey = EntityKey(table: tables[Int(position)].key, key: key)
+            found[entityKey] = try Self.document(doc, row: entityKey)
+        }
+        return found
+    }
+
+    /// Applies the batch to the documents it touches (`found`: those of `keys` that exist) and
+    /// adds the changed rows to `writes`.
+    private static func project(
+        _ batch: [(LogEntry, any RegistryEvent)], keys: [EntityKey], found: [EntityKey: JSONValue],
+        into writes: inout StatementBatch
+    ) throws {
+        var state = ProjectionState()
+        for key in keys { state.load(key, document: found[key]) }
         for (table, tableWrites) in Dictionary(grouping: try Projector.apply(batch, to: &state), by: \.key.table) {
             let deleted = tableWrites.filter { $0.document == nil }.map(\.key.key)
             if !deleted.isEmpty {
@@ -438,8 +515,9 @@ public final class PostgresRegistryStore: RegistryStore {
 
     public func applyLogged(_ entries: [(LogEntry, any RegistryEvent)]) async throws {
         try await transaction { connection in
+            let keys = Projector.touchedKeys(entries)
             var writes = StatementBatch()
-            try await self.project(entries, into: &writes, connection)
+            try Self.project(entries, keys: keys, found: try await self.documents(keys, connection), into: &writes)
             try await self.run(&writes, on: connection)
         }
     }

@@ -1,0 +1,84 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RegistryTestSupport
+import Testing
+
+@testable import RightsRegistry
+
+/// The PostgreSQL append reads what it needs in the statement that takes the log's lock
+/// (issue 16). That statement's snapshot is taken before the lock is granted, so what it read
+/// is used only when no append committed while it waited; these tests make one commit then.
+@Suite("PostgreSQL append under another writer", .enabled(if: TestStore.postgresURL != nil))
+struct PostgresAppendTests {
+    /// A connection of its own to the store at `location` (another writer).
+    func connect(_ location: String) async throws -> PostgresConnection {
+        let postgres = try PostgresLocation(url: location)
+        var configuration = PostgresConnection.Configuration(
+            host: postgres.host, port: postgres.port, username: postgres.user, password: postgres.password,
+            database: postgres.database, tls: .disable)
+        if let schema = postgres.schema {
+            configuration.options.additionalStartupParameters = [("search_path", schema)]
+        }
+        return try await PostgresConnection.connect(configuration: configuration, id: 7, logger: Self.logger)
+    }
+    static let logger = Logger(label: "rights.test")
+
+    @Test("an append that waited for the lock while another writer committed reads what that writer wrote")
+    func appendAfterWaiting() async throws {
+        let location = try await TestStore.postgres.newLocation()
+        let t = try await TestRegistry(store: try await TestStore.postgres.open(location))
+        let size = try await t.store.size()
+        let right = t.contract(0, 1)
+        // The other writer's entry: a leaf at `size` with the subtree hashes it completes, and
+        // the watch its event started (since 999, so it is told apart from one made here).
+        let edge = CompactRange.subtrees(size: size)
+        let stored = try await t.store.hashes(of: edge)
+        var range = CompactRange(size: size, hashes: try edge.map { try MerkleTree.stored($0, in: stored) })
+        let leaf = TreeHash.leaf(Array("another writer's entry".utf8))
+        let completed = range.append(leaf)
+        let watch = Watch(party: "银行甲", right: right, since: 999)
+        let document = String(decoding: try JSONValueEncoder().canonicalBytes(watch), as: UTF8.self)
+
+        let writer = try await connect(location)
+        let observer = try await connect(location)
+        try await writer.query("BEGIN", logger: Self.logger)
+        try await writer.query("SELECT size FROM log_head FOR UPDATE", logger: Self.logger)
+        // This registry's search waits for the lock, its statement's snapshot already taken.
+        let registry = t.registry
+        let search = Task {
+            try await registry.record(
+                CollateralSearched(right: right, party: "银行甲", purpose: "贷前审查", holderMatch: true, certificate: nil),
+                actor: "bank:甲")
+        }
+        var waiting = 0
+        for _ in 0..<500 where waiting == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+            let rows = try await observer.query(
+                "SELECT count(*)::int4 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+                logger: Self.logger
+            ).collect()
+            waiting = Int(try rows.first?.decode(Int32.self) ?? 0)
+        }
+        #expect(waiting == 1, "the search's append waits for the other writer's lock")
+        let key = Watch.key(party: watch.party, right: right)
+        try await writer.query(
+            "INSERT INTO watches (key, party, right_id, doc) VALUES (\(key), \(watch.party), \(right.rawValue), \(document))",
+            logger: Self.logger)
+        try await writer.query(
+            """
+            INSERT INTO log_entries (idx, leaf_hash, subtree_hashes, body)
+            VALUES (\(Int64(size)), \(ByteBuffer(bytes: leaf.bytes)), \(ByteBuffer(bytes: completed.flatMap(\.bytes))), \(ByteBuffer(bytes: Array("{}".utf8))))
+            """, logger: Self.logger)
+        try await writer.query("UPDATE log_head SET size = \(Int64(size + 1))", logger: Self.logger)
+        try await writer.query("COMMIT", logger: Self.logger)
+
+        let (entry, checkpoint) = try await search.value
+        #expect(entry.index == size + 1, "appended after the other writer's entry")
+        #expect(checkpoint.size == size + 2)
+        let kept = try #require(try await t.store.document(Watch.key(key)))
+        #expect(try JSONValueDecoder().decode(Watch.self, from: kept).since == 999, "the other writer's watch is kept")
+        try await writer.close()
+        try await observer.close()
+    }
+}
