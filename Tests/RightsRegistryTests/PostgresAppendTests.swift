@@ -42,6 +42,8 @@ struct PostgresAppendTests {
 
         let writer = try await connect(location)
         let observer = try await connect(location)
+        let writerPID = try #require(
+            try await writer.query("SELECT pg_backend_pid()", logger: Self.logger).collect().first?.decode(Int32.self))
         try await writer.query("BEGIN", logger: Self.logger)
         try await writer.query("SELECT size FROM log_head FOR UPDATE", logger: Self.logger)
         // This registry's search waits for the lock, its statement's snapshot already taken.
@@ -54,8 +56,9 @@ struct PostgresAppendTests {
         var waiting = 0
         for _ in 0..<500 where waiting == 0 {
             try await Task.sleep(for: .milliseconds(10))
+            // Only the sessions waiting for this writer (other tests share the database).
             let rows = try await observer.query(
-                "SELECT count(*)::int4 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()",
+                "SELECT count(*)::int4 FROM pg_stat_activity WHERE \(writerPID) = ANY(pg_blocking_pids(pid))",
                 logger: Self.logger
             ).collect()
             waiting = Int(try rows.first?.decode(Int32.self) ?? 0)
