@@ -16,8 +16,7 @@ struct AuditTests {
 
         init(_ kind: TestStore) async throws {
             self.kind = kind
-            location = try await kind.newLocation()
-            t = try await TestRegistry(store: try await kind.open(location))
+            (location, t) = try await TestRegistry.onNewStore(kind)
             try await t.act(t.contract(0, 1), .seizure(court: "海盐县人民法院", caseNumber: "(2026)浙0424执9号"))
         }
 

@@ -26,8 +26,7 @@ struct PostgresAppendTests {
 
     @Test("an append that waited for the lock while another writer committed reads what that writer wrote")
     func appendAfterWaiting() async throws {
-        let location = try await TestStore.postgres.newLocation()
-        let t = try await TestRegistry(store: try await TestStore.postgres.open(location))
+        let (location, t) = try await TestRegistry.onNewStore(.postgres)
         let size = try await t.store.size()
         let right = t.contract(0, 1)
         // The other writer's entry: a leaf at `size` with the subtree hashes it completes, and

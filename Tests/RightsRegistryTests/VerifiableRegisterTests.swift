@@ -44,8 +44,7 @@ struct VerifiableRegisterTests {
         "the registry refuses to sign a checkpoint inconsistent with the last one it signed",
         arguments: TestStore.shared)
     func noInconsistentCheckpoint(_ kind: TestStore) async throws {
-        let location = try await kind.newLocation()
-        let t = try await TestRegistry(store: try await kind.open(location))
+        let (location, t) = try await TestRegistry.onNewStore(kind)
         let size = try await t.store.size()
         // Someone rewrites entry 3's leaf hash and every subtree hash above it, so the stored
         // tree is consistent with itself again, but not with the checkpoint signed before.
@@ -64,8 +63,7 @@ struct VerifiableRegisterTests {
         "the check runs in the writing process's own transaction: a tree rewritten under a running registry is refused too",
         arguments: TestStore.shared)
     func noInconsistentCheckpointWhileRunning(_ kind: TestStore) async throws {
-        let location = try await kind.newLocation()
-        let t = try await TestRegistry(store: try await kind.open(location))
+        let (location, t) = try await TestRegistry.onNewStore(kind)
         try await t.act(t.contract(0, 2), .objection(applicant: "甲", grounds: "界址"))
         let size = try await t.store.size()
         let leaves = try await t.store.entries(0..<size).map(\.leafHash)
@@ -86,8 +84,7 @@ struct VerifiableRegisterTests {
         "entries logged after the latest checkpoint: the tree at the checkpoint's size is what is checked",
         arguments: TestStore.shared)
     func checkpointOlderThanTheLog(_ kind: TestStore) async throws {
-        let location = try await kind.newLocation()
-        let t = try await TestRegistry(store: try await kind.open(location))
+        let (location, t) = try await TestRegistry.onNewStore(kind)
         let checkpointed = try #require(try await t.store.latestCheckpoint()).size
         // Three entries appended without a checkpoint (as a copy or a tool that signs separately does).
         let drafts = try (0..<3).map { _ in
@@ -114,8 +111,7 @@ struct VerifiableRegisterTests {
 
     @Test("a log cut short below its latest checkpoint gets no further checkpoint", arguments: TestStore.shared)
     func truncatedLog(_ kind: TestStore) async throws {
-        let location = try await kind.newLocation()
-        let t = try await TestRegistry(store: try await kind.open(location))
+        let (location, t) = try await TestRegistry.onNewStore(kind)
         try await t.act(t.contract(0, 2), .objection(applicant: "甲", grounds: "界址"))
         let size = try await t.store.size()
         var cut = [SQLStatement("DELETE FROM log_entries WHERE idx >= $1", [.integer(Int64(size - 2))])]
@@ -135,8 +131,7 @@ struct VerifiableRegisterTests {
 
     @Test("audit catches a consistently rewritten log by its checkpoints", arguments: TestStore.shared)
     func auditAgainstCheckpoints(_ kind: TestStore) async throws {
-        let location = try await kind.newLocation()
-        let t = try await TestRegistry(store: try await kind.open(location))
+        let (location, t) = try await TestRegistry.onNewStore(kind)
         let size = try await t.store.size()
         // Rewrite entry 4's payload (a share holding) and every hash after it, consistently.
         let entries = try await t.store.entries(0..<size)

@@ -53,6 +53,13 @@ public struct TestRegistry {
         }
     }
 
+    /// A seeded registry on a new store of `kind` that can be opened again, and where that store
+    /// is (the tests that tamper with it, reopen it or copy it need the location).
+    public static func onNewStore(_ kind: TestStore) async throws -> (location: String, registry: TestRegistry) {
+        let location = try await kind.newLocation()
+        return (location, try await TestRegistry(store: try await kind.open(location)))
+    }
+
     // Codes of the seeded county: villages v = 0, 1; households h = 1…4.
     public func collective(_ v: Int = 0) -> CollectiveCode { try! CollectiveCode(county.villages()[v] + "00") }
     public func household(_ v: Int, _ h: Int) -> HouseholdCode {
