@@ -19,8 +19,10 @@ fi
 
 # Pass 1: every suite on its default store (SQLite in memory), the store suites on every store.
 # Pass 2: the registry, exchange, server and CLI suites again, each test on a PostgreSQL schema.
-both_stores='swift test --skip-build && echo "--- the suites again, on PostgreSQL" >&2 &&
-    RIGHTS_TEST_STORE=postgres swift test --skip-build --filter "RightsRegistryTests|ExchangeTests|RegistryServerTests|RegistryCLITests"'
+# Each pass takes about five minutes here; one still running after thirty has hung, and the
+# watchdog says which tests had not finished instead of letting it use up CI's time.
+both_stores='scripts/watchdog.sh 1800 swift test --skip-build && echo "--- the suites again, on PostgreSQL" >&2 &&
+    scripts/watchdog.sh 1800 env RIGHTS_TEST_STORE=postgres swift test --skip-build --filter "RightsRegistryTests|ExchangeTests|RegistryServerTests|RegistryCLITests"'
 
 if [ -n "${RIGHTS_TEST_POSTGRES_URL:-}" ]; then
     bash -c "$both_stores"
@@ -31,7 +33,7 @@ elif [ "${RIGHTS_REQUIRE_POSTGRES:-0}" = 1 ]; then
     exit 1
 else
     echo "note: PostgreSQL's server programs are not installed; testing on SQLite only" >&2
-    swift test --skip-build
+    scripts/watchdog.sh 1800 swift test --skip-build
 fi
 
 scripts/test-browser.sh

@@ -5,10 +5,6 @@ import RightsRegistry
 import Synchronization
 import Testing
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
-
 /// The built `rights` executable, run as a separate process.
 @Suite("rights binary", .serialized)
 struct BinaryTests {
@@ -38,6 +34,10 @@ struct BinaryTests {
         }
     }
 
+    /// No command a test runs takes this long: one still running is stopped, and its test fails
+    /// with what it printed, instead of the whole run waiting for it.
+    static let commandLimit: Duration = .seconds(600)
+
     private static func runBlocking(_ arguments: [String], in directory: String, environment: [String: String])
         throws -> (Int32, String, String)
     {
@@ -51,15 +51,21 @@ struct BinaryTests {
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let pid = process.processIdentifier
+        let overrun = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(
+            deadline: .now() + .seconds(Int(commandLimit.components.seconds)), execute: overrun)
         // Both pipes are drained at once: a child filling one while we wait for the other's end
         // would never exit.
         let errors = Captured.Drain(err)
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.wait()
+        var stderr = String(decoding: errors.wait(), as: UTF8.self)
         process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
-        )
+        overrun.cancel()
+        if process.terminationReason == .uncaughtSignal, process.terminationStatus == SIGKILL {
+            stderr += "\n[rights \(arguments.joined(separator: " ")): killed, still running after \(commandLimit)]"
+        }
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), stderr)
     }
 
     @Test(
@@ -156,10 +162,8 @@ struct BinaryTests {
         let clerk = try #require(tokens["CLERK_TOKEN"])
 
         func get(_ path: String, token: String? = nil) async throws -> (Int, String) {
-            var request = URLRequest(url: URL(string: url + path)!)
-            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-            let (data, response) = try await URLSession.shared.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+            let call = await Call.get(url + path, token: token)
+            return (call.status, call.body)
         }
         #expect(try await get("/healthz").0 == 200)
         let holder = DemoCounty.county.citizenID(3).rawValue
@@ -223,21 +227,16 @@ extension BinaryTests {
                 "right_id": "330424100200000002J", "holder_id_number": .string(DemoCounty.county.citizenID(3).rawValue),
                 "purpose": "抵押贷款贷前调查",
             ]).utf8)
-        let created = try await withThrowingTaskGroup(of: Int.self) { group in
+        let created = await withTaskGroup(of: Int.self) { group in
             for server in servers {
                 for _ in 0..<perServer {
                     group.addTask {
-                        var request = URLRequest(url: URL(string: server.url + "/v1/collateral/searches")!)
-                        request.httpMethod = "POST"
-                        request.setValue("Bearer \(bank)", forHTTPHeaderField: "Authorization")
-                        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                        request.httpBody = body
-                        let (_, response) = try await URLSession.shared.data(for: request)
-                        return (response as? HTTPURLResponse)?.statusCode == 201 ? 1 : 0
+                        let call = await Call.post(server.url + "/v1/collateral/searches", token: bank, body: body)
+                        return call.status == 201 ? 1 : 0
                     }
                 }
             }
-            return try await group.reduce(0, +)
+            return await group.reduce(0, +)
         }
         for server in servers { try await server.stop() }
         #expect(created == 2 * perServer, "every search was answered 201")
@@ -287,11 +286,14 @@ struct ServerProcess {
         return ServerProcess(process: process, url: url, errors: errors)
     }
 
-    /// SIGTERM, then waits (at most 10 s) for a clean exit.
+    /// SIGTERM, then waits (at most 10 s) for a clean exit; a server still running after that is
+    /// killed, so that it holds no port, file or lock for the tests after it.
     func stop() async throws {
         process.terminate()
         for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-        #expect(!process.isRunning && process.terminationStatus == 0, "the server did not stop cleanly")
+        let stopped = !process.isRunning
+        if !stopped { kill(process.processIdentifier, SIGKILL) }
+        #expect(stopped && process.terminationStatus == 0, "the server did not stop cleanly within 10 s")
     }
 }
 

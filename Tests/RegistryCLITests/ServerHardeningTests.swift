@@ -77,7 +77,9 @@ struct Call {
 
     /// Status 0 when the connection failed (the server was killed, or did not answer in time).
     static func send(_ request: URLRequest) async -> Call {
-        guard let (data, response) = try? await URLSession.shared.data(for: request),
+        guard
+            let (data, response) = try? await URLSession.shared.data(
+                for: request, within: .milliseconds(Int(request.timeoutInterval * 1000))),
             let http = response as? HTTPURLResponse
         else { return Call(status: 0, body: "", headers: [:]) }
         var headers: [String: String] = [:]

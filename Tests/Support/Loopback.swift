@@ -26,19 +26,30 @@ public enum Loopback {
         return (descriptor, UInt16(bigEndian: local.sin_port))
     }
 
-    /// A connected socket to `host` (an IPv4 address or `localhost`) and `port`, or nil.
+    /// A connected socket to `host` (an IPv4 address or `localhost`) and `port`, or nil — also
+    /// when the connection is not made within five seconds: a server whose accept queue is full
+    /// drops the handshake, and a blocking connect would retry for two minutes on a thread the
+    /// test needs.
     public static func connect(to host: String = "127.0.0.1", port: UInt16) -> Int32? {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { return nil }
         var target = address(host, port: port)
+        // On Linux a send timeout bounds connect too; cleared after, for the sends that follow.
+        setSendTimeout(descriptor, seconds: 5)
         let connected = withUnsafePointer(to: &target) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
+        setSendTimeout(descriptor, seconds: 0)
         if connected { return descriptor }
         close(descriptor)
         return nil
+    }
+
+    private static func setSendTimeout(_ descriptor: Int32, seconds: Int) {
+        var limit = timeval(tv_sec: seconds, tv_usec: 0)
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     }
 
     static func address(_ host: String, port: UInt16) -> sockaddr_in {

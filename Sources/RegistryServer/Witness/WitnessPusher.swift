@@ -38,11 +38,18 @@ public final class WitnessPusher: Service, Sendable {
     /// Per witness: the size it last cosigned (as far as this process knows), and its last failure.
     let state: Mutex<[String: (size: UInt64?, failure: String?)]>
     static let interval: Duration = .milliseconds(250)
+    /// How long one witness may take to answer before this round counts it as not reached: a
+    /// witness that takes the connection and never answers must not hold the other witnesses'
+    /// pushes (a round waits for all of them).
+    let answerLimit: Duration
 
-    public init(store: any RegistryStore, witnesses: [WitnessEndpoint], logger: Logger) {
+    public init(
+        store: any RegistryStore, witnesses: [WitnessEndpoint], logger: Logger, answerLimit: Duration = .seconds(5)
+    ) {
         self.store = store
         self.witnesses = witnesses
         self.logger = logger
+        self.answerLimit = answerLimit
         state = Mutex([:])
     }
 
@@ -117,10 +124,10 @@ public final class WitnessPusher: Service, Sendable {
 
     func post(_ body: String, to url: String) async throws -> (Int, String) {
         guard let target = URL(string: url) else { throw RegistryError.invalid("witness", url) }
-        var request = URLRequest(url: target, timeoutInterval: 5)
+        var request = URLRequest(url: target)
         request.httpMethod = "POST"
         request.httpBody = Data(body.utf8)
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await URLSession.shared.data(for: request, within: answerLimit)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
