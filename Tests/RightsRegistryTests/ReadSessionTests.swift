@@ -54,14 +54,8 @@ struct ReadSessionTests {
 
     @Test("closing waits for the read in flight and refuses new ones")
     func closeWaits() async throws {
-        let url = try #require(TestStore.postgresURL)
-        let location = try PostgresLocation(url: url)
         let logger = Logger(label: "rights.test")
-        let connection = try await PostgresConnection.connect(
-            configuration: PostgresConnection.Configuration(
-                host: location.host, port: location.port, username: location.user, password: location.password,
-                database: location.database, tls: .disable),
-            id: 3, logger: logger)
+        let connection = try await Self.connect(id: 3)
         let session = ReadSession(store: ObjectIdentifier(connection), connection: connection)
         let finished = Atomic<Bool>(false)
         let started = AsyncStream<Void>.makeStream()
@@ -80,5 +74,60 @@ struct ReadSessionTests {
         let refused = try await session.run { _ in true }
         #expect(refused == nil, "a read after close is not run on the session's connection")
         try await connection.close()
+    }
+
+    /// A connection of its own to the test database, outside any pool.
+    static func connect(id: Int) async throws -> PostgresConnection {
+        let location = try PostgresLocation(url: try #require(TestStore.postgresURL))
+        return try await PostgresConnection.connect(
+            configuration: PostgresConnection.Configuration(
+                host: location.host, port: location.port, username: location.user, password: location.password,
+                database: location.database, tls: .disable),
+            id: id, logger: Logger(label: "rights.test"))
+    }
+
+    @Test(
+        "a statement on a connection that closed after its lease is refused at once as an outage, where PostgresNIO alone waits for ever"
+    )
+    func closedConnection() async throws {
+        let logger = Logger(label: "rights.test")
+        let connection = try await Self.connect(id: 4)
+        try await connection.close()
+        let refused = await Self.outcome(within: .seconds(5)) {
+            do {
+                _ = try await PostgresRegistryStore.statement("SELECT 1", on: connection, logger: logger)
+                return "answered"
+            } catch {
+                return (error as? RegistryError)?.code ?? "\(error)"
+            }
+        }
+        #expect(refused == "unavailable.database", "nil: still waiting after 5 s")
+        // What the store guards against (seen as a search hanging in the outage test): the query
+        // handed to PostgresNIO directly is never answered. Should a later PostgresNIO fail it,
+        // this expectation says the guard may go.
+        let direct = await Self.outcome(within: .seconds(1)) {
+            _ = try? await connection.query("SELECT 1", logger: logger).collect()
+            return "answered or failed"
+        }
+        #expect(direct == nil, "PostgresNIO itself ended a query on a closed connection")
+    }
+
+    /// What `work` returns, or nil if it has not returned within `limit` (it is left running:
+    /// work that never ends cannot hold the test).
+    static func outcome(within limit: Duration, _ work: @escaping @Sendable () async -> String) async -> String? {
+        let (stream, continuation) = AsyncStream<String>.makeStream()
+        Task { continuation.yield(await work()) }
+        return await withTaskGroup(of: String?.self) { group in
+            group.addTask {
+                for await value in stream { return value }
+                return nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return await group.next() ?? nil
+        }
     }
 }

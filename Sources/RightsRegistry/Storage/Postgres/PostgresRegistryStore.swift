@@ -115,7 +115,31 @@ public final class PostgresRegistryStore: RegistryStore {
     private func rows(_ sql: String, _ binds: PostgresBindings = PostgresBindings(), on connection: PostgresConnection)
         async throws -> [PostgresRow]
     {
-        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).collect()
+        try await Self.statement(PostgresQuery(unsafeSQL: sql, binds: binds), on: connection, logger: logger)
+    }
+
+    /// One statement on `connection`, written from the connection's event loop and only while
+    /// its channel is open; every statement of this store goes through here.
+    ///
+    /// PostgresNIO (1.33.2) hands a query to its channel without a promise for the write. Written
+    /// after the channel closed — the server gone between a lease and its statement — the write
+    /// fails unseen and the query never completes: a bank's search during an outage waited for
+    /// ever, holding its pooled connection. On the loop that owns the channel, the check and the
+    /// write are one step: the query reaches an open channel (which fails it if it closes
+    /// later), or it is refused here as a lost connection.
+    static func statement(_ query: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws
+        -> [PostgresRow]
+    {
+        @Sendable func onOpenChannel() async throws -> [PostgresRow] {
+            guard !connection.isClosed else {
+                throw StoreOutage.database("the connection to PostgreSQL closed before the statement was sent")
+            }
+            return try await connection.query(query, logger: logger).collect()
+        }
+        if connection.eventLoop.inEventLoop { return try await onOpenChannel() }
+        return try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+            try await onOpenChannel()
+        }
     }
 
     /// The writes gathered in `writes`, in as few statements as they fit.
@@ -130,14 +154,15 @@ public final class PostgresRegistryStore: RegistryStore {
         let query = PostgresQuery(unsafeSQL: sql, binds: binds)
         if let session = ReadSession.current, session.store == ObjectIdentifier(self) {
             do {
-                if let rows = try await session.run({ try await $0.query(query, logger: self.logger).collect() }) {
+                if let rows = try await session.run({ try await Self.statement(query, on: $0, logger: self.logger) }) {
                     return rows
                 }
             } catch {
                 throw StoreOutage.classify(error) ?? error
             }
         }
-        return try await connected { connection in try await connection.query(query, logger: self.logger).collect() }
+        return try await connected { connection in try await Self.statement(query, on: connection, logger: self.logger)
+        }
     }
 
     /// `body`'s statements share one pooled connection (`ReadSession`), each on its own as
