@@ -19,7 +19,7 @@ fi
 
 # Pass 1: every suite on its default store (SQLite in memory), the store suites on every store.
 # Pass 2: the registry, exchange, server and CLI suites again, each test on a PostgreSQL schema.
-# Each pass takes about five minutes here; one still running after thirty has hung, and the
+# Each pass takes about two minutes here; one still running after thirty has hung, and the
 # watchdog says which tests had not finished instead of letting it use up CI's time.
 both_stores='scripts/watchdog.sh 1800 swift test --skip-build && echo "--- the suites again, on PostgreSQL" >&2 &&
     scripts/watchdog.sh 1800 env RIGHTS_TEST_STORE=postgres swift test --skip-build --filter "RightsRegistryTests|ExchangeTests|RegistryServerTests|RegistryCLITests"'

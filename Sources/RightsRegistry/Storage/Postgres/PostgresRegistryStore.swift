@@ -161,7 +161,8 @@ public final class PostgresRegistryStore: RegistryStore {
                 throw StoreOutage.classify(error) ?? error
             }
         }
-        return try await connected { connection in try await Self.statement(query, on: connection, logger: self.logger)
+        return try await connected { connection in
+            try await Self.statement(query, on: connection, logger: self.logger)
         }
     }
 
