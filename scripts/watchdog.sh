@@ -31,8 +31,9 @@ report() {
 import re, sys
 started, finished = [], set()
 for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    line = re.sub(r"\x1b\[[0-9;]*m", "", line)  # colours, when the test binary uses them
     if m := re.search(r"◇ Test (.+?) started\.", line):
-        if not m.group(1).startswith("case "):
+        if m.group(1) != "run" and not m.group(1).startswith("case "):
             started.append(m.group(1))
     elif m := re.search(r"[✔✘] Test (.+?) (?:with \d+ test cases? )?(?:passed|failed) after", line):
         finished.add(m.group(1))
@@ -41,7 +42,7 @@ for name in started:
         print("   ", name)
 PYTHON
     local processes
-    processes="$(descendants "$pid")"
+    processes="$(echo "$pid"; descendants "$pid")"
     echo "--- processes of the run"
     [ -n "$processes" ] && ps -o pid,ppid,etime,stat,args -p "$(echo "$processes" | paste -sd,)" | cut -c1-200
     if command -v gdb >/dev/null; then
