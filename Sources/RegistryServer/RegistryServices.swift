@@ -24,13 +24,13 @@ public struct RegistryServices: Sendable {
     public init(
         registry: Registry,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), authFailuresBeforeBackOff: Int = 5,
-        witnesses: [WitnessEndpoint] = []
+        backOffClock: any RegistryClock = SystemClock(), witnesses: [WitnessEndpoint] = []
     ) {
         self.witnesses =
             witnesses.isEmpty
             ? nil
             : WitnessPusher(store: registry.store, witnesses: witnesses, logger: Logger(label: "rights.witnesses"))
-        failedAuthentications = FailedAuthentications(freeFailures: authFailuresBeforeBackOff)
+        failedAuthentications = FailedAuthentications(freeFailures: authFailuresBeforeBackOff, clock: backOffClock)
         self.registry = registry
         exchange = ExchangeService(registry: registry)
         tokens = TokenStore(store: registry.store, clock: registry.clock)

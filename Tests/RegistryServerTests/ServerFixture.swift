@@ -19,6 +19,9 @@ final class FixedClock: RegistryClock {
     }
     func now() -> Date { instant.withLock { $0 } }
     func advance(days: Int) { instant.withLock { $0 = $0.addingTimeInterval(TimeInterval(days * 86_400)) } }
+    func advance(_ duration: Duration) {
+        instant.withLock { $0 = $0.addingTimeInterval(Double(duration.components.seconds)) }
+    }
     func set(_ date: Date) { instant.withLock { $0 = date } }
     /// 10:00 in Shanghai on `day`.
     func set(_ day: String) { set(Date(timeIntervalSince1970: TimeInterval(Day(day)!.ordinal * 86_400 + 2 * 3600))) }
@@ -49,6 +52,9 @@ final class LogCapture: Sendable {
 struct ServerFixture {
     let services: RegistryServices
     let clock: FixedClock
+    /// The wall clock the back-off of failed authentications runs on: the tests move it instead
+    /// of sleeping (a test that slept raced the back-off's second on a loaded machine).
+    let backOffClock: FixedClock
     let tokens: [String: String]
     let logs = LogCapture()
 
@@ -61,7 +67,8 @@ struct ServerFixture {
         let store = try await Self.store(store)
         let registry = Registry(store: store, keys: keys, clock: clock, reactions: ProductSchema.reactions(store))
         _ = try await DemoCounty.register(in: registry)
-        services = RegistryServices(registry: registry)
+        backOffClock = FixedClock("2026-11-20")
+        services = RegistryServices(registry: registry, backOffClock: backOffClock)
         let principals: [String: Principal] = [
             "admin": Principal(role: .admin, name: "管理员"),
             "clerk": Principal(role: .clerk, name: "王芳", scope: try RegionCode("330424100")),

@@ -1,4 +1,5 @@
 import Foundation
+import RightsRegistry
 import Synchronization
 
 /// Failed authentications by source address, with exponential back-off: an address may get a
@@ -21,19 +22,26 @@ final class FailedAuthentications: Sendable {
     }
 
     private let records = Mutex<[String: Record]>([:])
+    /// Real time, not the registry's clock (which a test or a replay may set back or forward).
+    let clock: any RegistryClock
 
-    init(freeFailures: Int = 5) { self.freeFailures = freeFailures }
+    init(freeFailures: Int = 5, clock: any RegistryClock = SystemClock()) {
+        self.freeFailures = freeFailures
+        self.clock = clock
+    }
 
     /// Seconds `address` must still wait, or nil if it may try.
-    func wait(for address: String, at now: Date) -> Int? {
-        records.withLock { records in
+    func wait(for address: String) -> Int? {
+        let now = clock.now()
+        return records.withLock { records in
             guard let until = records[address]?.blockedUntil, until > now else { return nil }
             return max(1, Int(until.timeIntervalSince(now).rounded(.up)))
         }
     }
 
     /// Counts a failure from `address`.
-    func failed(_ address: String, at now: Date) {
+    func failed(_ address: String) {
+        let now = clock.now()
         records.withLock { records in
             var record =
                 records[address].flatMap { now.timeIntervalSince($0.last) < Self.memory ? $0 : nil }

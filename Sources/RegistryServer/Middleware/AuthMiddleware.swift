@@ -26,9 +26,8 @@ public struct AuthMiddleware: RouterMiddleware {
     {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
         var context = context
-        let now = Date()  // real time, not the registry's (which a test or a replay may set)
         let address = context.remoteAddress
-        if let address, let wait = failures.wait(for: address, at: now) {
+        if let address, let wait = failures.wait(for: address) {
             count("rights_auth_throttled", "Requests with a token refused (429) while their address waits")
             var problem = Problem(
                 status: .tooManyRequests, code: "auth.throttled",
@@ -44,7 +43,7 @@ public struct AuthMiddleware: RouterMiddleware {
                 if let address { failures.succeeded(address) }
             } else {
                 count("rights_auth_failures", "Requests with a bearer token this registry did not take")
-                if let address { failures.failed(address, at: now) }
+                if let address { failures.failed(address) }
                 context.tokenProblem = Problem.unauthorized("the bearer token is not one this registry issued")
             }
         } catch {

@@ -168,9 +168,8 @@ struct Pages: Sendable {
         let form = try await FormData(request, context: context)
         let login = form["login"] ?? ""
         let next = Self.safeNext(form["next"]) ?? ""
-        let now = Date()
         let address = context.remoteAddress
-        if let address, let wait = services.failedAuthentications.wait(for: address, at: now) {
+        if let address, let wait = services.failedAuthentications.wait(for: address) {
             return renderer.render(
                 "login", title: "登录", session: nil,
                 data: ["next": next, "login": login, "error": "登录失败次数过多,请 \(wait) 秒后再试"],
@@ -178,7 +177,7 @@ struct Pages: Sendable {
         }
         guard let (secret, session) = try await accounts.signIn(login: login, password: form.fields["password"] ?? "")
         else {
-            if let address { services.failedAuthentications.failed(address, at: now) }
+            if let address { services.failedAuthentications.failed(address) }
             context.logger.notice("page sign-in refused", metadata: ["login": "\(login.prefix(64))"])
             return renderer.render(
                 "login", title: "登录", session: nil, data: ["next": next, "login": login, "error": "用户名或密码不正确"],
