@@ -36,4 +36,5 @@ else
     scripts/watchdog.sh 1800 swift test --skip-build
 fi
 
-scripts/test-browser.sh
+# The browser suite takes under a minute here.
+scripts/watchdog.sh 900 scripts/test-browser.sh
