@@ -93,7 +93,7 @@ struct ReadSessionTests {
         let logger = Logger(label: "rights.test")
         let connection = try await Self.connect(id: 4)
         try await connection.close()
-        let refused = await Self.outcome(within: .seconds(5)) {
+        let refused = await outcome(within: .seconds(5)) {
             do {
                 _ = try await PostgresRegistryStore.statement("SELECT 1", on: connection, logger: logger)
                 return "answered"
@@ -105,29 +105,10 @@ struct ReadSessionTests {
         // What the store guards against (seen as a search hanging in the outage test): the query
         // handed to PostgresNIO directly is never answered. Should a later PostgresNIO fail it,
         // this expectation says the guard may go.
-        let direct = await Self.outcome(within: .seconds(1)) {
+        let direct = await outcome(within: .seconds(1)) {
             _ = try? await connection.query("SELECT 1", logger: logger).collect()
             return "answered or failed"
         }
         #expect(direct == nil, "PostgresNIO itself ended a query on a closed connection")
-    }
-
-    /// What `work` returns, or nil if it has not returned within `limit` (it is left running:
-    /// work that never ends cannot hold the test).
-    static func outcome(within limit: Duration, _ work: @escaping @Sendable () async -> String) async -> String? {
-        let (stream, continuation) = AsyncStream<String>.makeStream()
-        Task { continuation.yield(await work()) }
-        return await withTaskGroup(of: String?.self) { group in
-            group.addTask {
-                for await value in stream { return value }
-                return nil
-            }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            return await group.next() ?? nil
-        }
     }
 }
