@@ -28,7 +28,7 @@ struct WitnessPusherTests {
 
         // Before the limit, the round waited for ever (URLRequest.timeoutInterval is not applied
         // on Linux).
-        let ended = await outcome(within: .seconds(10)) { await pusher.pushAll() }
+        let ended: Void? = await outcome(within: .seconds(10)) { await pusher.pushAll() }
         #expect(ended != nil, "the round still waits after 10 s for a witness that never answers")
         let failure = try #require(pusher.status().first).failure
         #expect(failure != nil, "the stalled witness is reported as not reached")
