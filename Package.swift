@@ -1,9 +1,13 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
+/// Every target of this package: warnings are errors in the compiler itself, so a warning fails
+/// every build — an incremental one too, which does not recompile (and so would not print) a
+/// file that warned before.
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    .treatAllWarnings(as: .error),
 ]
 
 let package = Package(
