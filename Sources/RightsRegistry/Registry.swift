@@ -98,9 +98,9 @@ public final class Registry: Sendable {
         return try await writeLock.withLock {
             var attempts = 0
             while true {
-                // The decision's reads share what the store sets up for reads (one connection).
-                let (size, now, events) = try await store.reading {
-                    let size = try await self.store.size()
+                // The decision's reads share what the store sets up for reads (one connection),
+                // at the size the append below expects.
+                let (size, now, events) = try await store.deciding { size in
                     let now = self.clock.now()
                     let registrar = Registrar(
                         reads: self.reads, policy: try await self.reads.policy(), today: self.timeZone.day(of: now),

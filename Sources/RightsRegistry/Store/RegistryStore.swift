@@ -26,6 +26,12 @@ public protocol RegistryStore: SubtreeReader {
     /// request; what `body` writes is written as outside it.
     func reading<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T
 
+    /// Runs the reads of a decision (`reading`) at the log's size, which `body` is given and
+    /// must append at (`append(expectedSize:)`): since that append is refused if the log moved,
+    /// the store may answer the decision's key lookups from documents it knows to be those at
+    /// that size (PostgreSQL: `DecisionDocuments`).
+    func deciding<T: Sendable>(_ body: @escaping @Sendable (UInt64) async throws -> T) async throws -> T
+
     /// Projection reads.
     func document(_ key: EntityKey) async throws -> JSONValue?
     func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?) async throws
@@ -199,6 +205,10 @@ extension RegistryStore {
 
     public func reading<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         try await body()
+    }
+
+    public func deciding<T: Sendable>(_ body: @escaping @Sendable (UInt64) async throws -> T) async throws -> T {
+        try await reading { try await body(try await self.size()) }
     }
 
     /// Appends without a checkpoint (tests, benchmarks, tools that sign separately).

@@ -23,6 +23,11 @@ public final class PostgresRegistryStore: RegistryStore {
     /// Connections leased so far (for tests of the read sessions).
     private let leaseCount = Atomic<Int>(0)
     var leases: Int { leaseCount.load(ordering: .relaxed) }
+    /// The documents at the log's size as this process knows them, for its decisions.
+    let decisionDocuments = DecisionDocuments()
+    /// Key lookups that went to the database (for tests of `decisionDocuments`).
+    private let lookupCount = Atomic<Int>(0)
+    var lookups: Int { lookupCount.load(ordering: .relaxed) }
     /// Where the store is, without its password, for messages.
     public let location: PostgresLocation
 
@@ -183,6 +188,18 @@ public final class PostgresRegistryStore: RegistryStore {
                 await session.close()
                 throw error
             }
+        }
+    }
+
+    /// A decision's reads in one session, at the size read first; its key lookups are answered
+    /// from `decisionDocuments` where it knows the documents at that size.
+    public func deciding<T: Sendable>(_ body: @escaping @Sendable (UInt64) async throws -> T) async throws -> T {
+        try await reading {
+            let size = try await self.size()
+            self.decisionDocuments.begin(at: size)
+            return try await DecisionDocuments.$deciding.withValue(
+                DecisionDocuments.Mark(store: ObjectIdentifier(self), size: size)
+            ) { try await body(size) }
         }
     }
 
@@ -370,14 +387,25 @@ public final class PostgresRegistryStore: RegistryStore {
     public func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?) async throws
         -> AppendResult
     {
-        try await transaction { connection in
+        // An append that fails leaves what this process knows as it was: if it committed after
+        // all, the size moved, and the next decision starts afresh.
+        let appended = try await transaction { connection in
             try await self.append(drafts, expectedSize: expectedSize, checkpoint: checkpoint, connection)
         }
+        decisionDocuments.appended(from: appended.from, to: appended.result.size, writes: appended.writes)
+        return appended.result
+    }
+
+    /// What an append committed: from which size, and the documents it wrote (nil: deleted).
+    private struct Appended: Sendable {
+        let result: AppendResult
+        let from: UInt64
+        let writes: [(EntityKey, String?)]
     }
 
     private func append(
         _ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?, _ connection: PostgresConnection
-    ) async throws -> AppendResult {
+    ) async throws -> Appended {
         // Which hashes and documents the append reads depends on the log's size, which only
         // the lock tells; they are read with it for the size the caller expects or this process
         // saw last, and read again (now under the lock) when the locked size is another.
@@ -412,7 +440,7 @@ public final class PostgresRegistryStore: RegistryStore {
             }
             var writes = StatementBatch()
             writes.insert(into: "log_entries", columns: ["idx", "leaf_hash", "subtree_hashes", "body"], rows)
-            try Self.project(batch, keys: keys, found: locked.documents, into: &writes)
+            let written = try Self.project(batch, keys: keys, found: locked.documents, into: &writes)
             let commits = EntryDraft.commits(drafts, batch.map(\.0))
             writes.insert(
                 into: "side_records", columns: ["tbl", "key", "value"],
@@ -423,7 +451,9 @@ public final class PostgresRegistryStore: RegistryStore {
             writes.add([.integer(Int64(range.size))]) { "UPDATE log_head SET size = \($0[0])" }
             try await self.run(&writes, on: connection)
             knownSize.store(Int64(range.size), ordering: .relaxed)
-            return AppendResult(entries: batch.map(\.0), size: range.size, root: range.root, checkpoint: signed)
+            return Appended(
+                result: AppendResult(entries: batch.map(\.0), size: range.size, root: range.root, checkpoint: signed),
+                from: locked.size, writes: written)
         }
     }
 
@@ -514,32 +544,38 @@ public final class PostgresRegistryStore: RegistryStore {
         return found
     }
 
-    /// Applies the batch to the documents it touches (`found`: those of `keys` that exist) and
-    /// adds the changed rows to `writes`.
+    /// Applies the batch to the documents it touches (`found`: those of `keys` that exist), adds
+    /// the changed rows to `writes` and returns them as stored text (nil: deleted).
+    @discardableResult
     private static func project(
         _ batch: [(LogEntry, any RegistryEvent)], keys: [EntityKey], found: [EntityKey: JSONValue],
         into writes: inout StatementBatch
-    ) throws {
+    ) throws -> [(EntityKey, String?)] {
         var state = ProjectionState()
         for key in keys { state.load(key, document: found[key]) }
+        var written: [(EntityKey, String?)] = []
         for (table, tableWrites) in Dictionary(grouping: try Projector.apply(batch, to: &state), by: \.key.table) {
             let deleted = tableWrites.filter { $0.document == nil }.map(\.key.key)
             if !deleted.isEmpty {
                 writes.add([.texts(deleted)]) { "DELETE FROM \(table.name) WHERE key = ANY(\($0[0]))" }
             }
             let upserts: [[SQLValue]] = tableWrites.compactMap { write in
-                guard let document = write.document else { return nil }
-                return [.text(write.key.key)] + write.columns.map(SQLValue.text)
-                    + [.text(String(decoding: document, as: UTF8.self))]
+                let text = write.document.map { String(decoding: $0, as: UTF8.self) }
+                written.append((write.key, text))
+                guard let text else { return nil }
+                return [.text(write.key.key)] + write.columns.map(SQLValue.text) + [.text(text)]
             }
             let updates = (table.columns + ["doc"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
             writes.insert(
                 into: table.name, columns: ["key"] + table.columns + ["doc"], upserts,
                 onConflict: " ON CONFLICT (key) DO UPDATE SET \(updates)")
         }
+        return written
     }
 
     public func applyLogged(_ entries: [(LogEntry, any RegistryEvent)]) async throws {
+        decisionDocuments.forget()
+        defer { decisionDocuments.forget() }
         try await transaction { connection in
             let keys = Projector.touchedKeys(entries)
             var writes = StatementBatch()
@@ -549,6 +585,8 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     public func clearProjections(_ tables: [EntityTable]) async throws {
+        decisionDocuments.forget()
+        defer { decisionDocuments.forget() }
         try await transaction { connection in
             for table in tables { try await self.rows("DELETE FROM \(table.name)", on: connection) }
         }
@@ -557,12 +595,23 @@ public final class PostgresRegistryStore: RegistryStore {
     // MARK: Projection reads
 
     public func document(_ key: EntityKey) async throws -> JSONValue? {
+        guard let decision = DecisionDocuments.deciding, decision.store == ObjectIdentifier(self) else {
+            return try await storedText(key).map { try Self.document($0, row: key) }
+        }
+        if let known = decisionDocuments.text(key, at: decision.size) {
+            return try known.map { try Self.document($0, row: key) }
+        }
+        let text = try await storedText(key)
+        decisionDocuments.remember(key, text, at: decision.size)
+        return try text.map { try Self.document($0, row: key) }
+    }
+
+    /// The stored text of row `key`, read from the database.
+    private func storedText(_ key: EntityKey) async throws -> String? {
+        lookupCount.add(1, ordering: .relaxed)
         var binds = PostgresBindings()
         binds.append(key.key)
-        guard let row = try await read("SELECT doc FROM \(key.table.name) WHERE key = $1", binds).first else {
-            return nil
-        }
-        return try Self.document(try row.decode(String.self), row: key)
+        return try await read("SELECT doc FROM \(key.table.name) WHERE key = $1", binds).first?.decode(String.self)
     }
 
     public func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?)

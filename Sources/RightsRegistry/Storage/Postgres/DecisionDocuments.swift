@@ -1,0 +1,95 @@
+import Synchronization
+
+/// The projection documents as they are at one log size, as this process last wrote them or read
+/// them for a decision: a decision's key lookups are answered from here instead of by a round
+/// trip each (issue 16: a PostgreSQL settlement spent most of its time in fourteen round trips,
+/// five of them for documents this process had just written or read).
+///
+/// It answers only a decision (`RegistryStore.deciding`) at exactly `size`, read from the
+/// database when the decision began, and a decision's append is refused unless the log still
+/// has that size. Every change to a document is an append, and every append moves the size;
+/// so a document known at that size is the document in the database for as long as the
+/// decision can commit. When another process appends, the size read next is another and what
+/// was known is forgotten. A read answered from the database during a decision is remembered at
+/// the decision's size; if the database had moved on meanwhile, that decision's append fails
+/// and the next decision starts afresh, so such a document is never used by a decision that
+/// commits.
+///
+/// Documents rewritten without an append — a rebuild, which writes what the log says again — are
+/// forgotten by the process that rewrites them (a rebuild in another process writes the same
+/// documents, unless it runs a projector of another version, which needs the servers stopped).
+///
+/// Reads outside a decision never use it: they answer what the database holds now.
+final class DecisionDocuments: Sendable {
+    /// A decision of one store at one log size (a task-local, inherited by the decision's tasks).
+    struct Mark: Sendable {
+        let store: ObjectIdentifier
+        let size: UInt64
+    }
+    @TaskLocal static var deciding: Mark?
+
+    private struct State {
+        var size: UInt64?
+        /// Stored text by key; nil is a row known not to exist.
+        var texts: [EntityKey: String?] = [:]
+        var weight = 0
+    }
+    private let state = Mutex(State())
+    /// The most text remembered, in bytes; past it the memory starts again.
+    let budget: Int
+
+    init(budget: Int = 32 << 20) { self.budget = budget }
+
+    /// A decision begins at `size`, just read from the database.
+    func begin(at size: UInt64) {
+        state.withLock { state in
+            if state.size != size { state = State(size: size) }
+        }
+    }
+
+    /// The stored text of `key` at `size`: `.some(nil)` for a row known not to exist, nil when
+    /// not known.
+    func text(_ key: EntityKey, at size: UInt64) -> String?? {
+        state.withLock { state in state.size == size ? state.texts[key] : nil }
+    }
+
+    /// What a decision at `size` read from the database for `key`.
+    func remember(_ key: EntityKey, _ text: String?, at size: UInt64) {
+        state.withLock { state in
+            guard state.size == size else { return }
+            Self.put(key, text, into: &state, budget: budget)
+        }
+    }
+
+    /// This process committed an append that took the log from `size` to `newSize`, writing
+    /// `writes` (nil: the row deleted). Documents known at `size` stay known at `newSize`; if
+    /// the log was at another size than this memory's, only the writes are known.
+    func appended(from size: UInt64, to newSize: UInt64, writes: [(EntityKey, String?)]) {
+        state.withLock { state in
+            if state.size != size { state = State() }
+            state.size = newSize
+            for (key, text) in writes { Self.put(key, text, into: &state, budget: budget) }
+        }
+    }
+
+    /// Forgets everything: a write whose outcome is not known, or projections rewritten without
+    /// an append (a rebuild).
+    func forget() {
+        state.withLock { $0 = State() }
+    }
+
+    private static func put(_ key: EntityKey, _ text: String?, into state: inout State, budget: Int) {
+        func weight(_ text: String?) -> Int { 64 + key.key.utf8.count + (text?.utf8.count ?? 0) }
+        if let replaced = state.texts[key] { state.weight -= weight(replaced) }
+        let weight = weight(text)
+        if state.weight + weight > budget {
+            state.texts.removeAll(keepingCapacity: true)
+            state.weight = 0
+        }
+        state.texts[key] = .some(text)
+        state.weight += weight
+    }
+
+    /// How many documents are known (for tests).
+    var count: Int { state.withLock { $0.texts.count } }
+}

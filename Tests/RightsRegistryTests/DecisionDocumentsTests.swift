@@ -1,0 +1,145 @@
+import Foundation
+import RegistryTestSupport
+import Testing
+
+@testable import RightsRegistry
+
+/// A PostgreSQL decision's key lookups are answered from the documents this process knows at
+/// the log's size (issue 16); these tests hold it to answering only what the database holds at
+/// that size, with another process writing beside it.
+@Suite("Decision documents (PostgreSQL)", .enabled(if: TestStore.postgresURL != nil))
+struct DecisionDocumentsTests {
+    static let policy = PolicyRecord.key(PolicyRecord.singletonKey)
+
+    /// Appends a policy whose objection period is `days` (a document every store can write).
+    static func setPolicy(_ days: Int, on store: any RegistryStore, expectedSize: UInt64? = nil) async throws {
+        var policy = RegistryPolicy.default
+        policy.objectionDays = days
+        _ = try await store.append(
+            [try EntryDraft(event: PolicySet(policy: policy), time: "2026-11-20T10:00:00+08:00", actor: "test")],
+            expectedSize: expectedSize)
+    }
+
+    static func objectionDays(_ document: JSONValue?) throws -> Int? {
+        try document.map { try JSONValueDecoder().decode(PolicyRecord.self, from: $0).policy.objectionDays }
+    }
+
+    /// A store and a second one on the same database (another process).
+    static func twoStores() async throws -> (PostgresRegistryStore, any RegistryStore) {
+        let location = try await TestStore.postgres.newLocation()
+        let store = try #require(try await TestStore.postgres.open(location) as? PostgresRegistryStore)
+        return (store, try await TestStore.postgres.open(location))
+    }
+
+    @Test("a decision reads what this process wrote at the log's size without asking the database; other reads ask")
+    func known() async throws {
+        let (store, _) = try await Self.twoStores()
+        try await Self.setPolicy(21, on: store)
+        let before = store.lookups
+        let decided = try await store.deciding { _ in try await store.document(Self.policy) }
+        #expect(try Self.objectionDays(decided) == 21)
+        #expect(store.lookups == before, "answered from what the append wrote")
+        #expect(try Self.objectionDays(try await store.document(Self.policy)) == 21)
+        #expect(store.lookups == before + 1, "a read outside a decision asks the database")
+    }
+
+    @Test("after another process appended, a decision reads that process's documents, then knows them")
+    func otherWriter() async throws {
+        let (store, other) = try await Self.twoStores()
+        try await Self.setPolicy(21, on: store)
+        try await Self.setPolicy(30, on: other)
+        let decided = try await store.deciding { size in
+            #expect(size == 2)
+            return try await store.document(Self.policy)
+        }
+        #expect(try Self.objectionDays(decided) == 30, "the other process's policy, not the one this process wrote")
+        let lookups = store.lookups
+        let again = try await store.deciding { _ in try await store.document(Self.policy) }
+        #expect(try Self.objectionDays(again) == 30)
+        #expect(store.lookups == lookups, "read once at this size, then known")
+    }
+
+    @Test("a decision under which another process appended cannot commit what it decided; the next one reads afresh")
+    func movedUnder() async throws {
+        let (store, other) = try await Self.twoStores()
+        try await Self.setPolicy(21, on: store)
+        try await store.deciding { size in
+            try await Self.setPolicy(30, on: other)
+            // The decision sees the log at its own size…
+            #expect(try Self.objectionDays(try await store.document(Self.policy)) == 21)
+            // …and what it decides there is refused.
+            await #expect(throws: StoreError.sizeChanged(expected: 1, actual: 2)) {
+                try await Self.setPolicy(40, on: store, expectedSize: size)
+            }
+        }
+        let decided = try await store.deciding { _ in try await store.document(Self.policy) }
+        #expect(try Self.objectionDays(decided) == 30)
+    }
+
+    @Test("this process's append over another process's append leaves known only what it wrote itself")
+    func appendAfterOther() async throws {
+        let (location, t) = try await TestRegistry.onNewStore(.postgres)
+        let store = try #require(t.store as? PostgresRegistryStore)
+        let other = try await TestStore.postgres.open(location)
+        try await Self.setPolicy(21, on: store)
+        try await Self.setPolicy(30, on: other)
+        // This process appends next (a bank's search, which writes a watch), after the other's.
+        _ = try await t.registry.record(
+            CollateralSearched(
+                right: t.contract(0, 1), party: "银行甲", purpose: "贷前审查", holderMatch: true, certificate: nil),
+            actor: "bank:甲")
+        let lookups = store.lookups
+        let decided = try await store.deciding { _ in try await store.document(Self.policy) }
+        #expect(try Self.objectionDays(decided) == 30, "not the policy this process wrote before the other's append")
+        #expect(store.lookups == lookups + 1)
+    }
+
+    @Test("documents a rebuild writes again (without an append) are read afresh")
+    func rebuilt() async throws {
+        let (store, _) = try await Self.twoStores()
+        try await Self.setPolicy(21, on: store)
+        // The policy entry applied again as a rebuild does, here with other content.
+        var policy = RegistryPolicy.default
+        policy.objectionDays = 45
+        let draft = try EntryDraft(event: PolicySet(policy: policy), time: "2026-11-20T10:00:00+08:00", actor: "test")
+        try await store.clearProjections([PolicyRecord.table])
+        try await store.applyLogged([(draft.entry(at: 0), draft.event)])
+        let decided = try await store.deciding { _ in try await store.document(Self.policy) }
+        #expect(try Self.objectionDays(decided) == 45)
+    }
+
+    @Test("two processes registering the same people at once: each person is registered once")
+    func twoProcesses() async throws {
+        let (location, t) = try await TestRegistry.onNewStore(.postgres)
+        let second = Registry(store: try await TestStore.postgres.open(location), keys: t.keys, clock: t.clock)
+        let people = (0..<40).map { Person(name: "外来种植户", idNumber: t.county.citizenID(600_000 + $0)) }
+        let registry = t.registry
+        async let first = Self.register(people, with: registry)
+        async let other = Self.register(people, with: second)
+        let (a, b) = try await (first, other)
+        #expect(a.registered + b.registered == people.count, "each person registered once, by one of them")
+        #expect(a.refused + b.refused == people.count, "and refused as already registered by the other")
+        #expect(try await t.store.size() == (try await second.store.size()))
+        #expect(try await t.violations().isEmpty)
+    }
+
+    /// Registers each of `people` in turn; how many were registered and how many refused as
+    /// already on the register (a decision overtaken by the other process too often is tried again).
+    static func register(_ people: [Person], with registry: Registry) async throws -> (registered: Int, refused: Int) {
+        var (registered, refused) = (0, 0)
+        for person in people {
+            while true {
+                do {
+                    try await registry.perform(.registerPerson(person), actor: "clerk:test")
+                    registered += 1
+                } catch let error as RegistryError where error.code == "conflict.person" {
+                    refused += 1
+                } catch StoreError.sizeChanged {
+                    continue
+                }
+                break
+            }
+        }
+        return (registered, refused)
+    }
+}
