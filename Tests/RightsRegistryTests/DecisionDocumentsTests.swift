@@ -142,4 +142,40 @@ struct DecisionDocumentsTests {
         }
         return (registered, refused)
     }
+
+    @Test("a decision asking a filtered read twice asks the database once; after any append it asks again")
+    func queries() async throws {
+        let (store, other) = try await Self.twoStores()
+        try await Self.setPolicy(21, on: store)
+        @Sendable func policies() async throws -> [Int] {
+            try await store.documents(PolicyRecord.table, where: [], after: nil, limit: nil).compactMap {
+                try? Self.objectionDays($0)
+            }
+        }
+        let before = store.lookups
+        let twice = try await store.deciding { _ in [try await policies(), try await policies()] }
+        #expect(twice == [[21], [21]])
+        #expect(store.lookups == before + 1, "asked once")
+        try await Self.setPolicy(30, on: store)
+        #expect(try await store.deciding { _ in try await policies() } == [30], "this process's append")
+        try await Self.setPolicy(40, on: other)
+        #expect(try await store.deciding { _ in try await policies() } == [40], "another process's append")
+        #expect(store.lookups == before + 3)
+    }
+}
+
+@Suite("Decision documents: the memory")
+struct DecisionDocumentsMemoryTests {
+    @Test("a document written too heavy to keep is no longer known, rather than known at its old content")
+    func heavy() {
+        let memory = DecisionDocuments(budget: 16 * 300)
+        let key = DecisionDocumentsTests.policy
+        memory.appended(from: 0, to: 1, writes: [(key, "{\"small\":1}")])
+        #expect(memory.text(key, at: 1) == .some(.some("{\"small\":1}")))
+        #expect(memory.text(key, at: 2) == nil, "known at its size only")
+        memory.appended(from: 1, to: 2, writes: [(key, String(repeating: "x", count: 500))])
+        #expect(memory.text(key, at: 2) == nil, "not known: a decision reads it from the database")
+        memory.appended(from: 2, to: 3, writes: [(key, nil)])
+        #expect(memory.text(key, at: 3) == .some(nil), "deleted: known not to exist")
+    }
 }

@@ -2,8 +2,9 @@ import Synchronization
 
 /// The projection documents as they are at one log size, as this process last wrote them or read
 /// them for a decision: a decision's key lookups are answered from here instead of by a round
-/// trip each (issue 16: a PostgreSQL settlement spent most of its time in fourteen round trips,
-/// five of them for documents this process had just written or read).
+/// trip each, and a filtered read it makes twice is asked once (issue 16: a PostgreSQL
+/// settlement spent most of its time in fourteen round trips, six of them for documents this
+/// process had just written or read).
 ///
 /// It answers only a decision (`RegistryStore.deciding`) at exactly `size`, read from the
 /// database when the decision began, and a decision's append is refused unless the log still
@@ -28,11 +29,28 @@ final class DecisionDocuments: Sendable {
     }
     @TaskLocal static var deciding: Mark?
 
+    /// A filtered read of a table (`RegistryStore.documents`).
+    struct Query: Hashable, Sendable {
+        let table: EntityTable
+        let filters: [ColumnFilter]
+        let after: String?
+        let limit: Int?
+    }
+
     private struct State {
         var size: UInt64?
         /// Stored text by key; nil is a row known not to exist.
         var texts: [EntityKey: String?] = [:]
+        /// The rows a query found at `size`. Any append may change them: they are known only
+        /// until this process appends (a decision asking twice asks the database once).
+        var answers: [Query: (texts: [String], weight: Int)] = [:]
+        /// Roughly the bytes held, both kinds together.
         var weight = 0
+
+        mutating func forgetAnswers() {
+            for answer in answers.values { weight -= answer.weight }
+            answers.removeAll()
+        }
     }
     private let state = Mutex(State())
     /// The most text remembered, in bytes; past it the memory starts again.
@@ -61,6 +79,23 @@ final class DecisionDocuments: Sendable {
         }
     }
 
+    /// The stored texts of the rows `query` found at `size`, if a decision at `size` asked before.
+    func answer(_ query: Query, at size: UInt64) -> [String]? {
+        state.withLock { state in state.size == size ? state.answers[query]?.texts : nil }
+    }
+
+    /// What a decision at `size` found for `query` in the database.
+    func remember(_ query: Query, _ texts: [String], at size: UInt64) {
+        state.withLock { state in
+            guard state.size == size else { return }
+            if let replaced = state.answers.removeValue(forKey: query) { state.weight -= replaced.weight }
+            let weight = 64 + texts.reduce(0) { $0 + 16 + $1.utf8.count }
+            guard Self.makeRoom(weight, in: &state, budget: budget) else { return }
+            state.answers[query] = (texts, weight)
+            state.weight += weight
+        }
+    }
+
     /// This process committed an append that took the log from `size` to `newSize`, writing
     /// `writes` (nil: the row deleted). Documents known at `size` stay known at `newSize`; if
     /// the log was at another size than this memory's, only the writes are known.
@@ -68,6 +103,7 @@ final class DecisionDocuments: Sendable {
         state.withLock { state in
             if state.size != size { state = State() }
             state.size = newSize
+            state.forgetAnswers()
             for (key, text) in writes { Self.put(key, text, into: &state, budget: budget) }
         }
     }
@@ -80,14 +116,24 @@ final class DecisionDocuments: Sendable {
 
     private static func put(_ key: EntityKey, _ text: String?, into state: inout State, budget: Int) {
         func weight(_ text: String?) -> Int { 64 + key.key.utf8.count + (text?.utf8.count ?? 0) }
-        if let replaced = state.texts[key] { state.weight -= weight(replaced) }
+        if let replaced = state.texts.removeValue(forKey: key) { state.weight -= weight(replaced) }
         let weight = weight(text)
-        if state.weight + weight > budget {
-            state.texts.removeAll(keepingCapacity: true)
-            state.weight = 0
-        }
+        // Too heavy to keep: not known, so read from the database.
+        guard makeRoom(weight, in: &state, budget: budget) else { return }
         state.texts[key] = .some(text)
         state.weight += weight
+    }
+
+    /// Whether `weight` more fits the budget, starting again when it does not; false when it
+    /// would not fit even then.
+    private static func makeRoom(_ weight: Int, in state: inout State, budget: Int) -> Bool {
+        guard weight <= budget / 16 else { return false }
+        if state.weight + weight > budget {
+            state.texts.removeAll(keepingCapacity: true)
+            state.answers.removeAll(keepingCapacity: true)
+            state.weight = 0
+        }
+        return true
     }
 
     /// How many documents are known (for tests).

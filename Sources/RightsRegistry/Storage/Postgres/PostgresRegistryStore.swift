@@ -25,7 +25,8 @@ public final class PostgresRegistryStore: RegistryStore {
     var leases: Int { leaseCount.load(ordering: .relaxed) }
     /// The documents at the log's size as this process knows them, for its decisions.
     let decisionDocuments = DecisionDocuments()
-    /// Key lookups that went to the database (for tests of `decisionDocuments`).
+    /// Document reads (key lookups and filtered reads) that went to the database (for tests of
+    /// `decisionDocuments`).
     private let lookupCount = Atomic<Int>(0)
     var lookups: Int { lookupCount.load(ordering: .relaxed) }
     /// Where the store is, without its password, for messages.
@@ -617,13 +618,29 @@ public final class PostgresRegistryStore: RegistryStore {
     public func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?)
         async throws -> [JSONValue]
     {
+        let texts: [String]
+        if let decision = DecisionDocuments.deciding, decision.store == ObjectIdentifier(self) {
+            let query = DecisionDocuments.Query(table: table, filters: filters, after: key, limit: limit)
+            if let known = decisionDocuments.answer(query, at: decision.size) {
+                texts = known
+            } else {
+                texts = try await storedTexts(table, where: filters, after: key, limit: limit)
+                decisionDocuments.remember(query, texts, at: decision.size)
+            }
+        } else {
+            texts = try await storedTexts(table, where: filters, after: key, limit: limit)
+        }
+        return try texts.map { try Self.document($0) }
+    }
+
+    /// The stored texts of the rows of `table` that pass `filters`, read from the database.
+    private func storedTexts(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?)
+        async throws -> [String]
+    {
+        lookupCount.add(1, ordering: .relaxed)
         let clause = FilterClause(table, filters, after: key, placeholder: .numbered)
         let sql = "SELECT doc FROM \(table.name)\(clause.sql) ORDER BY key" + (limit.map { " LIMIT \($0)" } ?? "")
-        let rows = try await read(sql, Self.binds(clause.arguments))
-        var documents: [JSONValue] = []
-        documents.reserveCapacity(rows.count)
-        for row in rows { documents.append(try Self.document(try row.decode(String.self))) }
-        return documents
+        return try await read(sql, Self.binds(clause.arguments)).map { try $0.decode(String.self) }
     }
 
     /// A stored document, parsed. Kept out of line: inlined into an async function, the typed
