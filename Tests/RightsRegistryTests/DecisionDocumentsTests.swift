@@ -177,5 +177,7 @@ struct DecisionDocumentsMemoryTests {
         #expect(memory.text(key, at: 2) == nil, "not known: a decision reads it from the database")
         memory.appended(from: 2, to: 3, writes: [(key, nil)])
         #expect(memory.text(key, at: 3) == .some(nil), "deleted: known not to exist")
+        memory.appended(from: 3, to: 5000, writes: nil)
+        #expect(memory.text(key, at: 5000) == nil, "after bulk work nothing is known, what was known before included")
     }
 }

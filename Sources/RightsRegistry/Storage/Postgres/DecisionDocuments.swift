@@ -56,7 +56,10 @@ final class DecisionDocuments: Sendable {
     /// The most text remembered, in bytes; past it the memory starts again.
     let budget: Int
 
-    init(budget: Int = 32 << 20) { self.budget = budget }
+    init(budget: Int = 16 << 20) { self.budget = budget }
+
+    /// An append writing more documents than this is bulk work.
+    static let bulkWrites = 1_024
 
     /// A decision begins at `size`, just read from the database.
     func begin(at size: UInt64) {
@@ -98,9 +101,15 @@ final class DecisionDocuments: Sendable {
 
     /// This process committed an append that took the log from `size` to `newSize`, writing
     /// `writes` (nil: the row deleted). Documents known at `size` stay known at `newSize`; if
-    /// the log was at another size than this memory's, only the writes are known.
-    func appended(from size: UInt64, to newSize: UInt64, writes: [(EntityKey, String?)]) {
+    /// the log was at another size than this memory's, only the writes are known. Bulk work (an
+    /// import's batch, more than `bulkWrites` documents: `writes` nil) is not remembered: it is
+    /// not what decisions read next, and keeping it cost an import 60 MB.
+    func appended(from size: UInt64, to newSize: UInt64, writes: [(EntityKey, String?)]?) {
         state.withLock { state in
+            guard let writes else {
+                state = State(size: newSize)
+                return
+            }
             if state.size != size { state = State() }
             state.size = newSize
             state.forgetAnswers()

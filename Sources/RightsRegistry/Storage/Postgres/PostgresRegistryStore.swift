@@ -401,7 +401,8 @@ public final class PostgresRegistryStore: RegistryStore {
     private struct Appended: Sendable {
         let result: AppendResult
         let from: UInt64
-        let writes: [(EntityKey, String?)]
+        /// Nil for bulk work, which is not remembered.
+        let writes: [(EntityKey, String?)]?
     }
 
     private func append(
@@ -546,23 +547,26 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     /// Applies the batch to the documents it touches (`found`: those of `keys` that exist), adds
-    /// the changed rows to `writes` and returns them as stored text (nil: deleted).
+    /// the changed rows to `writes` and returns them as stored text (nil: deleted), unless they
+    /// are bulk work.
     @discardableResult
     private static func project(
         _ batch: [(LogEntry, any RegistryEvent)], keys: [EntityKey], found: [EntityKey: JSONValue],
         into writes: inout StatementBatch
-    ) throws -> [(EntityKey, String?)] {
+    ) throws -> [(EntityKey, String?)]? {
         var state = ProjectionState()
         for key in keys { state.load(key, document: found[key]) }
-        var written: [(EntityKey, String?)] = []
-        for (table, tableWrites) in Dictionary(grouping: try Projector.apply(batch, to: &state), by: \.key.table) {
+        let changed = try Projector.apply(batch, to: &state)
+        // Bulk work is not remembered for decisions (`DecisionDocuments.bulkWrites`).
+        var written: [(EntityKey, String?)]? = changed.count > DecisionDocuments.bulkWrites ? nil : []
+        for (table, tableWrites) in Dictionary(grouping: changed, by: \.key.table) {
             let deleted = tableWrites.filter { $0.document == nil }.map(\.key.key)
             if !deleted.isEmpty {
                 writes.add([.texts(deleted)]) { "DELETE FROM \(table.name) WHERE key = ANY(\($0[0]))" }
             }
             let upserts: [[SQLValue]] = tableWrites.compactMap { write in
                 let text = write.document.map { String(decoding: $0, as: UTF8.self) }
-                written.append((write.key, text))
+                written?.append((write.key, text))
                 guard let text else { return nil }
                 return [.text(write.key.key)] + write.columns.map(SQLValue.text) + [.text(text)]
             }
