@@ -103,7 +103,7 @@ final class DecisionDocuments: Sendable {
     /// `writes` (nil: the row deleted). Documents known at `size` stay known at `newSize`; if
     /// the log was at another size than this memory's, only the writes are known. Bulk work (an
     /// import's batch, more than `bulkWrites` documents: `writes` nil) is not remembered: it is
-    /// not what decisions read next, and keeping it cost an import 60 MB.
+    /// not what decisions read next, and keeping it cost the PostgreSQL import ~10 % of its rate.
     func appended(from size: UInt64, to newSize: UInt64, writes: [(EntityKey, String?)]?) {
         state.withLock { state in
             guard let writes else {
@@ -117,8 +117,7 @@ final class DecisionDocuments: Sendable {
         }
     }
 
-    /// Forgets everything: a write whose outcome is not known, or projections rewritten without
-    /// an append (a rebuild).
+    /// Forgets everything: projections are being rewritten without an append (a rebuild).
     func forget() {
         state.withLock { $0 = State() }
     }
@@ -144,7 +143,4 @@ final class DecisionDocuments: Sendable {
         }
         return true
     }
-
-    /// How many documents are known (for tests).
-    var count: Int { state.withLock { $0.texts.count } }
 }
