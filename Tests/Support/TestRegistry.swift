@@ -53,6 +53,24 @@ public struct TestRegistry {
         }
     }
 
+    private init(registry: Registry, clock: TestClock, county: SyntheticCounty, keys: KeyRing, tables: [EntityTable]) {
+        self.registry = registry
+        self.clock = clock
+        self.county = county
+        self.keys = keys
+        self.tables = tables
+    }
+
+    /// Another process on the same register: the same keys, clock and county, its own `store`
+    /// (opened on the same database).
+    public func sibling(
+        on store: any RegistryStore, reactions: (any RegistryStore) -> [any RegistryReaction] = { _ in [] }
+    ) -> TestRegistry {
+        TestRegistry(
+            registry: Registry(store: store, keys: keys, clock: clock, reactions: reactions(store)), clock: clock,
+            county: county, keys: keys, tables: tables)
+    }
+
     /// A seeded registry on a new store of `kind` that can be opened again, and where that store
     /// is (the tests that tamper with it, reopen it or copy it need the location).
     public static func onNewStore(_ kind: TestStore) async throws -> (location: String, registry: TestRegistry) {

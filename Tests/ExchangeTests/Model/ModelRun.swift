@@ -26,8 +26,12 @@ final class ModelRun {
     static let applicants = ["邻户张三", "村民李四", "王五"]
     static let grounds = ["四至有误", "面积有误", "权属争议"]
 
-    let t: TestRegistry
-    let exchange: ExchangeService
+    /// The register as each act finds it: with a second process (`init(store:second:)`), the
+    /// acts alternate between the two.
+    var t: TestRegistry { onSecond ? processes[1].registry : processes[0].registry }
+    var exchange: ExchangeService { onSecond ? processes[1].exchange : processes[0].exchange }
+    private var processes: [(registry: TestRegistry, exchange: ExchangeService)] = []
+    private var onSecond = false
     /// What happened, act by act, as a person would read it.
     private(set) var transcript: [String] = []
     private(set) var accepted = 0
@@ -49,10 +53,16 @@ final class ModelRun {
         var description: String { "act \(step + 1): \(problem)" }
     }
 
-    init(store: any RegistryStore) async throws {
-        t = try await TestRegistry(
+    /// A run on `store`; with `second` (another store on the same database), a run whose acts
+    /// alternate between two processes.
+    init(store: any RegistryStore, second: (any RegistryStore)? = nil) async throws {
+        let first = try await TestRegistry(
             county: Self.county, store: store, tables: ProductSchema.tables, reactions: ProductSchema.reactions)
-        exchange = ExchangeService(registry: t.registry)
+        processes = [(first, ExchangeService(registry: first.registry))]
+        if let second {
+            let other = first.sibling(on: second, reactions: ProductSchema.reactions)
+            processes.append((other, ExchangeService(registry: other.registry)))
+        }
         for n in 0..<2 {
             let grower = Person(name: "种植户\(n)", idNumber: Self.county.citizenID(9_000 + n))
             try await t.perform(.registerPerson(grower))
@@ -69,6 +79,7 @@ final class ModelRun {
     func run(_ acts: [ModelAct], auditEvery: Int = 100) async throws -> Failure? {
         for (index, act) in acts.enumerated() {
             step = index
+            onSecond = processes.count > 1 && index % 2 == 1
             let before = try await Observation(t)
             let size = try await t.store.size()
             if live {

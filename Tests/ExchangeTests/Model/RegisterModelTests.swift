@@ -66,4 +66,21 @@ struct RegisterModelTests {
         #expect(run.accepted >= Self.acts / 4, "seed \(seed): \(run.accepted) acts accepted, \(run.refused) refused")
         #expect(run.refused > 0, "seed \(seed): refusals are part of the model")
     }
+
+    @Test(
+        "two processes on one PostgreSQL register, acting in turn: the same checks after every act",
+        .enabled(if: TestStore.postgresURL != nil), .timeLimit(.minutes(10)), arguments: seeds.prefix(1))
+    func twoProcesses(seed: UInt64) async throws {
+        // Each process decides over the documents it knows at the log's size (issue 16); every
+        // act here follows one by the other process.
+        let location = try await TestStore.postgres.newLocation()
+        let run = try await ModelRun(
+            store: try await TestStore.postgres.open(location, ProductSchema.migrations),
+            second: try await TestStore.postgres.open(location, ProductSchema.migrations))
+        let failure = try await run.run(ModelScript.generate(seed: seed, count: Self.acts).acts)
+        #expect(
+            failure == nil,
+            "seed \(seed): \(failure?.description ?? "")\n\(run.transcript.suffix(20).joined(separator: "\n"))")
+        #expect(run.accepted >= Self.acts / 4, "seed \(seed): \(run.accepted) acts accepted, \(run.refused) refused")
+    }
 }
