@@ -111,7 +111,7 @@ struct DecisionDocumentsTests {
     @Test("two processes registering the same people at once: each person is registered once")
     func twoProcesses() async throws {
         let (location, t) = try await TestRegistry.onNewStore(.postgres)
-        let second = Registry(store: try await TestStore.postgres.open(location), keys: t.keys, clock: t.clock)
+        let second = t.sibling(on: try await TestStore.postgres.open(location)).registry
         let people = (0..<40).map { Person(name: "外来种植户", idNumber: t.county.citizenID(600_000 + $0)) }
         let registry = t.registry
         async let first = Self.register(people, with: registry)
