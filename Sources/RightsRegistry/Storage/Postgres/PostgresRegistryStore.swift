@@ -397,11 +397,12 @@ public final class PostgresRegistryStore: RegistryStore {
         return appended.result
     }
 
-    /// What an append committed: from which size, and the documents it wrote (nil: deleted).
+    /// What an append committed: from which size, and the documents it wrote.
     private struct Appended: Sendable {
         let result: AppendResult
         let from: UInt64
-        /// Nil for bulk work, which is not remembered.
+        /// The stored text of each document written (nil text: deleted); nil for bulk work,
+        /// which is not remembered.
         let writes: [(EntityKey, String?)]?
     }
 
