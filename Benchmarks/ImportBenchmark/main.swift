@@ -68,9 +68,10 @@ if let postgres {
 } else {
     let path = workdir + "/baseline.sqlite"
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    var configuration = Configuration()
-    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-    let pool = try DatabasePool(path: path, configuration: configuration)
+    let pool = try DatabasePool(path: path)
+    // After opening: GRDB sets a pool's writer to `synchronous = NORMAL` when it turns WAL on, which
+    // syncs no commit (so `prepareDatabase` cannot set FULL; the registry's store does it the same way).
+    try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     try pool.write { db in try db.execute(sql: "CREATE TABLE records (id INTEGER PRIMARY KEY, line TEXT NOT NULL)") }
     let reader = try LineReader(path: file)
     let start = DispatchTime.now()

@@ -41,9 +41,10 @@ let baselineSeconds: Double
 if let postgres {
     baselineSeconds = try await postgresBaseline(url: postgres, rows: deals)
 } else {
-    var configuration = Configuration()
-    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-    let pool = try DatabasePool(path: baselinePath, configuration: configuration)
+    let pool = try DatabasePool(path: baselinePath)
+    // After opening: GRDB sets a pool's writer to `synchronous = NORMAL` when it turns WAL on, which
+    // syncs no commit (so `prepareDatabase` cannot set FULL; the registry's store does it the same way).
+    try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     try pool.write { db in try db.execute(sql: "CREATE TABLE rows (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)") }
     let baselineStart = now()
     for row in 0..<deals {

@@ -18,15 +18,25 @@ public final class SQLiteRegistryStore: RegistryStore {
     public convenience init(
         path: String, migrations: [StoreMigration] = SQLiteSchema.registry, migrate: Bool = true, scratch: Bool = false
     ) throws {
-        var configuration = Self.configuration(durable: !scratch)
+        var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         let pool = try DatabasePool(path: path, configuration: configuration)
+        // Set up after GRDB's own set-up: a pool's writer is put in WAL mode with `synchronous =
+        // NORMAL` after `prepareDatabase` has run, which kept a commit through a crash of this
+        // process but not through a power loss (every file store ran that way until this was found).
+        try pool.writeWithoutTransaction { db in try Self.setUpWriter(db, durable: !scratch) }
         try self.init(writer: pool, quick: QuickReader(path: pool.path), migrations: migrations, migrate: migrate)
     }
 
+    /// The writing connection's page cache, in KiB: 32 MiB instead of SQLite's 2 MiB (issue 16).
+    /// An append reads and writes the B-trees of the log and of a dozen projection tables and
+    /// indexes; with the default cache, an import's batch read again, from the file, pages it had
+    /// just written (−5 % of the import's time with this; the readers keep the default).
+    static let writerCacheKiB = 32_768
+
     /// A private in-memory database: the scratch store of audits and tests.
     public convenience init(inMemory migrations: [StoreMigration] = SQLiteSchema.registry) throws {
-        try self.init(writer: DatabaseQueue(configuration: Self.configuration(durable: false)), migrations: migrations)
+        try self.init(writer: DatabaseQueue(), migrations: migrations)
     }
 
     init(writer: any DatabaseWriter, quick: QuickReader? = nil, migrations: [StoreMigration], migrate: Bool = true)
@@ -68,13 +78,12 @@ public final class SQLiteRegistryStore: RegistryStore {
         return migrations.filter { !applied.contains($0.name) }
     }
 
-    static func configuration(durable: Bool) -> Configuration {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            // An acknowledged act must survive power loss (DESIGN §6).
-            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
-        }
-        return configuration
+    /// The writing connection's settings. An acknowledged act must survive power loss (DESIGN §6):
+    /// in WAL mode `synchronous = FULL` syncs the log file at every commit. A scratch store (the
+    /// audit's replay target) is thrown away and does not sync.
+    static func setUpWriter(_ db: Database, durable: Bool) throws {
+        try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = OFF")
+        try db.execute(sql: "PRAGMA cache_size = -\(writerCacheKiB)")
     }
 
     /// The database path, for messages.
