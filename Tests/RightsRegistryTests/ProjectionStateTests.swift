@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+@testable import RightsRegistry
+
+/// The changed rows of a large batch are encoded on every core (issue 16); what a store is handed
+/// must be what encoding them one by one gives.
+@Suite("Projection state")
+struct ProjectionStateTests {
+    /// `count` organisations whose keys all differ.
+    static func organisations(_ count: Int) throws -> [Organisation] {
+        try (0..<count).map { n in
+            Organisation(
+                creditCode: try CreditCode.completing("91330424MA2" + String(n).leftPadded(to: 6)),
+                name: "农业合作社 \(n)")
+        }
+    }
+
+    @Test(
+        "every changed row is handed over once, as encoding it alone gives, and only once",
+        arguments: [
+            ProjectionState.parallelEncodingThreshold - 1, ProjectionState.parallelEncodingThreshold,
+            3 * ProjectionState.parallelEncodingThreshold + 7,
+        ])
+    func writesMatchOneByOne(count: Int) throws {
+        let organisations = try Self.organisations(count)
+        var state = ProjectionState()
+        // A tenth are rows that existed and are deleted; the rest are written.
+        let deleted = organisations.enumerated().filter { $0.offset % 10 == 3 }.map(\.element)
+        let written = organisations.enumerated().filter { $0.offset % 10 != 3 }.map(\.element)
+        for organisation in deleted {
+            state.load(organisation.entityKey, document: .object(["name": .string(organisation.name)]))
+            state.delete(Organisation.self, organisation.key)
+        }
+        for organisation in written { state.put(organisation) }
+
+        let writes = try state.takeWrites()
+        #expect(writes.count == count)
+        let byKey = Dictionary(writes.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        #expect(byKey.count == count, "a row handed over twice")
+        for organisation in written {
+            let write = try #require(byKey[organisation.entityKey])
+            #expect(write.document == (try JSONValueEncoder().canonicalBytes(organisation)))
+            #expect(write.columns == organisation.columnValues)
+        }
+        for organisation in deleted {
+            let write = try #require(byKey[organisation.entityKey])
+            #expect(write.document == nil)
+        }
+        // Taken once: the rows are no longer marked changed, and still readable.
+        #expect(try state.takeWrites().isEmpty)
+        #expect(try state.get(Organisation.self, written[0].key) == written[0])
+        #expect(try state.get(Organisation.self, deleted[0].key) == nil)
+    }
+}
