@@ -62,7 +62,20 @@ done = function(summary, latency, requests)
 end
 LUA
 
-run() { # name url script: the figures line on stderr, "req/s p50_ms p99_ms" on stdout
+# CPU time (clock ticks, user + system) used so far by the processes named, and by the machine
+# ("busy idle"): read around the search run to say where each search's CPU goes.
+process_ticks() {
+    local total=0 pid
+    for pid in "$@"; do
+        [ -r "/proc/$pid/stat" ] && total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0) ))
+    done
+    echo "$total"
+}
+machine_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; }
+# The database server's processes: the cluster's `postgres` processes on this machine.
+database_pids() { if [ "$store" = postgres ]; then pgrep -x postgres || true; fi; }
+
+run() { # name url script: the figures line on stderr, "req/s p50_ms p99_ms requests" on stdout
     local line
     line="$(wrk -t"$threads" -c"$connections" -d"$duration" -s "$3" "$2" | grep '^RESULT')"
     python3 - "$1" "$line" <<'PY'
@@ -72,12 +85,18 @@ f = dict(kv.split("=") for kv in line.split()[1:])
 rps, p50, p99 = int(f["requests"]) / float(f["seconds"]), int(f["p50_us"]) / 1000, int(f["p99_us"]) / 1000
 print(f"{name:<24} {rps:>8.0f} req/s   p50 {p50:6.2f} ms   p99 {p99:6.2f} ms   "
       f"socket errors {f['errors']}, non-2xx {f['non2xx']}", file=sys.stderr)
-print(rps, p50, p99)
+print(rps, p50, p99, f["requests"])
 PY
 }
 wrk -t"$threads" -c"$connections" -d3s "$base/healthz" >/dev/null  # warm-up
 healthz="$(run "GET /healthz" "$base/healthz" "$work/healthz.lua")"
+server_before="$(process_ticks "$server")"
+database_before="$(process_ticks $(database_pids))"
+machine_before="$(machine_ticks)"
 search="$(run "POST collateral search" "$base" "$work/search.lua")"
+server_after="$(process_ticks "$server")"
+database_after="$(process_ticks $(database_pids))"
+machine_after="$(machine_ticks)"
 size_after="$(curl -s "$base/v1/log/checkpoint" | sed -n 2p)"
 echo "searches logged: $(( size_after - size_before )) entries (log $size_before → $size_after)"
 python3 - "$healthz" "$search" <<'PY'
@@ -85,5 +104,20 @@ import sys
 h = [float(x) for x in sys.argv[1].split()]
 s = [float(x) for x in sys.argv[2].split()]
 print(f"ratio search/healthz: {s[0]/h[0]:.3f} (target ≥ 0.6); search p99 {s[2]:.2f} ms (target < 20 ms)")
+PY
+python3 - "$search" "$server_before $server_after" "$database_before $database_after" \
+    "$machine_before $machine_after" "$(getconf CLK_TCK)" "$store" <<'PY'
+import sys
+requests = float(sys.argv[1].split()[3])
+server, database = ([int(x) for x in sys.argv[i].split()] for i in (2, 3))
+busy0, idle0, busy1, idle1 = (int(x) for x in sys.argv[4].split())
+tick, store = int(sys.argv[5]), sys.argv[6]
+per = lambda ticks: ticks / tick / requests * 1e6
+other = (busy1 - busy0) - (server[1] - server[0]) - (database[1] - database[0])
+line = f"CPU per search: registry server {per(server[1] - server[0]):.0f} µs"
+if store == "postgres":
+    line += f", PostgreSQL {per(database[1] - database[0]):.0f} µs" if database[1] else ", PostgreSQL not on this machine"
+line += f", wrk and the rest {per(other):.0f} µs; machine idle {100 * (idle1 - idle0) / (busy1 - busy0 + idle1 - idle0):.0f} %"
+print(line)
 PY
 "${rights[@]}" audit >/dev/null && echo "audit after the run: clean"
