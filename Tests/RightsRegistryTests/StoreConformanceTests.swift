@@ -94,6 +94,35 @@ struct StoreConformanceTests {
         #expect(try await t.store.count(Right.table, where: [.equals("kind", "collective-share")]) == 8)
     }
 
+    @Test("reads asked together answer as each asked alone, each in key order", arguments: TestStore.available)
+    func readsTogether(_ factory: TestStore) async throws {
+        let t = try await TestRegistry(store: try await factory.make())
+        let seized = t.contract(0, 1)
+        try await t.act(seized, .seizure(court: "海盐县人民法院", caseNumber: "(2026)浙0424执1号"))
+        try await t.act(seized, .objection(applicant: "邻户", grounds: "界址有争议"))
+        let township = String(t.county.villages()[1].prefix(9))
+        let reads: [DocumentRead] = [
+            .matching(
+                Right.table, [.hasPrefix("region", township), .isIn("kind", ["homestead", "collective-share"])]),
+            .key(Right.key(seized.rawValue)),
+            .key(Household.key("330424101001009999")),
+            .matching(Encumbrance.table, [.equals("right_id", seized.rawValue)]),
+            .matching(Encumbrance.table, [.equals("right_id", "none")]),
+            .matching(Right.table, [.isIn("kind", [])]),
+            .key(Household.key(t.household(0, 1).rawValue)),
+        ]
+        let together = try await t.store.documents(reads)
+        #expect(together.map(\.count) == [2 * 4 * 2, 1, 0, 2, 0, 0, 1])
+        #expect(together == (try await t.store.documentsOneByOne(reads)))
+        let ids = together[0].compactMap { $0["id"]?.stringValue }
+        #expect(ids.count == together[0].count && ids == ids.sorted())
+        if let postgres = t.store as? PostgresRegistryStore {
+            let before = postgres.lookups
+            _ = try await postgres.documents(reads)
+            #expect(postgres.lookups == before + 1, "one statement for all of them")
+        }
+    }
+
     @Test(
         "two connections writing at once leave a gapless log whose tree matches its entries",
         arguments: TestStore.shared)

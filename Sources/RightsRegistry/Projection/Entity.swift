@@ -51,6 +51,14 @@ public struct EntityWrite: Sendable {
     public let columns: [String?]
 }
 
+/// One projection read of several asked together (`RegistryStore.documents(_:)`).
+public enum DocumentRead: Sendable, Hashable {
+    /// The row with this key, if there is one.
+    case key(EntityKey)
+    /// Every row of the table that passes the filters.
+    case matching(EntityTable, [ColumnFilter])
+}
+
 /// A condition on an index column, for queries.
 public enum ColumnFilter: Sendable, Hashable {
     case equals(String, String)

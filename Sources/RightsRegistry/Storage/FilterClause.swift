@@ -13,12 +13,15 @@ struct FilterClause {
         case numbered
     }
 
-    init(_ table: EntityTable, _ filters: [ColumnFilter], after key: String?, placeholder: Placeholder) {
+    /// `bound`: how many parameters the statement binds before this clause's (a clause that is
+    /// part of a larger statement numbers its own after them).
+    init(_ table: EntityTable, _ filters: [ColumnFilter], after key: String?, placeholder: Placeholder, bound: Int = 0)
+    {
         var conditions: [String] = []
         var arguments: [String] = []
         func bind(_ value: String) -> String {
             arguments.append(value)
-            return placeholder == .question ? "?" : "$\(arguments.count)"
+            return placeholder == .question ? "?" : "$\(bound + arguments.count)"
         }
         func column(_ name: String) -> String {
             precondition(name == "key" || table.columns.contains(name), "\(table.name) has no column \(name)")

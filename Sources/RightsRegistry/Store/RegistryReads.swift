@@ -14,11 +14,23 @@ public protocol RegistryReads: Sendable {
     func rights(_ query: RightQuery) async throws -> [Right]
     func claim(on parcel: ParcelCode) async throws -> ParcelClaim?
     func encumbrances(on right: RightID) async throws -> [Encumbrance]
+    /// A right's encumbrances and its holder's record, read together: what a report of the right
+    /// needs after the right itself (on PostgreSQL one round trip instead of two).
+    func encumbrancesAndHolder(of right: Right) async throws -> (encumbrances: [Encumbrance], holder: HolderRecord)
     func encumbrance(_ id: EncumbranceID) async throws -> Encumbrance?
     func policy() async throws -> RegistryPolicy
     /// The written mandates (委托书) naming `agent`, revoked or lapsed ones included.
     func mandates(agent: String) async throws -> [Mandate]
 
+}
+
+/// What the register holds on a right's holder, by the kind of holder.
+public enum HolderRecord: Sendable {
+    case household(Household?)
+    /// The person's roster lines, in any collective.
+    case person([Membership])
+    case organisation(Organisation?)
+    case collective(Collective?)
 }
 
 /// A filter over rights; empty fields do not filter.

@@ -36,6 +36,11 @@ public protocol RegistryStore: SubtreeReader {
     func document(_ key: EntityKey) async throws -> JSONValue?
     func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?) async throws
         -> [JSONValue]
+    /// Several projection reads answered together, in order: a `.key` read gives its document
+    /// or none, a `.matching` read the rows that pass its filters, in key order. A store that
+    /// pays a round trip per statement asks them in one (PostgreSQL); the default asks them one
+    /// after another.
+    func documents(_ reads: [DocumentRead]) async throws -> [[JSONValue]]
     func count(_ table: EntityTable, where filters: [ColumnFilter]) async throws -> Int
     /// Which of `keys` have a row in `table`.
     func existingKeys(_ table: EntityTable, among keys: [String]) async throws -> Set<String>
@@ -209,6 +214,23 @@ extension RegistryStore {
 
     public func deciding<T: Sendable>(_ body: @escaping @Sendable (UInt64) async throws -> T) async throws -> T {
         try await reading { try await body(try await self.size()) }
+    }
+
+    public func documents(_ reads: [DocumentRead]) async throws -> [[JSONValue]] {
+        try await documentsOneByOne(reads)
+    }
+
+    /// `documents(_:)` answered read by read.
+    func documentsOneByOne(_ reads: [DocumentRead]) async throws -> [[JSONValue]] {
+        var answers: [[JSONValue]] = []
+        for read in reads {
+            switch read {
+            case .key(let key): answers.append(try await document(key).map { [$0] } ?? [])
+            case .matching(let table, let filters):
+                answers.append(try await documents(table, where: filters, after: nil, limit: nil))
+            }
+        }
+        return answers
     }
 
     /// Appends without a checkpoint (tests, benchmarks, tools that sign separately).

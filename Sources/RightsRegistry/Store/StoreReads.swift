@@ -12,9 +12,11 @@ public struct StoreReads: RegistryReads {
     func query<E: Entity>(_ type: E.Type, _ filters: [ColumnFilter], after: String? = nil, limit: Int? = nil)
         async throws -> [E]
     {
-        try await store.documents(E.table, where: filters, after: after, limit: limit).map {
-            try JSONValueDecoder().decode(E.self, from: $0)
-        }
+        try await store.documents(E.table, where: filters, after: after, limit: limit).map(Self.decode)
+    }
+
+    static func decode<E: Entity>(_ document: JSONValue) throws -> E {
+        try JSONValueDecoder().decode(E.self, from: document)
     }
 
     public func collective(_ code: CollectiveCode) async throws -> Collective? {
@@ -38,8 +40,10 @@ public struct StoreReads: RegistryReads {
     }
 
     public func memberships(of person: CitizenID) async throws -> [Membership] {
-        try await query(Membership.self, [.equals("id_number", person.rawValue)])
+        try await query(Membership.self, Self.memberships(of: person))
     }
+
+    static func memberships(of person: CitizenID) -> [ColumnFilter] { [.equals("id_number", person.rawValue)] }
 
     public func roster(of collective: CollectiveCode) async throws -> [Membership] {
         try await query(Membership.self, [.equals("collective", collective.rawValue)])
@@ -80,9 +84,38 @@ public struct StoreReads: RegistryReads {
     }
 
     public func encumbrances(on right: RightID) async throws -> [Encumbrance] {
-        try await query(Encumbrance.self, [.equals("right_id", right.rawValue)]).sorted {
-            $0.registeredAt < $1.registeredAt
+        Self.inRegistrationOrder(try await query(Encumbrance.self, Self.encumbrances(on: right)))
+    }
+
+    static func encumbrances(on right: RightID) -> [ColumnFilter] { [.equals("right_id", right.rawValue)] }
+
+    static func inRegistrationOrder(_ encumbrances: [Encumbrance]) -> [Encumbrance] {
+        encumbrances.sorted { $0.registeredAt < $1.registeredAt }
+    }
+
+    public func encumbrancesAndHolder(of right: Right) async throws -> (
+        encumbrances: [Encumbrance], holder: HolderRecord
+    ) {
+        let holder: DocumentRead =
+            switch right.holder {
+            case .household(let code): .key(Household.key(code.rawValue))
+            case .person(let id): .matching(Membership.table, Self.memberships(of: id))
+            case .organisation(let code): .key(Organisation.key(code.rawValue))
+            case .collective(let code): .key(Collective.key(code.rawValue))
+            }
+        let answers = try await store.documents([.matching(Encumbrance.table, Self.encumbrances(on: right.id)), holder])
+        let encumbrances: [Encumbrance] = try answers[0].map(Self.decode)
+        func row<E: Entity>(_ type: E.Type, _ key: String) throws -> E? {
+            try answers[1].first.map { try Documents.decode(E.self, key: key, from: $0) }
         }
+        let record: HolderRecord =
+            switch right.holder {
+            case .household(let code): .household(try row(Household.self, code.rawValue))
+            case .person: .person(try answers[1].map(Self.decode))
+            case .organisation(let code): .organisation(try row(Organisation.self, code.rawValue))
+            case .collective(let code): .collective(try row(Collective.self, code.rawValue))
+            }
+        return (Self.inRegistrationOrder(encumbrances), record)
     }
 
     public func encumbrance(_ id: EncumbranceID) async throws -> Encumbrance? {

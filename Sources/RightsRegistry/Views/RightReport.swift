@@ -94,21 +94,18 @@ public struct RegistryQueries: Sendable {
 
     public func report(_ right: Right) async throws -> RightReport {
         let today = registry.today
-        let encumbrances = try await reads.encumbrances(on: right.id)
+        let (encumbrances, holder) = try await reads.encumbrancesAndHolder(of: right)
         var name: String?
         var members: [HouseholdMember] = []
-        switch right.holder {
-        case .household(let code):
-            if let household = try await reads.household(code) {
+        switch holder {
+        case .household(let household):
+            if let household {
                 name = household.head.name
                 members = [HouseholdMember(person: household.head, relation: "户主")] + household.members
             }
-        case .person(let number):
-            name = try await reads.memberships(of: number).first?.person.name
-        case .organisation(let code):
-            name = try await reads.organisation(code)?.name
-        case .collective(let code):
-            name = try await reads.collective(code)?.name
+        case .person(let memberships): name = memberships.first?.person.name
+        case .organisation(let organisation): name = organisation?.name
+        case .collective(let collective): name = collective?.name
         }
         return RightReport(
             right: right, holderName: name, householdMembers: members, encumbrances: encumbrances,
