@@ -94,6 +94,42 @@ struct StoreConformanceTests {
         #expect(try await t.store.count(Right.table, where: [.equals("kind", "collective-share")]) == 8)
     }
 
+    @Test(
+        "a bulk import (one append of over 1,024 entries) and its rebuild store the rows an in-memory store does, backslashes and quotes included",
+        arguments: TestStore.available)
+    func bulkImport(_ factory: TestStore) async throws {
+        // 300 households: 1,201 records in one batch; some heads' names carry what COPY escapes.
+        var lines: [String] = []
+        SyntheticCounty(townships: 1, villagesPerTownship: 1, householdsPerVillage: 300).lines { lines.append($0) }
+        // The name as stored (backslashes, a quote, "\N" as COPY writes NULL) and as JSON writes it.
+        let odd = #"王\N\t\\"伟"#
+        let oddInJSON = #"王\\N\\t\\\\\"伟"#
+        var renamed = 0
+        for index in lines.indices where lines[index].hasPrefix(#"{"type":"household""#) && index % 3 == 0 {
+            lines[index] = lines[index].replacingOccurrences(
+                of: #""head":{"name":""#, with: #""head":{"name":""# + oddInJSON)
+            renamed += 1
+        }
+        let file = try TemporaryFile(contents: lines.joined(separator: "\n") + "\n")
+        let keys = try KeyRing.generate(origin: "registry.test/330424")
+        let tested = try await TestRegistry(county: nil, store: try await factory.make(), keys: keys)
+        let reference = try await TestRegistry(
+            county: nil, store: try await TestStore.sqliteMemory.make(), keys: keys)
+        for t in [tested, reference] {
+            let summary = try await Importer(registry: t.registry, actor: "import:test").run(file.path)
+            #expect(summary.problems.isEmpty, "\(summary.problems)")
+            #expect(summary.entries == 1_201)
+        }
+        #expect(renamed > 50)
+        let households = try await tested.store.documents(Household.table, where: [], after: nil, limit: nil)
+        #expect(households.filter { $0["head"]?["name"]?.stringValue?.hasPrefix(odd) == true }.count == renamed)
+        let imported = try await tested.snapshot()
+        #expect(imported == (try await reference.snapshot()))
+        #expect(try await tested.store.entries(0..<1_201) == (try await reference.store.entries(0..<1_201)))
+        try await Maintenance(store: tested.store, catalog: .registry).rebuild()
+        #expect(try await tested.snapshot() == imported)
+    }
+
     @Test("reads asked together answer as each asked alone, each in key order", arguments: TestStore.available)
     func readsTogether(_ factory: TestStore) async throws {
         let t = try await TestRegistry(store: try await factory.make())

@@ -41,6 +41,11 @@ struct StatementBatch {
         }
     }
 
+    /// The rows as multi-row INSERTs (the statement's way of writing what COPY would).
+    mutating func insert(_ rows: TableRows, onConflict: String = "") {
+        insert(into: rows.table, columns: rows.columns, rows.rows.map { $0.map(SQLValue.text) }, onConflict: onConflict)
+    }
+
     /// The statements to run, in order.
     mutating func finish() -> [(sql: String, binds: PostgresBindings)] {
         finishStatement()
