@@ -112,6 +112,7 @@ for listing in listings {
 // MARK: Timed: settlements back to back
 
 var latencies: [UInt64] = []
+let cpuBefore = CPUTime.now()
 let start = now()
 for deal in dealIDs {
     let began = now()
@@ -119,6 +120,7 @@ for deal in dealIDs {
     latencies.append(now() - began)
 }
 let seconds = Double(now() - start) / 1e9
+let cpu = CPUTime.now() - cpuBefore
 let sorted = latencies.sorted()
 let p50 = Double(sorted[sorted.count / 2]) / 1e6
 let p99 = Double(sorted[min(sorted.count - 1, sorted.count * 99 / 100)]) / 1e6
@@ -131,6 +133,14 @@ print(
 print(String(format: "baseline: fsync'd single-row commits  %8.0f /s", baselineRate))
 print(String(format: "settlements                           %8.0f /s   p50 %.2f ms  p99 %.2f ms", rate, p50, p99))
 print(String(format: "ratio settlement/baseline: %.2f (target ≥ 0.5)", rate / baselineRate))
+// Where the time goes: the CPU of this process (the registry) and of the local PostgreSQL cluster
+// per settlement, and how much of the machine stood idle (the rest is waiting: disk and round trips).
+let perSettlement = { (seconds: Double) in seconds / Double(deals) * 1e6 }
+print(
+    String(format: "CPU per settlement: registry %.0f µs", perSettlement(cpu.process))
+        + (postgres == nil ? "" : String(format: ", PostgreSQL %.0f µs", perSettlement(cpu.database)))
+        + String(format: "; machine idle %.0f %%", 100 * cpu.machineIdle / max(cpu.machineBusy + cpu.machineIdle, 1e-9))
+)
 for file in [baselinePath, path, countyFile] {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
 }
