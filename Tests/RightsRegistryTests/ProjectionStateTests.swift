@@ -52,4 +52,33 @@ struct ProjectionStateTests {
         #expect(try state.get(Organisation.self, written[0].key) == written[0])
         #expect(try state.get(Organisation.self, deleted[0].key) == nil)
     }
+
+    /// A store that said what a row's index columns hold gets them back with the row's write, so
+    /// it can rewrite only those that change (issue 16); once written, the row holds the
+    /// entity's own columns.
+    @Test("a row's stored columns travel with its write, and are the written ones after it")
+    func storedColumns() throws {
+        let organisations = try Self.organisations(4)
+        var state = ProjectionState()
+        let stored: [String?] = ["kept", nil]
+        let document = JSONValue.object(["name": .string("旧名")])
+        state.load(organisations[0].entityKey, document: document, columns: stored)
+        state.load(organisations[1].entityKey, document: nil, columns: stored)  // no row: nothing stored
+        state.load(organisations[2].entityKey, document: document, columns: stored)
+        state.put(organisations[0])
+        state.put(organisations[1])
+        state.delete(Organisation.self, organisations[2].key)
+        state.put(organisations[3])  // never read: not known
+        let byKey = Dictionary(uniqueKeysWithValues: try state.takeWrites().map { ($0.key, $0.storedColumns) })
+        #expect(byKey[organisations[0].entityKey] == .some(stored))
+        #expect(byKey[organisations[1].entityKey] == .some(nil))
+        #expect(byKey[organisations[2].entityKey] == .some(stored))
+        #expect(byKey[organisations[3].entityKey] == .some(nil))
+
+        state.put(organisations[0])
+        state.put(organisations[2])
+        let again = Dictionary(uniqueKeysWithValues: try state.takeWrites().map { ($0.key, $0.storedColumns) })
+        #expect(again[organisations[0].entityKey] == .some(organisations[0].columnValues))
+        #expect(again[organisations[2].entityKey] == .some(nil), "deleted: no row any more")
+    }
 }

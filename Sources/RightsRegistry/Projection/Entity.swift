@@ -49,6 +49,12 @@ public struct EntityWrite: Sendable {
     /// The canonical JSON document; nil deletes the row.
     public let document: [UInt8]?
     public let columns: [String?]
+    /// The row's index columns as the store held them when the projection read the row, if the
+    /// store said; nil when it did not, or when there was no row. With them a store can rewrite
+    /// only the columns that change: SQLite rewrites an index entry for every column an UPDATE
+    /// sets, even to the value it had (issue 16: a settlement's commit wrote index pages of
+    /// deals and listings whose indexed values had not changed).
+    public let storedColumns: [String?]?
 }
 
 /// One projection read of several asked together (`RegistryStore.documents(_:)`).

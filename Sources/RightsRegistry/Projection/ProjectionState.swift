@@ -9,16 +9,21 @@ public struct ProjectionState: Sendable {
         var document: JSONValue?
         var entity: (any Entity)?
         var dirty = false
+        /// The row's index columns as the store holds them now, when the store said (nil: not
+        /// known, or no row). Kept through `put` and `delete` until the row is written, so a
+        /// store can rewrite only the columns that change (see `EntityWrite.storedColumns`).
+        var stored: [String?]?
     }
 
     private var slots: [EntityKey: Slot] = [:]
 
     public init() {}
 
-    /// Adds a document read from the store (nil: the row does not exist).
-    public mutating func load(_ key: EntityKey, document: JSONValue?) {
+    /// Adds a document read from the store (nil: the row does not exist), with the row's index
+    /// columns as stored if the store read them.
+    public mutating func load(_ key: EntityKey, document: JSONValue?, columns: [String?]? = nil) {
         guard slots[key] == nil else { return }
-        slots[key] = Slot(document: document)
+        slots[key] = Slot(document: document, stored: document == nil ? nil : columns)
     }
 
     public func isLoaded(_ key: EntityKey) -> Bool { slots[key] != nil }
@@ -47,18 +52,25 @@ public struct ProjectionState: Sendable {
     }
 
     public mutating func put<E: Entity>(_ entity: E) {
-        slots[entity.entityKey] = Slot(document: nil, entity: entity, dirty: true)
+        let key = entity.entityKey
+        slots[key] = Slot(document: nil, entity: entity, dirty: true, stored: slots[key]?.stored)
     }
 
     public mutating func delete<E: Entity>(_ type: E.Type, _ key: String) {
-        slots[E.key(key)] = Slot(document: nil, entity: nil, dirty: true)
+        let key = E.key(key)
+        slots[key] = Slot(document: nil, entity: nil, dirty: true, stored: slots[key]?.stored)
     }
+
+    private typealias Change = (key: EntityKey, entity: (any Entity)?, stored: [String?]?)
 
     /// Every changed row, encoded canonically; clears the dirty marks.
     public mutating func takeWrites() throws -> [EntityWrite] {
-        var changed: [(key: EntityKey, entity: (any Entity)?)] = []
-        for (key, slot) in slots where slot.dirty { changed.append((key, slot.entity)) }
-        for (key, entity) in changed { slots[key] = Slot(document: nil, entity: entity, dirty: false) }
+        var changed: [Change] = []
+        for (key, slot) in slots where slot.dirty { changed.append((key, slot.entity, slot.stored)) }
+        for (key, entity, _) in changed {
+            // Once written, the row holds the entity's columns (or is gone).
+            slots[key] = Slot(document: nil, entity: entity, dirty: false, stored: entity?.columnValues)
+        }
         return try Self.encode(changed)
     }
 
@@ -68,7 +80,7 @@ public struct ProjectionState: Sendable {
     /// which handing work to another thread would cost more than it saves.
     static let parallelEncodingThreshold = 1_024
 
-    private static func encode(_ changed: [(key: EntityKey, entity: (any Entity)?)]) throws -> [EntityWrite] {
+    private static func encode(_ changed: [Change]) throws -> [EntityWrite] {
         let workers = changed.count < parallelEncodingThreshold ? 1 : ProcessInfo.processInfo.activeProcessorCount
         guard workers > 1 else { return try changed.map(write) }
         let slice = (changed.count + workers - 1) / workers
@@ -83,9 +95,12 @@ public struct ProjectionState: Sendable {
         return try parts.withLock { parts in try (0..<workers).flatMap { try parts[$0]!.get() } }
     }
 
-    private static func write(_ change: (key: EntityKey, entity: (any Entity)?)) throws -> EntityWrite {
-        guard let entity = change.entity else { return EntityWrite(key: change.key, document: nil, columns: []) }
+    private static func write(_ change: Change) throws -> EntityWrite {
+        guard let entity = change.entity else {
+            return EntityWrite(key: change.key, document: nil, columns: [], storedColumns: change.stored)
+        }
         return EntityWrite(
-            key: change.key, document: try JSONValueEncoder().canonicalBytes(entity), columns: entity.columnValues)
+            key: change.key, document: try JSONValueEncoder().canonicalBytes(entity), columns: entity.columnValues,
+            storedColumns: change.stored)
     }
 }

@@ -198,7 +198,8 @@ public final class SQLiteRegistryStore: RegistryStore {
     private func project(_ batch: [(LogEntry, any RegistryEvent)], _ db: Database) throws {
         var state = ProjectionState()
         for key in Projector.touchedKeys(batch) {
-            state.load(key, document: try Self.document(key, db))
+            let row = try Self.row(key, db)
+            state.load(key, document: row?.document, columns: row?.columns)
         }
         for write in try Projector.apply(batch, to: &state) { try Self.write(write, db) }
     }
@@ -221,16 +222,40 @@ public final class SQLiteRegistryStore: RegistryStore {
         return try Documents.parse(key, text)
     }
 
+    /// Row `key` as the projection loads it: its document and its index columns as stored.
+    static func row(_ key: EntityKey, _ db: Database) throws -> (document: JSONValue, columns: [String?])? {
+        let columns = key.table.columns
+        let statement = try db.cachedStatement(
+            sql: "SELECT \((["doc"] + columns).joined(separator: ", ")) FROM \(key.table.name) WHERE key = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [key.key]) else { return nil }
+        let text: String = row[0]
+        return (try Documents.parse(key, text), columns.indices.map { row[$0 + 1] as String? })
+    }
+
     static func write(_ write: EntityWrite, _ db: Database) throws {
         let table = write.key.table
         guard let document = write.document else {
             try db.cachedStatement(sql: "DELETE FROM \(table.name) WHERE key = ?").execute(arguments: [write.key.key])
             return
         }
+        let text = String(decoding: document, as: UTF8.self)
+        if let stored = write.storedColumns, stored.count == write.columns.count {
+            // An UPDATE that sets only the columns whose values change: SQLite rewrites the index
+            // entries of every column it sets, even to the value it had.
+            let changed = write.columns.indices.filter { write.columns[$0] != stored[$0] }
+            let assignments = (changed.map { table.columns[$0] } + ["doc"]).map { "\($0) = ?" }
+            let statement = try db.cachedStatement(
+                sql: "UPDATE \(table.name) SET \(assignments.joined(separator: ", ")) WHERE key = ?")
+            var arguments: [(any DatabaseValueConvertible)?] = changed.map { write.columns[$0] }
+            arguments += [text, write.key.key]
+            try statement.execute(arguments: StatementArguments(arguments))
+            // The projection read the row in this transaction, so it is there.
+            if db.changesCount == 1 { return }
+        }
         let statement = try db.cachedStatement(sql: upsert(table))
         var arguments: [(any DatabaseValueConvertible)?] = [write.key.key]
         arguments += write.columns.map { $0 }
-        arguments.append(String(decoding: document, as: UTF8.self))
+        arguments.append(text)
         try statement.execute(arguments: StatementArguments(arguments))
     }
 
