@@ -112,6 +112,8 @@ for listing in listings {
 // MARK: Timed: settlements back to back
 
 var latencies: [UInt64] = []
+let sqliteStore = store as? SQLiteRegistryStore
+let pagesBefore = try await sqliteStore?.pagesWritten()
 let cpuBefore = CPUTime.now()
 let start = now()
 for deal in dealIDs {
@@ -121,6 +123,10 @@ for deal in dealIDs {
 }
 let seconds = Double(now() - start) / 1e9
 let cpu = CPUTime.now() - cpuBefore
+var pagesPerSettlement: Double?
+if let sqliteStore, let pagesBefore {
+    pagesPerSettlement = Double(try await sqliteStore.pagesWritten() - pagesBefore) / Double(deals)
+}
 let sorted = latencies.sorted()
 let p50 = Double(sorted[sorted.count / 2]) / 1e6
 let p99 = Double(sorted[min(sorted.count - 1, sorted.count * 99 / 100)]) / 1e6
@@ -141,6 +147,58 @@ print(
         + (postgres == nil ? "" : String(format: ", PostgreSQL %.0f µs", perSettlement(cpu.database)))
         + String(format: "; machine idle %.0f %%", 100 * cpu.machineIdle / max(cpu.machineBusy + cpu.machineIdle, 1e-9))
 )
-for file in [baselinePath, path, countyFile] {
+
+// MARK: The engine's own rate for commits of as many pages (SQLite)
+
+// A settlement's commit writes its entries, the rows it changes and each index entry they move:
+// about twenty pages where the baseline's commit writes one. The engine's own cost for that is
+// measured here: fsync'd commits that each append one row to each of K tables, K chosen so a
+// commit writes as many pages as a settlement's did.
+let floorPath = workdir + "/floor-\(UUID().uuidString).sqlite"
+if let pagesPerSettlement {
+    let pool = try DatabasePool(path: floorPath)
+    try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+    var tables = max(1, Int(pagesPerSettlement.rounded()))
+    try pool.write { db in
+        for table in 0..<64 {
+            try db.execute(sql: "CREATE TABLE t\(table) (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)")
+        }
+    }
+    var row = 0
+    /// `commits` commits of one row into each of the first `tables` tables: seconds, pages per commit.
+    func commits(_ commits: Int) throws -> (seconds: Double, pages: Double) {
+        let pagesBefore = pool.writeWithoutTransaction { db in pagesWritten(db) }
+        let began = now()
+        for _ in 0..<commits {
+            row += 1
+            try pool.write { db in
+                for table in 0..<tables {
+                    try db.execute(
+                        sql: "INSERT INTO t\(table) (id, doc) VALUES (?, ?)",
+                        arguments: [row, String(repeating: "x", count: 300)])
+                }
+            }
+        }
+        let seconds = Double(now() - began) / 1e9
+        let pages = pool.writeWithoutTransaction { db in pagesWritten(db) } - pagesBefore
+        return (seconds, Double(pages) / Double(commits))
+    }
+    // Calibrate K once: a table's rows fill pages, so some commits also write a new page.
+    let trial = try commits(100)
+    tables = min(64, max(1, Int((Double(tables) * pagesPerSettlement / trial.pages).rounded())))
+    let floor = try commits(deals)
+    let floorRate = Double(deals) / floor.seconds
+    print(
+        String(
+            format: "engine floor: fsync'd commits of %.1f pages (one row into each of %d tables) %8.0f /s",
+            floor.pages,
+            tables, floorRate))
+    print(
+        String(
+            format: "pages per settlement %.1f; settlement/floor %.2f; floor/baseline %.2f (the most the ratio can be)",
+            pagesPerSettlement, rate / floorRate, floorRate / baselineRate))
+}
+
+for file in [baselinePath, path, countyFile, floorPath] {
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: file + suffix) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// The embedded store: one SQLite file through GRDB, in WAL mode with `synchronous=FULL` so an
@@ -257,6 +258,21 @@ public final class SQLiteRegistryStore: RegistryStore {
         arguments += write.columns.map { $0 }
         arguments.append(text)
         try statement.execute(arguments: StatementArguments(arguments))
+    }
+
+    /// Pages this store's writer has written to the write-ahead log since it opened: what its
+    /// commits cost the disk (issue 16's settlement benchmark compares it with the engine's own
+    /// rate for commits of as many pages).
+    public func pagesWritten() async throws -> Int {
+        try await writer.writeWithoutTransaction { db in Self.pagesWritten(db) }
+    }
+
+    /// Pages `db`'s connection has written (`SQLITE_DBSTATUS_CACHE_WRITE`).
+    static func pagesWritten(_ db: Database) -> Int {
+        var current: Int32 = 0
+        var highwater: Int32 = 0
+        sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_CACHE_WRITE, &current, &highwater, 0)
+        return Int(current)
     }
 
     /// The statement that writes a row of `table`, made once per table (an import writes
