@@ -67,11 +67,13 @@ public struct ProjectionState: Sendable {
     public mutating func takeWrites() throws -> [EntityWrite] {
         var changed: [Change] = []
         for (key, slot) in slots where slot.dirty { changed.append((key, slot.entity, slot.stored)) }
-        for (key, entity, _) in changed {
-            // Once written, the row holds the entity's columns (or is gone).
-            slots[key] = Slot(document: nil, entity: entity, dirty: false, stored: entity?.columnValues)
+        let writes = try Self.encode(changed)
+        for (change, write) in zip(changed, writes) {
+            // Once written, the row holds the written columns (or is gone).
+            slots[change.key] = Slot(
+                document: nil, entity: change.entity, dirty: false, stored: write.document == nil ? nil : write.columns)
         }
-        return try Self.encode(changed)
+        return writes
     }
 
     /// From this many changed rows on, their documents are encoded on every core (issue 16: an
