@@ -185,10 +185,10 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
         try project(batch, db)
         for (mark, value) in EntryDraft.commits(drafts, batch.map(\.0)) {
-            try db.execute(
+            try db.cachedStatement(
                 sql:
-                    "INSERT INTO side_records (tbl, key, value) VALUES (?, ?, ?) ON CONFLICT(tbl, key) DO UPDATE SET value = excluded.value",
-                arguments: [EntryDraft.requestCommits, mark, Data(value)])
+                    "INSERT INTO side_records (tbl, key, value) VALUES (?, ?, ?) ON CONFLICT(tbl, key) DO UPDATE SET value = excluded.value"
+            ).execute(arguments: [EntryDraft.requestCommits, mark, Data(value)])
         }
         let signed = try checkpoint?.sign(size: range.size, root: range.root)
         if let signed { try Self.save(signed, db) }
@@ -396,9 +396,9 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     static func save(_ checkpoint: StoredCheckpoint, _ db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO checkpoints (size, note) VALUES (?, ?) ON CONFLICT(size) DO NOTHING",
-            arguments: [Int64(checkpoint.size), checkpoint.note])
+        // A cached statement: every append saves a checkpoint, and preparing one showed in its profile.
+        try db.cachedStatement(sql: "INSERT INTO checkpoints (size, note) VALUES (?, ?) ON CONFLICT(size) DO NOTHING")
+            .execute(arguments: [Int64(checkpoint.size), checkpoint.note])
     }
 
     static func checkpoint(_ row: Row) -> StoredCheckpoint {
