@@ -143,8 +143,18 @@ do {
 // 4. The engine's own work for the rows the import wrote (SQLite): they are copied into an empty
 //    database with the same tables and indexes in one fsync'd transaction — no parsing, no
 //    binding, in the order they are stored: the best case SQLite has for writing them. What
-//    the import can reach at most is the records it wrote over the time that copy takes.
-if postgres == nil {
+//    the import can reach at most is the records it wrote over the time that copy takes. On
+//    PostgreSQL the same, inside the server (`postgresFloor`).
+if let postgres {
+    let floor = try await postgresFloor(url: postgres)
+    print(
+        "engine floor: the import's \(floor.rows) rows (\(floor.tables) tables, \(floor.indexes) indexes) copied into empty tables of the same definition, one transaction, in \(String(format: "%.2f", floor.seconds)) s"
+    )
+    print(
+        String(
+            format: "  at most %.0f records/s for the import; the most its ratio can be: %.2f",
+            Double(lines) / floor.seconds, Double(lines) / floor.seconds / baselineRate))
+} else {
     let source = workdir + "/registry/registry.sqlite"
     let path = workdir + "/floor.sqlite"
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }

@@ -51,14 +51,20 @@ public struct ProjectionState: Sendable {
         return entity
     }
 
-    public mutating func put<E: Entity>(_ entity: E) {
-        let key = entity.entityKey
-        slots[key] = Slot(document: nil, entity: entity, dirty: true, stored: slots[key]?.stored)
+    public mutating func put<E: Entity>(_ entity: E) { change(entity.entityKey, to: entity) }
+
+    public mutating func delete<E: Entity>(_ type: E.Type, _ key: String) { change(E.key(key), to: nil) }
+
+    /// Marks the row changed to `entity` (nil: deleted), keeping what the store holds for it; in
+    /// place, with one look-up of the key (an import puts hundreds of thousands of rows).
+    private mutating func change(_ key: EntityKey, to entity: (any Entity)?) {
+        Self.mark(&slots[key, default: Slot()], changedTo: entity)
     }
 
-    public mutating func delete<E: Entity>(_ type: E.Type, _ key: String) {
-        let key = E.key(key)
-        slots[key] = Slot(document: nil, entity: nil, dirty: true, stored: slots[key]?.stored)
+    private static func mark(_ slot: inout Slot, changedTo entity: (any Entity)?) {
+        slot.document = nil
+        slot.entity = entity
+        slot.dirty = true
     }
 
     private typealias Change = (key: EntityKey, entity: (any Entity)?, stored: [String?]?)

@@ -226,8 +226,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     /// Row `key` as the projection loads it: its document and its index columns as stored.
     static func row(_ key: EntityKey, _ db: Database) throws -> (document: JSONValue, columns: [String?])? {
         let columns = key.table.columns
-        let statement = try db.cachedStatement(
-            sql: "SELECT \((["doc"] + columns).joined(separator: ", ")) FROM \(key.table.name) WHERE key = ?")
+        let statement = try db.cachedStatement(sql: statements(key.table).load)
         guard let row = try Row.fetchOne(statement, arguments: [key.key]) else { return nil }
         let text: String = row[0]
         return (try Documents.parse(key, text), columns.indices.map { row[$0 + 1] as String? })
@@ -253,7 +252,7 @@ public final class SQLiteRegistryStore: RegistryStore {
             // The projection read the row in this transaction, so it is there.
             if db.changesCount == 1 { return }
         }
-        let statement = try db.cachedStatement(sql: upsert(table))
+        let statement = try db.cachedStatement(sql: statements(table).upsert)
         var arguments: [(any DatabaseValueConvertible)?] = [write.key.key]
         arguments += write.columns.map { $0 }
         arguments.append(text)
@@ -275,20 +274,33 @@ public final class SQLiteRegistryStore: RegistryStore {
         return Int(current)
     }
 
-    /// The statement that writes a row of `table`, made once per table (an import writes
-    /// hundreds of thousands of rows into a handful of tables).
-    static func upsert(_ table: EntityTable) -> String {
-        if let sql = upserts.withLock({ $0[table.name] }) { return sql }
-        let columns = ["key"] + table.columns + ["doc"]
-        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        let updates = (table.columns + ["doc"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
-        let sql =
-            "INSERT INTO \(table.name) (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) "
-            + "ON CONFLICT(key) DO UPDATE SET \(updates)"
-        upserts.withLock { $0[table.name] = sql }
-        return sql
+    /// The statements that load and write a row of a table, made once per table: an import
+    /// loads and writes hundreds of thousands of rows of a handful of tables, and building the
+    /// text each time showed in its profile.
+    struct TableStatements {
+        /// The row's document and index columns, by key.
+        let load: String
+        /// Inserts the row, or sets every column of the one with its key.
+        let upsert: String
+
+        init(_ table: EntityTable) {
+            let columns = ["key"] + table.columns + ["doc"]
+            load = "SELECT \((["doc"] + table.columns).joined(separator: ", ")) FROM \(table.name) WHERE key = ?"
+            let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+            let updates = (table.columns + ["doc"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+            upsert =
+                "INSERT INTO \(table.name) (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) "
+                + "ON CONFLICT(key) DO UPDATE SET \(updates)"
+        }
     }
-    private static let upserts = Mutex<[String: String]>([:])
+
+    static func statements(_ table: EntityTable) -> TableStatements {
+        if let made = tableStatements.withLock({ $0[table.name] }) { return made }
+        let made = TableStatements(table)
+        tableStatements.withLock { $0[table.name] = made }
+        return made
+    }
+    private static let tableStatements = Mutex<[String: TableStatements]>([:])
 
     public func document(_ key: EntityKey) async throws -> JSONValue? {
         try await quickRead { db in try Self.document(key, db) }
