@@ -53,7 +53,8 @@ public struct EntityWrite: Sendable {
     /// store said; nil when it did not, or when there was no row. With them a store can rewrite
     /// only the columns that change: SQLite rewrites an index entry for every column an UPDATE
     /// sets, even to the value it had (issue 16: a settlement's commit wrote index pages of
-    /// deals and listings whose indexed values had not changed).
+    /// deals and listings whose indexed values had not changed). PostgreSQL compares an updated
+    /// row's indexed values itself, so its store does not need them.
     public let storedColumns: [String?]?
 }
 

@@ -249,7 +249,8 @@ public final class SQLiteRegistryStore: RegistryStore {
             var arguments: [(any DatabaseValueConvertible)?] = changed.map { write.columns[$0] }
             arguments += [text, write.key.key]
             try statement.execute(arguments: StatementArguments(arguments))
-            // The projection read the row in this transaction, so it is there.
+            // The projection read the row in this transaction, so it is there; were it not, the
+            // upsert below would write it whole.
             if db.changesCount == 1 { return }
         }
         let statement = try db.cachedStatement(sql: statements(table).upsert)
