@@ -159,7 +159,11 @@ if let postgres {
     let path = workdir + "/floor.sqlite"
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     let pool = try DatabasePool(path: path)
-    try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+    // Synced, and with the registry writer's page cache: the engine as the import has it.
+    try pool.writeWithoutTransaction { db in
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+        try db.execute(sql: "PRAGMA cache_size = -\(SQLiteRegistryStore.writerCacheKiB)")
+    }
     let (tables, indexes) = try pool.writeWithoutTransaction { db -> ([String], Int) in
         try db.execute(sql: "ATTACH DATABASE ? AS source", arguments: [source])
         // Tables first, then their indexes, as the registry's schema has them when an import runs.

@@ -33,7 +33,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     /// An append reads and writes the B-trees of the log and of a dozen projection tables and
     /// indexes; with the default cache, an import's batch read again, from the file, pages it had
     /// just written (−5 % of the import's time with this; the readers keep the default).
-    static let writerCacheKiB = 32_768
+    public static let writerCacheKiB = 32_768
 
     /// A private in-memory database: the scratch store of audits and tests.
     public convenience init(inMemory migrations: [StoreMigration] = SQLiteSchema.registry) throws {
