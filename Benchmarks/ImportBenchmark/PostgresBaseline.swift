@@ -2,15 +2,20 @@ import Foundation
 import PostgresNIO
 import RightsRegistry
 
-/// COPYs the file's lines into a fresh one-column table, 4,096 rows per COPY; returns the row
-/// count and the seconds taken. Also drops the registry schema of an earlier run.
-func postgresBaseline(url: String, file: String) async throws -> (Int, Double) {
+/// A plain connection to the benchmark's database.
+func connect(url: String, id: Int, logger: Logger) async throws -> PostgresConnection {
     let location = try PostgresLocation(url: url)
-    let logger = Logger(label: "bench")
     let configuration = PostgresConnection.Configuration(
         host: location.host, port: location.port, username: location.user, password: location.password,
         database: location.database, tls: .disable)
-    let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+    return try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
+}
+
+/// COPYs the file's lines into a fresh one-column table, 4,096 rows per COPY; returns the row
+/// count and the seconds taken. Also drops the registry schema of an earlier run.
+func postgresBaseline(url: String, file: String) async throws -> (Int, Double) {
+    let logger = Logger(label: "bench")
+    let connection = try await connect(url: url, id: 1, logger: logger)
     try await connection.query("DROP SCHEMA IF EXISTS bench_registry CASCADE", logger: logger)
     try await connection.query("DROP TABLE IF EXISTS import_baseline", logger: logger)
     try await connection.query(
@@ -50,12 +55,8 @@ func postgresBaseline(url: String, file: String) async throws -> (Int, Double) {
 /// `INSERT … SELECT` per table, in one transaction — the rows never leave the server. Returns
 /// the rows copied, the tables, the indexes and the seconds the transaction took.
 func postgresFloor(url: String) async throws -> (rows: Int, tables: Int, indexes: Int, seconds: Double) {
-    let location = try PostgresLocation(url: url)
     let logger = Logger(label: "bench")
-    let configuration = PostgresConnection.Configuration(
-        host: location.host, port: location.port, username: location.user, password: location.password,
-        database: location.database, tls: .disable)
-    let connection = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
+    let connection = try await connect(url: url, id: 2, logger: logger)
     func run(_ sql: String) async throws { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
     try await run("DROP SCHEMA IF EXISTS import_floor CASCADE")
     try await run("CREATE SCHEMA import_floor")
