@@ -57,10 +57,14 @@ public final class Registry: Sendable {
     }
 
     /// Appends `drafts` with the signed checkpoint that covers them, in one transaction — in
-    /// which the store first checks that the log still holds the tree the latest checkpoint signed.
-    public func commit(_ drafts: [EntryDraft], expectedSize: UInt64?) async throws -> AppendResult {
+    /// which the store first checks that the log still holds the tree the latest checkpoint signed
+    /// — writing `projection` if their rows were worked out beforehand.
+    public func commit(_ drafts: [EntryDraft], expectedSize: UInt64?, projection: Projection? = nil) async throws
+        -> AppendResult
+    {
         guard let checkpointer else { throw Self.keysMissing }
-        return try await store.append(drafts, expectedSize: expectedSize, checkpoint: checkpointer)
+        return try await store.append(
+            drafts, expectedSize: expectedSize, checkpoint: checkpointer, projection: projection)
     }
 
     /// A checkpoint note from the store, its signature checked (once per note).

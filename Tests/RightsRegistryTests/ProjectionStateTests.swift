@@ -19,8 +19,7 @@ struct ProjectionStateTests {
     @Test(
         "every changed row is handed over once, as encoding it alone gives, and only once",
         arguments: [
-            ProjectionState.parallelEncodingThreshold - 1, ProjectionState.parallelEncodingThreshold,
-            3 * ProjectionState.parallelEncodingThreshold + 7,
+            EveryCore.threshold - 1, EveryCore.threshold, 3 * EveryCore.threshold + 7,
         ])
     func writesMatchOneByOne(count: Int) throws {
         let organisations = try Self.organisations(count)

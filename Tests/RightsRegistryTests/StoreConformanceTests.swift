@@ -70,6 +70,41 @@ struct StoreConformanceTests {
         #expect(try await t.reads.collective(t.collective(0))?.registeredAt == 0)
     }
 
+    @Test(
+        "a projection worked out before its append is written in its place, and only at the log's size it was worked out at",
+        arguments: TestStore.available)
+    func projectionAtItsSize(_ factory: TestStore) async throws {
+        let store = try await factory.make()
+        try await fill(store, count: 3)
+        func projected(objectionDays: Int, at size: UInt64) async throws -> (EntryDraft, Projection) {
+            var policy = RegistryPolicy.default
+            policy.objectionDays = objectionDays
+            let draft = try EntryDraft(event: PolicySet(policy: policy), time: "2026-11-20T10:00:00+08:00", actor: "t")
+            let projection = try await Projector.project([(draft.entry(at: size), draft.event)], at: size, over: [:]) {
+                try await store.projectionRows($0)
+            }
+            return (draft, projection)
+        }
+        let policy = PolicyRecord.key(PolicyRecord.singletonKey)
+        // Worked out for a log of 2 entries: refused on a log of 3, even with no expected size.
+        let (early, stale) = try await projected(objectionDays: 20, at: 2)
+        await #expect(throws: StoreError.sizeChanged(expected: 2, actual: 3)) {
+            try await store.append([early], expectedSize: nil, checkpoint: nil, projection: stale)
+        }
+        #expect(try await store.size() == 3)
+        let (draft, projection) = try await projected(objectionDays: 45, at: 3)
+        let (other, overtaken) = try await projected(objectionDays: 50, at: 3)
+        _ = try await store.append([draft], expectedSize: nil, checkpoint: nil, projection: projection)
+        #expect(try await store.document(policy)?["set_at"] == 3)
+        #expect(try await store.document(policy)?["policy"]?["objection_days"] == 45)
+        // Worked out at 3 like the one appended first: the log has moved on, so it is refused.
+        await #expect(throws: StoreError.sizeChanged(expected: 3, actual: 4)) {
+            try await store.append([other], expectedSize: nil, checkpoint: nil, projection: overtaken)
+        }
+        #expect(try await store.size() == 4)
+        #expect(try await store.document(policy)?["policy"]?["objection_days"] == 45)
+    }
+
     @Test("projections rebuilt from the log equal the live ones", arguments: TestStore.available)
     func rebuild(_ factory: TestStore) async throws {
         let t = try await TestRegistry(store: try await factory.make())

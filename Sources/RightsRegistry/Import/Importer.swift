@@ -37,23 +37,32 @@ public struct Importer: Sendable {
         let reader = try LineReader(path: path)
         let context = try await BatchContext(
             policy: registry.reads.policy(), time: registry.timeZone.timestamp(of: registry.clock.now()))
-        // While one batch is written, the next is read, checked against the register and encoded:
-        // the write transaction runs on the store's queue, this loop on the caller's thread.
-        // An import into an empty register that nobody else writes to needs no look-ups.
+        // While one batch is written, the next is read, checked against the register, encoded
+        // and, if nobody else writes, projected: the write transaction runs on the store's queue,
+        // this loop on the caller's thread. An import into an empty register that nobody else
+        // writes to needs no look-ups.
         var shared = startSize != 0
         var writing: Batch?
         var nextIndex = startSize
-        // One parser here: the other core is busy writing the previous batch.
-        let lines = ParallelLines(reader, workers: 1)
+        // Lines parsed on both cores: with the rows projected here, this loop has more to do than
+        // the write transaction, which leaves the other core time to spare.
+        let lines = ParallelLines(reader)
         while let chunk = try await readChunk(lines) {
             var batch = try await prepare(chunk, at: nextIndex, lookUp: shared, context)
+            // Nobody else writing: the batch's rows are worked out now, over the rows the batch
+            // being written writes and the register, and its append only writes them. Should
+            // another writer append after all, the append is refused for its size and the batch
+            // is decided again.
+            if !shared, writing == nil || writing?.projection != nil {
+                try await project(&batch, after: writing)
+            }
             if let previous = writing {
                 let end = try await settle(previous, into: &summary, shared: &shared, context)
                 if end != batch.start || shared && !batch.lookedUp {
                     batch = try await prepare(chunk, at: end, lookUp: shared, context)
                 }
             }
-            let (drafts, expected) = (batch.drafts, batch.start)
+            let (drafts, expected, projection) = (batch.drafts, batch.start, batch.projection)
             batch.task =
                 drafts.isEmpty
                 ? nil
@@ -61,7 +70,7 @@ public struct Importer: Sendable {
                     // In turn with this process's other writers; another process's append in
                     // between is caught by the expected size.
                     try await registry.writeLock.withLock {
-                        try await registry.commit(drafts, expectedSize: expected)
+                        try await registry.commit(drafts, expectedSize: expected, projection: projection)
                     }
                 }
             nextIndex = batch.start + UInt64(drafts.count)
@@ -89,7 +98,25 @@ public struct Importer: Sendable {
         let skipped: [String: Int]
         /// Decided against the register (not only the file).
         let lookedUp: Bool
+        /// The rows the entries write, when worked out before the append (`project`).
+        var projection: Projection?
         var task: Task<AppendResult, any Error>?
+    }
+
+    /// Works out the rows `batch`'s entries write, over the rows the batch being written
+    /// (`earlier`, projected the same way) writes and, for the others, the register: done while
+    /// that batch is written, so the thread holding the write transaction only writes (issue 16).
+    func project(_ batch: inout Batch, after earlier: Batch?) async throws {
+        let start = batch.start
+        let entries = batch.drafts.enumerated().map { offset, draft in
+            (draft.entry(at: start + UInt64(offset)), draft.event)
+        }
+        var pending: [EntityKey: EntityWrite] = [:]
+        for write in earlier?.projection?.writes ?? [] { pending[write.key] = write }
+        let store = registry.store
+        batch.projection = try await Projector.project(entries, at: start, over: pending) { keys in
+            try await store.projectionRows(keys)
+        }
     }
 
     /// Decides `chunk` into entries for the log at `start`: against the register (`lookUp`), or,
@@ -100,19 +127,25 @@ public struct Importer: Sendable {
         let facts =
             lookUp
             ? try await RegisterFacts.load(for: chunk.map(\.1), from: registry.store, on: registry.today) : .empty
-        var drafts: [EntryDraft] = []
+        var events: [any RegistryEvent] = []
         var registered: [String: Int] = [:]
         var skipped: [String: Int] = [:]
         for (_, record) in chunk {
             guard
                 let event = try event(
-                    for: record, facts: facts, policy: context.policy, entry: start + UInt64(drafts.count))
+                    for: record, facts: facts, policy: context.policy, entry: start + UInt64(events.count))
             else {
                 skipped[record.typeName, default: 0] += 1
                 continue
             }
             registered[record.typeName, default: 0] += 1
-            drafts.append(try EntryDraft(event: event, time: context.time, actor: actor))
+            events.append(event)
+        }
+        let (time, actor) = (context.time, actor)
+        // Payloads encoded on every core: the loop projecting the batch has more to do than the
+        // write transaction.
+        let drafts = try events.mapOnEveryCore { event in
+            try EntryDraft(event: event, time: time, actor: actor)
         }
         return Batch(
             chunk: chunk, start: start, drafts: drafts, registered: registered, skipped: skipped, lookedUp: lookUp)

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The entities an entry (or a batch of entries) reads and changes, held in memory while the
 /// events are applied. A store loads the keys the events name, hands this over, and writes back
@@ -82,25 +81,10 @@ public struct ProjectionState: Sendable {
         return writes
     }
 
-    /// From this many changed rows on, their documents are encoded on every core (issue 16: an
-    /// import's batch changes tens of thousands, and encoding them was a third of the writing
-    /// thread's time while the other core had time to spare). An act changes a handful, for
-    /// which handing work to another thread would cost more than it saves.
-    static let parallelEncodingThreshold = 1_024
-
+    /// An import's batch changes tens of thousands of rows: their documents are encoded on every
+    /// core (issue 16).
     private static func encode(_ changed: [Change]) throws -> [EntityWrite] {
-        let workers = changed.count < parallelEncodingThreshold ? 1 : ProcessInfo.processInfo.activeProcessorCount
-        guard workers > 1 else { return try changed.map(write) }
-        let slice = (changed.count + workers - 1) / workers
-        let parts = Mutex<[Int: Result<[EntityWrite], any Error>]>([:])
-        // The calling thread takes a slice too, so this finishes even when no other thread is free.
-        DispatchQueue.concurrentPerform(iterations: workers) { part in
-            let slice = changed[min(part * slice, changed.count)..<min((part + 1) * slice, changed.count)]
-            let result = Result { try slice.map(write) }
-            parts.withLock { $0[part] = result }
-        }
-        // In slice order, so an error is the one encoding them one by one would have met first.
-        return try parts.withLock { parts in try (0..<workers).flatMap { try parts[$0]!.get() } }
+        try changed.mapOnEveryCore(write)
     }
 
     private static func write(_ change: Change) throws -> EntityWrite {

@@ -18,8 +18,16 @@ public protocol RegistryStore: SubtreeReader {
     /// the latest stored checkpoint.
     /// If the log no longer has `expectedSize` entries (another writer was first) it throws
     /// `StoreError.sizeChanged` and writes nothing; nil skips the check.
-    func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?) async throws
-        -> AppendResult
+    ///
+    /// With a `projection` (the events' rows worked out beforehand, at the log's size it names)
+    /// the store writes its rows instead of applying the events, and throws
+    /// `StoreError.sizeChanged` if the log is not of that size.
+    func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?, projection: Projection?)
+        async throws -> AppendResult
+
+    /// The rows with these keys as committed, each with its index columns if the store keeps
+    /// them for writes (`StoredRow.columns`): what a `Projection` is worked out over.
+    func projectionRows(_ keys: [EntityKey]) async throws -> [EntityKey: StoredRow]
 
     /// Runs `body`, whose reads may share what the store would otherwise set up for each (on
     /// PostgreSQL one pooled connection instead of one lease a read). For the reads of one
@@ -231,6 +239,13 @@ extension RegistryStore {
             }
         }
         return answers
+    }
+
+    /// Appends, applying the events in the append's transaction.
+    public func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?) async throws
+        -> AppendResult
+    {
+        try await append(drafts, expectedSize: expectedSize, checkpoint: checkpoint, projection: nil)
     }
 
     /// Appends without a checkpoint (tests, benchmarks, tools that sign separately).

@@ -402,13 +402,15 @@ public final class PostgresRegistryStore: RegistryStore {
         return result
     }
 
-    public func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?) async throws
-        -> AppendResult
-    {
+    public func append(
+        _ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?, projection: Projection?
+    ) async throws -> AppendResult {
         // An append that fails leaves what this process knows as it was: if it committed after
         // all, the size moved, and the next decision starts afresh.
         let appended = try await transaction { connection in
-            try await self.append(drafts, expectedSize: expectedSize, checkpoint: checkpoint, connection)
+            try await self.append(
+                drafts, expectedSize: expectedSize ?? projection?.size, checkpoint: checkpoint, projection: projection,
+                connection)
         }
         decisionDocuments.appended(from: appended.from, to: appended.result.size, writes: appended.writes)
         return appended.result
@@ -424,7 +426,8 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     private func append(
-        _ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?, _ connection: PostgresConnection
+        _ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?, projection: Projection?,
+        _ connection: PostgresConnection
     ) async throws -> Appended {
         // Which hashes and documents the append reads depends on the log's size, which only
         // the lock tells; they are read with it for the size the caller expects or this process
@@ -434,10 +437,11 @@ public final class PostgresRegistryStore: RegistryStore {
             let batch = drafts.enumerated().map { offset, draft in
                 (draft.entry(at: guess + UInt64(offset)), draft.event)
             }
-            let keys = Projector.touchedKeys(batch)
+            // A projection worked out beforehand needs no documents read.
+            let keys = projection == nil ? Projector.touchedKeys(batch) : []
             let locked = try await lockEnd(guess: guess, touching: keys, checkpointed: checkpoint != nil, connection)
-            if let expectedSize, expectedSize != locked.size {
-                throw StoreError.sizeChanged(expected: expectedSize, actual: locked.size)
+            for expected in [expectedSize, projection?.size].compactMap(\.self) where expected != locked.size {
+                throw StoreError.sizeChanged(expected: expected, actual: locked.size)
             }
             guard locked.size == guess else {
                 guess = locked.size
@@ -463,8 +467,12 @@ public final class PostgresRegistryStore: RegistryStore {
             var writes = StatementBatch()
             writes.insert(into: "log_entries", columns: ["idx", "leaf_hash", "subtree_hashes", "body"], rows)
             var copies: [TableRows] = []
-            let written = try Self.project(
-                batch, keys: keys, found: locked.documents, into: &writes, copying: &copies)
+            let written =
+                if let projection {
+                    Self.queue(projection.writes, isNew: projection.absent.contains, into: &writes, copying: &copies)
+                } else {
+                    try Self.project(batch, keys: keys, found: locked.documents, into: &writes, copying: &copies)
+                }
             let commits = EntryDraft.commits(drafts, batch.map(\.0))
             writes.insert(
                 into: "side_records", columns: ["tbl", "key", "value"],
@@ -569,9 +577,8 @@ public final class PostgresRegistryStore: RegistryStore {
         return found
     }
 
-    /// Applies the batch to the documents it touches (`found`: those of `keys` that exist), adds
-    /// the changed rows to `writes` — or, for bulk work, the rows with new keys to `copies` — and
-    /// returns them as stored text (nil: deleted), unless they are bulk work.
+    /// Applies the batch to the documents it touches (`found`: those of `keys` that exist) and
+    /// queues the rows it changes (`queue`).
     @discardableResult
     private static func project(
         _ batch: [(LogEntry, any RegistryEvent)], keys: [EntityKey], found: [EntityKey: JSONValue],
@@ -580,6 +587,16 @@ public final class PostgresRegistryStore: RegistryStore {
         var state = ProjectionState()
         for key in keys { state.load(key, document: found[key]) }
         let changed = try Projector.apply(batch, to: &state)
+        return queue(changed, isNew: { found[$0] == nil }, into: &writes, copying: &copies)
+    }
+
+    /// Adds the changed rows to `writes` — or, for bulk work, the rows whose keys had no row
+    /// (`isNew`) to `copies` — and returns them as stored text (nil: deleted), unless they are
+    /// bulk work.
+    private static func queue(
+        _ changed: [EntityWrite], isNew: (EntityKey) -> Bool, into writes: inout StatementBatch,
+        copying copies: inout [TableRows]
+    ) -> [(EntityKey, String?)]? {
         // Bulk work is not remembered for decisions (`DecisionDocuments.bulkWrites`).
         let bulk = changed.count > DecisionDocuments.bulkWrites
         var written: [(EntityKey, String?)]? = bulk ? nil : []
@@ -597,9 +614,10 @@ public final class PostgresRegistryStore: RegistryStore {
                 guard let text else { continue }
                 let row = [write.key.key] + write.columns + [text]
                 // A key the batch read and found absent has no row: nothing else writes
-                // projections while an append holds the log's lock (and a rebuild writes into
+                // projections while an append holds the log's lock, nor between a projection's
+                // reads and its append at the size it was read at (and a rebuild writes into
                 // emptied tables; a second one at once fails on the duplicate key).
-                if bulk && found[write.key] == nil { inserts.append(row) } else { upserts.append(row) }
+                if bulk && isNew(write.key) { inserts.append(row) } else { upserts.append(row) }
             }
             let updates = (table.columns + ["doc"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
             writes.insert(upserts, onConflict: " ON CONFLICT (key) DO UPDATE SET \(updates)")
@@ -620,6 +638,14 @@ public final class PostgresRegistryStore: RegistryStore {
                 copying: &copies)
             for rows in copies { try await Self.copy(rows, on: connection, logger: self.logger) }
             try await self.run(&writes, on: connection)
+        }
+    }
+
+    /// Documents only: this store's writes do not need a row's stored columns.
+    public func projectionRows(_ keys: [EntityKey]) async throws -> [EntityKey: StoredRow] {
+        guard !keys.isEmpty else { return [:] }
+        return try await connected { connection in
+            try await self.documents(keys, connection).mapValues { StoredRow(document: $0, columns: nil) }
         }
     }
 

@@ -148,24 +148,28 @@ public final class SQLiteRegistryStore: RegistryStore {
         return result
     }
 
-    public func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?) async throws
-        -> AppendResult
-    {
+    public func append(
+        _ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?, projection: Projection?
+    ) async throws -> AppendResult {
         try await writer.writeWithoutTransaction { db in
             var result: AppendResult?
             try db.inTransaction(.immediate) {
-                result = try self.append(drafts, expectedSize: expectedSize, checkpoint: checkpoint, db)
+                result = try self.append(
+                    drafts, expectedSize: expectedSize, checkpoint: checkpoint, projection: projection, db)
                 return .commit
             }
             return result!
         }
     }
 
-    private func append(_ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?, _ db: Database)
-        throws -> AppendResult
-    {
+    private func append(
+        _ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?, projection: Projection?,
+        _ db: Database
+    ) throws -> AppendResult {
         let size = try Self.size(db)
-        if let expectedSize, expectedSize != size { throw StoreError.sizeChanged(expected: expectedSize, actual: size) }
+        for expected in [expectedSize, projection?.size].compactMap(\.self) where expected != size {
+            throw StoreError.sizeChanged(expected: expected, actual: size)
+        }
         let latest = checkpoint == nil ? nil : try Self.latestCheckpoint(db)
         let end = try LogEnd(
             size: size, latest: latest, hashes: try Self.hashes(of: LogEnd.subtrees(size: size, latest: latest), db))
@@ -183,7 +187,11 @@ public final class SQLiteRegistryStore: RegistryStore {
             ])
             batch.append((entry, draft.event))
         }
-        try project(batch, db)
+        if let projection {
+            for write in projection.writes { try Self.write(write, db) }
+        } else {
+            try project(batch, db)
+        }
         for (mark, value) in EntryDraft.commits(drafts, batch.map(\.0)) {
             try db.cachedStatement(
                 sql:
@@ -207,6 +215,18 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     public func applyLogged(_ entries: [(LogEntry, any RegistryEvent)]) async throws {
         try await writer.write { db in try self.project(entries, db) }
+    }
+
+    public func projectionRows(_ keys: [EntityKey]) async throws -> [EntityKey: StoredRow] {
+        guard !keys.isEmpty else { return [:] }
+        return try await writer.read { db in
+            var rows: [EntityKey: StoredRow] = [:]
+            for key in keys {
+                guard let row = try Self.row(key, db) else { continue }
+                rows[key] = StoredRow(document: row.document, columns: row.columns)
+            }
+            return rows
+        }
     }
 
     public func clearProjections(_ tables: [EntityTable]) async throws {
