@@ -409,8 +409,7 @@ public final class PostgresRegistryStore: RegistryStore {
         // all, the size moved, and the next decision starts afresh.
         let appended = try await transaction { connection in
             try await self.append(
-                drafts, expectedSize: expectedSize ?? projection?.size, checkpoint: checkpoint, projection: projection,
-                connection)
+                drafts, expectedSize: expectedSize, checkpoint: checkpoint, projection: projection, connection)
         }
         decisionDocuments.appended(from: appended.from, to: appended.result.size, writes: appended.writes)
         return appended.result
@@ -432,7 +431,7 @@ public final class PostgresRegistryStore: RegistryStore {
         // Which hashes and documents the append reads depends on the log's size, which only
         // the lock tells; they are read with it for the size the caller expects or this process
         // saw last, and read again (now under the lock) when the locked size is another.
-        var guess = expectedSize ?? UInt64(knownSize.load(ordering: .relaxed))
+        var guess = expectedSize ?? projection?.size ?? UInt64(knownSize.load(ordering: .relaxed))
         while true {
             let batch = drafts.enumerated().map { offset, draft in
                 (draft.entry(at: guess + UInt64(offset)), draft.event)
