@@ -8,9 +8,15 @@
 public struct JSONValueEncoder: Sendable {
     public init() {}
 
-    /// The canonical bytes of `value`: written as it is encoded where its `Codable` conformance
-    /// allows (synthesized ones do), else — and for an error's path — through the tree.
+    /// The canonical bytes of `value`: written by hand for the few types that dominate an import
+    /// (`CanonicalOutputWritable`); else as it is encoded where its `Codable` conformance allows
+    /// (synthesized ones do); else — and for an error's path — through the tree.
     public func canonicalBytes(_ value: some Encodable) throws -> [UInt8] {
+        if let writable = value as? any CanonicalOutputWritable {
+            var output = CanonicalOutput()
+            try writable.write(to: &output)
+            return output.bytes
+        }
         if let bytes = StreamingEncoder.bytes(of: value) { return bytes }
         return try treeBytes(value)
     }

@@ -1,0 +1,81 @@
+/// A value that writes its own canonical JSON, byte for byte what its `Codable` conformance gives
+/// through `JSONValueEncoder` (issue 16: encoding through `Codable` was the largest item of an
+/// import's profile, and a right — its entry and its document — the largest part of that).
+///
+/// Only for the few types that dominate: everything else keeps to `Codable`. A test encodes
+/// values of each such type both ways and compares the bytes.
+protocol CanonicalOutputWritable: Encodable {
+    /// Writes `self` to `output`, an object's members in RFC 8785 order, omitting nil optionals
+    /// as `encodeIfPresent` does.
+    func write(to output: inout CanonicalOutput) throws
+}
+
+/// Canonical JSON bytes as a hand-written encoder produces them (`CanonicalOutputWritable`):
+/// the writer names each member, in RFC 8785 order; this adds the brackets, the commas and the
+/// escapes.
+struct CanonicalOutput {
+    private(set) var bytes: [UInt8] = []
+    /// Whether the container being written has no member or element yet.
+    private var empty = true
+
+    init() { bytes.reserveCapacity(1_024) }
+
+    /// An object whose members `members` writes, in RFC 8785 order.
+    mutating func object(_ members: (inout CanonicalOutput) throws -> Void) rethrows {
+        try container(open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), members)
+    }
+
+    /// An array of `elements`, each written by `element`.
+    mutating func array<S: Sequence>(_ elements: S, _ element: (inout CanonicalOutput, S.Element) throws -> Void)
+        rethrows
+    {
+        try container(open: UInt8(ascii: "["), close: UInt8(ascii: "]")) { output in
+            for value in elements {
+                output.separate()
+                try element(&output, value)
+            }
+        }
+    }
+
+    /// The next member's name (an ASCII name without escapes, as every coding key here is).
+    mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+    }
+
+    mutating func string(_ text: String) { CanonicalJSON.writeString(text, into: &bytes) }
+
+    mutating func bool(_ flag: Bool) { bytes.append(contentsOf: (flag ? "true" : "false").utf8) }
+
+    /// A count or a log index, as `JSONValueEncoder` writes integers (digits up to 2⁵³).
+    mutating func number(_ value: UInt64) {
+        if value <= 1 << 53 {
+            bytes.append(contentsOf: String(value).utf8)
+        } else {
+            bytes.append(contentsOf: CanonicalJSON.format(Double(value)).utf8)
+        }
+    }
+
+    /// Any other value, through its `Codable` conformance.
+    mutating func encodable(_ value: some Encodable) throws {
+        bytes.append(contentsOf: try JSONValueEncoder().canonicalBytes(value))
+    }
+
+    private mutating func separate() {
+        if !empty { bytes.append(UInt8(ascii: ",")) }
+        empty = false
+    }
+
+    private mutating func container(open: UInt8, close: UInt8, _ body: (inout CanonicalOutput) throws -> Void)
+        rethrows
+    {
+        bytes.append(open)
+        let outer = empty
+        empty = true
+        try body(&self)
+        empty = outer
+        bytes.append(close)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import RegistryTestSupport
+import Testing
+
+@testable import RightsRegistry
+
+/// The hand-written canonical JSON of rights, their registrations and parcel claims
+/// (`CanonicalOutputWritable`)
+/// is byte for byte what their `Codable` conformances give through both general encoders.
+@Suite("Canonical output")
+struct CanonicalOutputTests {
+    /// SplitMix64: the variations are the same for a seed, and a failure names its seed.
+    struct Variations: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+
+        /// Text that needs escapes, or none: quotes, backslashes, control characters, CJK, an
+        /// emoji (beyond U+FFFF) and a character in U+E000–U+FFFF.
+        mutating func text() -> String {
+            let pieces = ["田", "\"", "\\", "\u{1}", "\n", "a", "é", "😀", "\u{FF5E}", " ", "东至", "9"]
+            return String(
+                (0..<Int.random(in: 0...6, using: &self)).map { _ in pieces.randomElement(using: &self)! }.joined())
+        }
+
+        /// Whether an optional member is present this time.
+        mutating func present() -> Bool { Bool.random(using: &self) }
+    }
+
+    func expectWrittenAsCodable<T: CanonicalOutputWritable>(_ value: T, seed: UInt64) throws {
+        var output = CanonicalOutput()
+        try value.write(to: &output)
+        let streamed = try #require(StreamingEncoder.bytes(of: value))
+        #expect(
+            output.bytes == streamed,
+            "seed \(seed): \(String(decoding: output.bytes, as: UTF8.self)) ≠ \(String(decoding: streamed, as: UTF8.self))"
+        )
+        #expect(output.bytes == (try JSONValueEncoder().treeBytes(value)), "seed \(seed)")
+        #expect(try JSONValueEncoder().canonicalBytes(value) == output.bytes)
+    }
+
+    @Test(
+        "rights, registrations and parcel claims of every kind, their optional members present or not, strings needing escapes"
+    )
+    func rightsAsCodable() async throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = Variations(state: seed)
+        let t = try await TestRegistry()
+        let registered = try await t.reads.rights(RightQuery())
+        #expect(Set(registered.map(\.kind)).isSuperset(of: [.contractLand, .homestead, .collectiveShare]))
+        let lease = RightDetail.landManagement(
+            LandManagement(
+                parent: t.contract(0, 1), contractRight: t.contract(0, 1), parcels: [t.parcel(0, 1)],
+                area: SquareMetres(hundredths: 123_456), method: .lease, use: "种植",
+                rent: Rent(annual: Fen(120_000), over: try Term(start: Day("2027-01-01")!, end: Day("2029-06-30")!)),
+                filedOnly: true))
+        let day = Day("2026-12-01")!
+        for base in registered {
+            for _ in 0..<8 {
+                var right = base
+                if case .contractLand(var land) = right.detail {
+                    for parcel in land.parcels {
+                        try expectWrittenAsCodable(ParcelClaim(parcel: parcel.code, right: right.id), seed: seed)
+                    }
+                    for index in land.parcels.indices {
+                        land.parcels[index].location = random.text()
+                        land.parcels[index].bounds.north = random.text()
+                        land.parcels[index].basicFarmland = Bool.random(using: &random)
+                    }
+                    right.detail = .contractLand(land)
+                } else if Int.random(in: 0..<4, using: &random) == 0 {
+                    right.detail = lease
+                }
+                right.certificate = random.present() ? random.text() : nil
+                right.noticeEnds = random.present() ? day : nil
+                right.term = random.present() ? try Term(start: day, end: day.adding(years: 30)) : nil
+                right.filings =
+                    random.present()
+                    ? [Filing(matter: random.text(), filedWith: "发包方", document: "备案", on: day, entry: 7)] : []
+                right.history = (0..<Int.random(in: 1...4, using: &random)).map { _ in
+                    UInt64.random(in: 0...(1 << 60), using: &random)
+                }
+                right.registeredAt = UInt64.random(in: 0...(1 << 60), using: &random)
+                right.updatedAt = UInt64.random(in: 0...UInt64.max, using: &random)
+                try expectWrittenAsCodable(right, seed: seed)
+                try expectWrittenAsCodable(
+                    RightRegistered(
+                        id: right.id, holder: right.holder, collective: right.collective, term: right.term,
+                        detail: right.detail, origin: right.origin, noticeEnds: right.noticeEnds,
+                        filing: right.filings.first,
+                        consents: random.present()
+                            ? [Consent(party: .contractHolder, by: random.text(), document: "同意书", on: day)] : nil),
+                    seed: seed)
+            }
+        }
+    }
+}
