@@ -103,4 +103,52 @@ struct SQLiteRowWritesTests {
     static func remove(_ path: String) {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
+
+    @Test(
+        "a row bound with SQLite's own calls keeps its text, bytes and NULLs; a failed one throws SQLite's error and leaves the statement reusable"
+    )
+    func boundRows() async throws {
+        let store = try SQLiteRegistryStore(path: NSTemporaryDirectory() + "rights-bind-\(UUID().uuidString).sqlite")
+        try await store.writer.write { db in
+            try db.execute(
+                sql: "CREATE TABLE t (key TEXT PRIMARY KEY, note TEXT, n INTEGER, raw BLOB, doc TEXT NOT NULL)")
+            let insert = try db.cachedStatement(sql: "INSERT INTO t (key, note, n, raw, doc) VALUES (?, ?, ?, ?, ?)")
+            let document = Array(#"{"田":"东至\"河\""}"#.utf8)
+            try insert.run(db) { row in
+                row.text("k1", at: 1)
+                row.text(nil, at: 2)
+                row.integer(1 << 40, at: 3)
+                row.blob([0, 255, 7], at: 4)
+                row.text(utf8: document, at: 5)
+            }
+            let first = try #require(try Row.fetchOne(db, sql: "SELECT * FROM t WHERE key = 'k1'"))
+            #expect(first["note"] == nil as String?)
+            #expect(first["n"] == (1 << 40) as Int64)
+            #expect(first["raw"] == Data([0, 255, 7]))
+            #expect(first["doc"] == String(decoding: document, as: UTF8.self))
+            // The same key again: SQLite's constraint error, named, and nothing written.
+            #expect {
+                try insert.run(db) { row in
+                    row.text("k1", at: 1)
+                    row.text(utf8: document, at: 5)
+                }
+            } throws: { error in
+                (error as? DatabaseError)?.resultCode == .SQLITE_CONSTRAINT
+                    && (error as? DatabaseError)?.message?.contains("UNIQUE") == true
+            }
+            // A bind out of range fails the same way, before any step.
+            #expect {
+                try insert.run(db) { row in row.text("k9", at: 9) }
+            } throws: { error in (error as? DatabaseError)?.resultCode == .SQLITE_RANGE }
+            // Reset, with no bindings left over: the next row's unbound columns are NULL.
+            try insert.run(db) { row in
+                row.text("k2", at: 1)
+                row.text(utf8: document, at: 5)
+            }
+            let second = try #require(try Row.fetchOne(db, sql: "SELECT * FROM t WHERE key = 'k2'"))
+            #expect(second["n"] == nil as Int64?)
+            #expect(second["raw"] == nil as Data?)
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") == 2)
+        }
+    }
 }

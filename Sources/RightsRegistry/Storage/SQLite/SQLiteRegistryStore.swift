@@ -182,9 +182,12 @@ public final class SQLiteRegistryStore: RegistryStore {
             let entry = draft.entry(at: size + UInt64(offset))
             let leaf = entry.leafHash
             let completed = range.append(leaf)
-            try insert.execute(arguments: [
-                Int64(entry.index), Data(leaf.bytes), Data(completed.flatMap(\.bytes)), Data(entry.bytes),
-            ])
+            try insert.run(db) { row in
+                row.integer(Int64(entry.index), at: 1)
+                row.blob(leaf.bytes, at: 2)
+                row.blob(completed.flatMap(\.bytes), at: 3)
+                row.blob(entry.bytes, at: 4)
+            }
             batch.append((entry, draft.event))
         }
         if let projection {
@@ -258,7 +261,6 @@ public final class SQLiteRegistryStore: RegistryStore {
             try db.cachedStatement(sql: "DELETE FROM \(table.name) WHERE key = ?").execute(arguments: [write.key.key])
             return
         }
-        let text = String(decoding: document, as: UTF8.self)
         if let stored = write.storedColumns, stored.count == write.columns.count {
             // An UPDATE that sets only the columns whose values change: SQLite rewrites the index
             // entries of every column it sets, even to the value it had.
@@ -266,18 +268,20 @@ public final class SQLiteRegistryStore: RegistryStore {
             let assignments = (changed.map { table.columns[$0] } + ["doc"]).map { "\($0) = ?" }
             let statement = try db.cachedStatement(
                 sql: "UPDATE \(table.name) SET \(assignments.joined(separator: ", ")) WHERE key = ?")
-            var arguments: [(any DatabaseValueConvertible)?] = changed.map { write.columns[$0] }
-            arguments += [text, write.key.key]
-            try statement.execute(arguments: StatementArguments(arguments))
-            // The projection read the row in this transaction, so it is there; were it not, the
-            // upsert below would write it whole.
+            try statement.run(db) { row in
+                for (offset, column) in changed.enumerated() { row.text(write.columns[column], at: CInt(offset + 1)) }
+                row.text(utf8: document, at: CInt(changed.count + 1))
+                row.text(write.key.key, at: CInt(changed.count + 2))
+            }
+            // The projection read the row in this transaction or at this log size, so it is
+            // there; were it not, the upsert below would write it whole.
             if db.changesCount == 1 { return }
         }
-        let statement = try db.cachedStatement(sql: statements(table).upsert)
-        var arguments: [(any DatabaseValueConvertible)?] = [write.key.key]
-        arguments += write.columns.map { $0 }
-        arguments.append(text)
-        try statement.execute(arguments: StatementArguments(arguments))
+        try db.cachedStatement(sql: statements(table).upsert).run(db) { row in
+            row.text(write.key.key, at: 1)
+            for (offset, column) in write.columns.enumerated() { row.text(column, at: CInt(offset + 2)) }
+            row.text(utf8: document, at: CInt(write.columns.count + 2))
+        }
     }
 
     /// Pages this store's writer has written to the write-ahead log since it opened: what its

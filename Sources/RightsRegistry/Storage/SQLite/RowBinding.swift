@@ -1,0 +1,63 @@
+import GRDB
+import GRDBSQLite
+
+/// The values of one execution of a statement, bound with SQLite's own calls (issue 16: an
+/// import writes hundreds of thousands of rows a minute, and on its writing thread boxing each
+/// argument for GRDB and copying each document into a `String` took about as long as SQLite's
+/// own work on the row). Positions count from 1, as in SQL.
+struct RowBinding {
+    fileprivate let statement: SQLiteStatement
+    /// The first failed bind's result code.
+    fileprivate var failure: CInt = SQLITE_OK
+
+    mutating func text(_ value: String?, at position: CInt) {
+        guard var value else { return check(sqlite3_bind_null(statement, position)) }
+        value.withUTF8 { check(sqlite3_bind_text(statement, position, $0.baseAddress, CInt($0.count), transient)) }
+    }
+
+    /// UTF-8 bytes (a canonical document) bound as text, without making a `String` of them.
+    mutating func text(utf8 bytes: [UInt8], at position: CInt) {
+        bytes.withUnsafeBufferPointer {
+            check(sqlite3_bind_text(statement, position, $0.baseAddress, CInt($0.count), transient))
+        }
+    }
+
+    mutating func blob(_ bytes: [UInt8], at position: CInt) {
+        bytes.withUnsafeBytes {
+            check(sqlite3_bind_blob(statement, position, $0.baseAddress, CInt($0.count), transient))
+        }
+    }
+
+    mutating func integer(_ value: Int64, at position: CInt) {
+        check(sqlite3_bind_int64(statement, position, value))
+    }
+
+    private mutating func check(_ code: CInt) {
+        if failure == SQLITE_OK, code != SQLITE_OK { failure = code }
+    }
+
+    /// SQLite copies the value (`SQLITE_TRANSIENT`): the Swift buffer lives only for the call.
+    private var transient: sqlite3_destructor_type {
+        unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    }
+}
+
+extension Statement {
+    /// Runs this statement (one that returns no rows) once with the values `bind` binds, and
+    /// leaves it reset with no bindings, as GRDB expects to find it. Throws `DatabaseError` with
+    /// SQLite's message if a bind or the step fails.
+    func run(_ db: Database, _ bind: (inout RowBinding) -> Void) throws {
+        var binding = RowBinding(statement: sqliteStatement)
+        defer {
+            sqlite3_reset(sqliteStatement)
+            sqlite3_clear_bindings(sqliteStatement)
+        }
+        bind(&binding)
+        let code = binding.failure == SQLITE_OK ? sqlite3_step(sqliteStatement) : binding.failure
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                sql: sql)
+        }
+    }
+}
