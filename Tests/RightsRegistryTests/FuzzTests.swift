@@ -17,6 +17,39 @@ final class Tally: @unchecked Sendable {
 
 @Suite("Fuzzing: parsers, import, JSON and dates")
 struct FuzzTests {
+    @Test("a member no parser asked for is named, whatever else was asked for twice, absent or null")
+    func unknownMembers() {
+        func unknown(_ members: [String: JSONValue], _ ask: (inout FieldReader) -> Void) -> [String] {
+            var reader = FieldReader(.object(members))
+            ask(&reader)
+            reader.rejectUnknownFields()
+            return reader.allProblems.filter { $0.reason == "unknown field" }.map(\.field)
+        }
+        let members: [String: JSONValue] = ["a": .string("x"), "zz": .number(1)]
+        #expect(
+            unknown(members) {
+                _ = $0.string("a")
+                _ = $0.string("a")
+            } == ["zz"])
+        #expect(
+            unknown(members) {
+                _ = $0.string("a")
+                _ = $0.string("missing", required: false)
+            } == ["zz"])
+        #expect(
+            unknown(members) {
+                $0.skip("a")
+                $0.skip("a")
+            } == ["zz"])
+        let withNull: [String: JSONValue] = ["a": .string("x"), "n": .null, "yy": .bool(true), "zz": .number(1)]
+        #expect(
+            unknown(withNull) {
+                _ = $0.string("a")
+                _ = $0.string("n", required: false)
+            } == ["yy", "zz"])
+        #expect(unknown(withNull) { reader in for name in ["a", "n", "yy", "zz"] { reader.skip(name) } }.isEmpty)
+    }
+
     typealias T = TestRegistry
 
     /// Up to three mutations (path index, value index) of a valid body; none leaves it valid.
