@@ -4,7 +4,7 @@ import Testing
 
 @testable import RightsRegistry
 
-/// The hand-written canonical JSON of rights, their registrations and parcel claims
+/// The hand-written canonical JSON of rights, households and what their registrations write
 /// (`CanonicalOutputWritable`)
 /// is byte for byte what their `Codable` conformances give through both general encoders.
 @Suite("Canonical output")
@@ -95,6 +95,59 @@ struct CanonicalOutputTests {
                         filing: right.filings.first,
                         consents: random.present()
                             ? [Consent(party: .contractHolder, by: random.text(), document: "同意书", on: day)] : nil),
+                    seed: seed)
+            }
+        }
+    }
+
+    @Test(
+        "households, their registrations, roster lines and certificates, their optional members present or not, strings needing escapes"
+    )
+    func householdsAsCodable() async throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = Variations(state: seed)
+        let t = try await TestRegistry()
+        let day = Day("2026-12-01")!
+        var households: [Household] = []
+        for v in 0..<2 {
+            for h in 1...4 { households.append(try #require(try await t.reads.household(t.household(v, h)))) }
+        }
+        for base in households {
+            for _ in 0..<8 {
+                var household = base
+                household.head.name = random.text()
+                for index in household.members.indices {
+                    household.members[index].relation = random.text()
+                    household.members[index].person.name = random.text()
+                }
+                if random.present() { household.members = [] }
+                household.movedToTown =
+                    random.present() ? TownMove(on: day, place: random.present() ? random.text() : nil) : nil
+                household.disposedDwelling =
+                    random.present() ? DwellingDisposal(on: day, how: random.text(), right: t.homestead(0, 1)) : nil
+                household.contractLandBarredUntil = random.present() ? day : nil
+                household.homesteadEligibilityGivenUp = random.present() ? day : nil
+                household.extinct = random.present() ? day : nil
+                household.registeredAt = UInt64.random(in: 0...UInt64.max, using: &random)
+                try expectWrittenAsCodable(household, seed: seed)
+                try expectWrittenAsCodable(
+                    HouseholdRegistered(
+                        code: household.code, head: household.head, members: household.members,
+                        origin: random.present() ? .imported : .application),
+                    seed: seed)
+                for person in household.people {
+                    try expectWrittenAsCodable(
+                        Membership(
+                            collective: household.collective, person: person,
+                            household: random.present() ? household.code : nil,
+                            since: UInt64.random(in: 0...(1 << 60), using: &random)),
+                        seed: seed)
+                }
+                try expectWrittenAsCodable(
+                    CertificateRecord(
+                        number: random.text(), right: t.contract(0, 1),
+                        entry: UInt64.random(in: 0...(1 << 60), using: &random), issuedOn: day,
+                        issuer: random.text(), supersedes: random.present() ? random.text() : nil),
                     seed: seed)
             }
         }
