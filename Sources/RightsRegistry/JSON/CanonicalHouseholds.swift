@@ -6,36 +6,24 @@
 extension Household: CanonicalOutputWritable {
     func write(to output: inout CanonicalOutput) throws {
         try output.object { output in
-            output.key("code")
-            output.string(code.rawValue)
-            output.key("collective")
-            output.string(collective.rawValue)
-            if let contractLandBarredUntil {
-                output.key("contract_land_barred_until")
-                output.string(contractLandBarredUntil.description)
-            }
+            output.member("code", code.rawValue)
+            output.member("collective", collective.rawValue)
+            output.member("contract_land_barred_until", ifPresent: contractLandBarredUntil?.description)
             if let disposedDwelling {
                 output.key("disposed_dwelling")
                 try output.encodable(disposedDwelling)
             }
-            if let extinct {
-                output.key("extinct")
-                output.string(extinct.description)
-            }
+            output.member("extinct", ifPresent: extinct?.description)
             output.key("head")
             head.write(to: &output)
-            if let homesteadEligibilityGivenUp {
-                output.key("homestead_eligibility_given_up")
-                output.string(homesteadEligibilityGivenUp.description)
-            }
+            output.member("homestead_eligibility_given_up", ifPresent: homesteadEligibilityGivenUp?.description)
             output.key("members")
             output.array(members) { output, member in member.write(to: &output) }
             if let movedToTown {
                 output.key("moved_to_town")
                 try output.encodable(movedToTown)
             }
-            output.key("registered_at")
-            output.number(registeredAt)
+            output.member("registered_at", registeredAt)
         }
     }
 }
@@ -43,14 +31,12 @@ extension Household: CanonicalOutputWritable {
 extension HouseholdRegistered: CanonicalOutputWritable {
     func write(to output: inout CanonicalOutput) {
         output.object { output in
-            output.key("code")
-            output.string(code.rawValue)
+            output.member("code", code.rawValue)
             output.key("head")
             head.write(to: &output)
             output.key("members")
             output.array(members) { output, member in member.write(to: &output) }
-            output.key("origin")
-            output.string(origin.rawValue)
+            output.member("origin", origin.rawValue)
         }
     }
 }
@@ -58,16 +44,11 @@ extension HouseholdRegistered: CanonicalOutputWritable {
 extension Membership: CanonicalOutputWritable {
     func write(to output: inout CanonicalOutput) {
         output.object { output in
-            output.key("collective")
-            output.string(collective.rawValue)
-            if let household {
-                output.key("household")
-                output.string(household.rawValue)
-            }
+            output.member("collective", collective.rawValue)
+            output.member("household", ifPresent: household?.rawValue)
             output.key("person")
             person.write(to: &output)
-            output.key("since")
-            output.number(since)
+            output.member("since", since)
         }
     }
 }
@@ -75,20 +56,12 @@ extension Membership: CanonicalOutputWritable {
 extension CertificateRecord: CanonicalOutputWritable {
     func write(to output: inout CanonicalOutput) {
         output.object { output in
-            output.key("entry")
-            output.number(entry)
-            output.key("issued_on")
-            output.string(issuedOn.description)
-            output.key("issuer")
-            output.string(issuer)
-            output.key("number")
-            output.string(number)
-            output.key("right")
-            output.string(right.rawValue)
-            if let supersedes {
-                output.key("supersedes")
-                output.string(supersedes)
-            }
+            output.member("entry", entry)
+            output.member("issued_on", issuedOn.description)
+            output.member("issuer", issuer)
+            output.member("number", number)
+            output.member("right", right.rawValue)
+            output.member("supersedes", ifPresent: supersedes)
         }
     }
 }
@@ -96,10 +69,8 @@ extension CertificateRecord: CanonicalOutputWritable {
 extension Person {
     func write(to output: inout CanonicalOutput) {
         output.object { output in
-            output.key("id_number")
-            output.string(idNumber.rawValue)
-            output.key("name")
-            output.string(name)
+            output.member("id_number", idNumber.rawValue)
+            output.member("name", name)
         }
     }
 }
@@ -108,12 +79,9 @@ extension HouseholdMember {
     /// The person's members and the relation in one object, as its `Codable` conformance has it.
     func write(to output: inout CanonicalOutput) {
         output.object { output in
-            output.key("id_number")
-            output.string(person.idNumber.rawValue)
-            output.key("name")
-            output.string(person.name)
-            output.key("relation")
-            output.string(relation)
+            output.member("id_number", person.idNumber.rawValue)
+            output.member("name", person.name)
+            output.member("relation", relation)
         }
     }
 }

@@ -47,6 +47,23 @@ struct CanonicalOutput {
 
     mutating func string(_ text: String) { CanonicalJSON.writeString(text, into: &bytes) }
 
+    /// A member whose value is text.
+    mutating func member(_ name: StaticString, _ text: String) {
+        key(name)
+        string(text)
+    }
+
+    /// A member whose value is text, left out when there is none (as `encodeIfPresent` does).
+    mutating func member(_ name: StaticString, ifPresent text: String?) {
+        if let text { member(name, text) }
+    }
+
+    /// A member whose value is a count or a log index.
+    mutating func member(_ name: StaticString, _ value: UInt64) {
+        key(name)
+        number(value)
+    }
+
     mutating func bool(_ flag: Bool) { bytes.append(contentsOf: (flag ? "true" : "false").utf8) }
 
     /// A count or a log index, as `JSONValueEncoder` writes integers (digits up to 2⁵³).

@@ -1,45 +1,31 @@
 // Hand-written canonical JSON for a right — its registration entry and its document — with its
-// parcels and their claims: the most encoded values of an import (issue 16). Each writes what its `Codable`
-// conformance gives (member names from its `CodingKeys`, sorted; nil optionals omitted);
-// `CanonicalOutputTests` holds them to that.
+// parcels and their claims: the most encoded values of an import (issue 16). Each writes what
+// its `Codable` conformance gives (member names from its `CodingKeys`, sorted; nil optionals
+// omitted); `CanonicalOutputTests` holds them to that.
 
 extension Right: CanonicalOutputWritable {
     func write(to output: inout CanonicalOutput) throws {
         try output.object { output in
-            if let certificate {
-                output.key("certificate")
-                output.string(certificate)
-            }
-            output.key("collective")
-            output.string(collective.rawValue)
+            output.member("certificate", ifPresent: certificate)
+            output.member("collective", collective.rawValue)
             output.key("detail")
             try detail.write(to: &output)
             output.key("filings")
             try output.array(filings) { output, filing in try output.encodable(filing) }
             output.key("history")
             output.array(history) { output, index in output.number(index) }
-            output.key("holder")
-            output.string(holder.rawValue)
-            output.key("id")
-            output.string(id.rawValue)
-            output.key("kind")
-            output.string(kind.rawValue)
-            if let noticeEnds {
-                output.key("notice_ends")
-                output.string(noticeEnds.description)
-            }
-            output.key("origin")
-            output.string(origin.rawValue)
-            output.key("registered_at")
-            output.number(registeredAt)
-            output.key("status")
-            output.string(recordedStatus.rawValue)
+            output.member("holder", holder.rawValue)
+            output.member("id", id.rawValue)
+            output.member("kind", kind.rawValue)
+            output.member("notice_ends", ifPresent: noticeEnds?.description)
+            output.member("origin", origin.rawValue)
+            output.member("registered_at", registeredAt)
+            output.member("status", recordedStatus.rawValue)
             if let term {
                 output.key("term")
                 term.write(to: &output)
             }
-            output.key("updated_at")
-            output.number(updatedAt)
+            output.member("updated_at", updatedAt)
         }
     }
 }
@@ -47,8 +33,7 @@ extension Right: CanonicalOutputWritable {
 extension RightRegistered: CanonicalOutputWritable {
     func write(to output: inout CanonicalOutput) throws {
         try output.object { output in
-            output.key("collective")
-            output.string(collective.rawValue)
+            output.member("collective", collective.rawValue)
             if let consents {
                 output.key("consents")
                 try output.encodable(consents)
@@ -59,16 +44,10 @@ extension RightRegistered: CanonicalOutputWritable {
                 output.key("filing")
                 try output.encodable(filing)
             }
-            output.key("holder")
-            output.string(holder.rawValue)
-            output.key("id")
-            output.string(id.rawValue)
-            if let noticeEnds {
-                output.key("notice_ends")
-                output.string(noticeEnds.description)
-            }
-            output.key("origin")
-            output.string(origin.rawValue)
+            output.member("holder", holder.rawValue)
+            output.member("id", id.rawValue)
+            output.member("notice_ends", ifPresent: noticeEnds?.description)
+            output.member("origin", origin.rawValue)
             if let term {
                 output.key("term")
                 term.write(to: &output)
@@ -105,27 +84,19 @@ extension RightDetail {
 extension Parcel {
     func write(to output: inout CanonicalOutput) {
         output.object { output in
-            output.key("area_m2")
-            output.string(area.description)
+            output.member("area_m2", area.description)
             output.key("basic_farmland")
             output.bool(basicFarmland)
             output.key("bounds")
             output.object { output in
-                output.key("east")
-                output.string(bounds.east)
-                output.key("north")
-                output.string(bounds.north)
-                output.key("south")
-                output.string(bounds.south)
-                output.key("west")
-                output.string(bounds.west)
+                output.member("east", bounds.east)
+                output.member("north", bounds.north)
+                output.member("south", bounds.south)
+                output.member("west", bounds.west)
             }
-            output.key("code")
-            output.string(code.rawValue)
-            output.key("land_use")
-            output.string(landUse.rawValue)
-            output.key("location")
-            output.string(location)
+            output.member("code", code.rawValue)
+            output.member("land_use", landUse.rawValue)
+            output.member("location", location)
         }
     }
 }
@@ -133,10 +104,8 @@ extension Parcel {
 extension Term {
     func write(to output: inout CanonicalOutput) {
         output.object { output in
-            output.key("end")
-            output.string(end.description)
-            output.key("start")
-            output.string(start.description)
+            output.member("end", end.description)
+            output.member("start", start.description)
         }
     }
 }
@@ -144,10 +113,8 @@ extension Term {
 extension ParcelClaim: CanonicalOutputWritable {
     func write(to output: inout CanonicalOutput) {
         output.object { output in
-            output.key("parcel")
-            output.string(parcel.rawValue)
-            output.key("right")
-            output.string(right.rawValue)
+            output.member("parcel", parcel.rawValue)
+            output.member("right", right.rawValue)
         }
     }
 }
