@@ -78,7 +78,8 @@ class Run:
         self.rights = os.path.abspath(rights)
         self.artifacts = artifacts
         os.makedirs(artifacts, exist_ok=True)
-        self.workdir = tempfile.mkdtemp(prefix="rights-browser-")
+        self.temporary = []
+        self.workdir = self.temporary_directory("rights-browser-")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.server = None
@@ -172,6 +173,13 @@ class Run:
                 pass
         if self.server:
             self.server.stop()
+        for directory in self.temporary:
+            shutil.rmtree(directory, ignore_errors=True)
+
+    def temporary_directory(self, prefix):
+        directory = tempfile.mkdtemp(prefix=prefix)
+        self.temporary.append(directory)
+        return directory
 
 
 def step(text):
@@ -391,7 +399,7 @@ def scenario(run):
     run.shot(phone, "check-tampered")
 
     step("a bank officer searches the new right, downloads the signed result and verifies it with joserfc")
-    downloads = tempfile.mkdtemp(prefix="rights-downloads-")
+    downloads = run.temporary_directory("rights-downloads-")
     bank = run.browser(downloads=downloads)
     run.sign_in(bank, "bank", passwords["bank"], "/bank")
     run.fill(bank, {"subject": right, "holder_id_number": head_id, "purpose": "抵押贷款贷前审查"})

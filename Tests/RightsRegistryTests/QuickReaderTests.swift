@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RegistryTestSupport
 import Testing
 
 @testable import RightsRegistry
@@ -8,8 +9,13 @@ import Testing
 /// cannot be made at once is made the awaited way, with the same answer.
 @Suite("Quick reads")
 struct QuickReaderTests {
+    /// Where the tests' database files go; removed with them when the suite's value goes.
+    let directory: TemporaryDirectory
+
+    init() throws { directory = try TemporaryDirectory("rights-quick") }
+
     func fileStore() async throws -> (SQLiteRegistryStore, String) {
-        let path = NSTemporaryDirectory() + "rights-quick-\(UUID().uuidString).sqlite"
+        let path = directory.file("\(UUID().uuidString).sqlite")
         let store = try SQLiteRegistryStore(path: path)
         for round in 0..<3 {
             var policy = RegistryPolicy.default
@@ -26,7 +32,7 @@ struct QuickReaderTests {
         // A WAL reader waits only in rare moments (recovery after a crash, another process's
         // exclusive lock); a rollback-journal database shows the same wait on demand: a writer
         // in an exclusive transaction keeps every reader out until it ends.
-        let path = NSTemporaryDirectory() + "rights-quick-lock-\(UUID().uuidString).sqlite"
+        let path = directory.file("lock.sqlite")
         let writer = try DatabaseQueue(path: path)
         try await writer.write { db in try db.execute(sql: "CREATE TABLE t (x); INSERT INTO t VALUES (1)") }
         let quick = try QuickReader(path: path)

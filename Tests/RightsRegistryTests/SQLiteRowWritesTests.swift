@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RegistryTestSupport
 import Testing
 
 @testable import RightsRegistry
@@ -108,7 +109,8 @@ struct SQLiteRowWritesTests {
         "a row bound with SQLite's own calls keeps its text, bytes and NULLs; a failed one throws SQLite's error and leaves the statement reusable"
     )
     func boundRows() async throws {
-        let store = try SQLiteRegistryStore(path: NSTemporaryDirectory() + "rights-bind-\(UUID().uuidString).sqlite")
+        let directory = try TemporaryDirectory("rights-bind")
+        let store = try SQLiteRegistryStore(path: directory.file("registry.sqlite"))
         try await store.writer.write { db in
             try db.execute(
                 sql: "CREATE TABLE t (key TEXT PRIMARY KEY, note TEXT, n INTEGER, raw BLOB, doc TEXT NOT NULL)")
