@@ -139,6 +139,32 @@ public final class PostgresRegistryStore: RegistryStore {
         try await onOpenChannel(connection) { try await connection.query(query, logger: logger).collect() }
     }
 
+    /// A statement of fixed text, prepared on `connection` the first time it runs there
+    /// (`PreparedText`), sent the way `statement` sends one.
+    static func prepared(_ sql: String, _ binds: PostgresBindings, on connection: PostgresConnection, logger: Logger)
+        async throws -> [PostgresRow]
+    {
+        let unnamed = PostgresQuery(unsafeSQL: sql, binds: binds)
+        guard let name = PreparedText.names.name(of: sql) else {
+            return try await statement(unnamed, on: connection, logger: logger)
+        }
+        do {
+            return try await onOpenChannel(connection) {
+                try await PreparedText.$running.withValue(PreparedText.Text(name: name, sql: sql)) {
+                    var rows: [PostgresRow] = []
+                    for try await row in try await connection.execute(PreparedText(binds: binds), logger: logger) {
+                        rows.append(row)
+                    }
+                    return rows
+                }
+            }
+        } catch let error as PSQLError where error.code == .server {
+            // PostgresNIO keeps a failed preparation's error under its name for the connection's
+            // life; run unnamed, the statement's answer or error is its own.
+            return try await statement(unnamed, on: connection, logger: logger)
+        }
+    }
+
     /// `rows` written with COPY on `connection`, sent the way `statement` sends a statement.
     static func copy(_ rows: TableRows, on connection: PostgresConnection, logger: Logger) async throws {
         let buffers = rows.encoded()
@@ -172,21 +198,25 @@ public final class PostgresRegistryStore: RegistryStore {
 
     /// A statement on its own (autocommit): on the connection of the current read session
     /// (`reading`), else on a pooled connection of its own.
+    /// With `prepared`, the text is prepared on each connection the first time it runs there:
+    /// for the texts of fixed shape that run often (a document by its key, a side record).
     @discardableResult
-    private func read(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) async throws -> [PostgresRow] {
-        let query = PostgresQuery(unsafeSQL: sql, binds: binds)
+    private func read(_ sql: String, _ binds: PostgresBindings = PostgresBindings(), prepared: Bool = false)
+        async throws -> [PostgresRow]
+    {
+        let logger = logger
+        let run: @Sendable (PostgresConnection) async throws -> [PostgresRow] = { connection in
+            if prepared { return try await Self.prepared(sql, binds, on: connection, logger: logger) }
+            return try await Self.statement(PostgresQuery(unsafeSQL: sql, binds: binds), on: connection, logger: logger)
+        }
         if let session = ReadSession.current, session.store == ObjectIdentifier(self) {
             do {
-                if let rows = try await session.run({ try await Self.statement(query, on: $0, logger: self.logger) }) {
-                    return rows
-                }
+                if let rows = try await session.run(run) { return rows }
             } catch {
                 throw StoreOutage.classify(error) ?? error
             }
         }
-        return try await connected { connection in
-            try await Self.statement(query, on: connection, logger: self.logger)
-        }
+        return try await connected(run)
     }
 
     /// `body`'s statements share one pooled connection (`ReadSession`), each on its own as
@@ -359,7 +389,7 @@ public final class PostgresRegistryStore: RegistryStore {
     // MARK: Log
 
     public func size() async throws -> UInt64 {
-        UInt64(try await read("SELECT size FROM log_head").first?.decode(Int64.self) ?? 0)
+        UInt64(try await read("SELECT size FROM log_head", prepared: true).first?.decode(Int64.self) ?? 0)
     }
 
     public func logRows(_ range: Range<UInt64>) async throws -> [StoredLogRow] {
@@ -675,7 +705,8 @@ public final class PostgresRegistryStore: RegistryStore {
         lookupCount.add(1, ordering: .relaxed)
         var binds = PostgresBindings()
         binds.append(key.key)
-        return try await read("SELECT doc FROM \(key.table.name) WHERE key = $1", binds).first?.decode(String.self)
+        return try await read("SELECT doc FROM \(key.table.name) WHERE key = $1", binds, prepared: true).first?.decode(
+            String.self)
     }
 
     public func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?)
@@ -723,7 +754,7 @@ public final class PostgresRegistryStore: RegistryStore {
             selects.append("SELECT \(position)::int4 AS t, key, doc FROM \(table.name)\(clause.sql)")
         }
         var answers = Array(repeating: [(key: String, document: JSONValue)](), count: reads.count)
-        for row in try await read(selects.joined(separator: " UNION ALL "), Self.binds(arguments)) {
+        for row in try await read(selects.joined(separator: " UNION ALL "), Self.binds(arguments), prepared: true) {
             let (position, key, text) = try row.decode((Int32, String, String).self)
             guard answers.indices.contains(Int(position)) else {
                 throw RegistryError(code: "integrity.projection", message: "unexpected row of read \(position)")
@@ -839,9 +870,10 @@ public final class PostgresRegistryStore: RegistryStore {
         var binds = PostgresBindings()
         binds.append(table)
         binds.append(key)
-        return try await read("SELECT value FROM side_records WHERE tbl = $1 AND key = $2", binds).first.map {
-            Array(try $0.decode(Data.self))
-        }
+        return try await read("SELECT value FROM side_records WHERE tbl = $1 AND key = $2", binds, prepared: true).first
+            .map {
+                Array(try $0.decode(Data.self))
+            }
     }
 
     @discardableResult
