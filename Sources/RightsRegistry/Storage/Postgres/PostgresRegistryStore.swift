@@ -774,8 +774,14 @@ public final class PostgresRegistryStore: RegistryStore {
     {
         lookupCount.add(1, ordering: .relaxed)
         let clause = FilterClause(table, filters, after: key, placeholder: .numbered)
-        let sql = "SELECT doc FROM \(table.name)\(clause.sql) ORDER BY key" + (limit.map { " LIMIT \($0)" } ?? "")
-        return try await read(sql, Self.binds(clause.arguments)).map { try $0.decode(String.self) }
+        var binds = Self.binds(clause.arguments)
+        var sql = "SELECT doc FROM \(table.name)\(clause.sql) ORDER BY key"
+        if let limit {
+            // Bound, not written into the text: one prepared text for every limit.
+            binds.append(Int64(limit))
+            sql += " LIMIT $\(binds.count)"
+        }
+        return try await read(sql, binds, prepared: true).map { try $0.decode(String.self) }
     }
 
     /// A stored document, parsed. Kept out of line: inlined into an async function, the typed
