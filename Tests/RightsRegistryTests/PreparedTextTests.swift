@@ -65,12 +65,42 @@ struct PreparedTextTests {
         }
     }
 
+    @Test(
+        "inside a transaction a failed statement's own error stands, and the text runs prepared once it can, under a new name"
+    )
+    func failedInTransaction() async throws {
+        try await onConnection(13) { connection in
+            let sql = "SELECT v FROM later WHERE k = $1 -- \(UUID())"
+            var binds = PostgresBindings()
+            binds.append("a")
+            let run = {
+                try await PostgresRegistryStore.prepared(sql, binds, on: connection, logger: logger, rerun: false)
+            }
+            let first = PreparedText.names.name(of: sql)
+            try await execute("BEGIN", on: connection)
+            let error = await #expect(throws: PSQLError.self) { try await run() }
+            #expect(error?.serverInfo?[.sqlState] == "42P01", "undefined table, not the aborted transaction's 25P02")
+            try await execute("ROLLBACK", on: connection)
+            try await execute("CREATE TEMP TABLE later (k text PRIMARY KEY, v text)", on: connection)
+            try await execute("INSERT INTO later VALUES ('a', '甲')", on: connection)
+            try await execute("BEGIN", on: connection)
+            #expect(try await run().map { try $0.decode(String.self) } == ["甲"])
+            try await execute("COMMIT", on: connection)
+            #expect(PreparedText.names.name(of: sql) != first)
+            #expect(try await prepared(on: connection).filter { $0 == sql }.count == 1)
+        }
+    }
+
     @Test("only so many texts get a name; a text named before keeps its name")
-    func limited() {
+    func limited() throws {
         let names = PreparedNames(limit: 2)
         let first = names.name(of: "SELECT 1")
         #expect(first != nil && names.name(of: "SELECT 2") != nil && first != names.name(of: "SELECT 2"))
         #expect(names.name(of: "SELECT 3") == nil)
         #expect(names.name(of: "SELECT 1") == first)
+        names.retire("SELECT 1", name: "another")
+        #expect(names.name(of: "SELECT 1") == first, "retired only under the name it failed with")
+        names.retire("SELECT 1", name: try #require(first))
+        #expect(names.name(of: "SELECT 1") == nil, "a new name counts against the limit")
     }
 }

@@ -117,11 +117,14 @@ public final class PostgresRegistryStore: RegistryStore {
 
     // MARK: Queries
 
+    /// With `prepared`, a text of fixed shape prepared on each connection (`prepared(_:_:on:)`).
     @discardableResult
-    private func rows(_ sql: String, _ binds: PostgresBindings = PostgresBindings(), on connection: PostgresConnection)
-        async throws -> [PostgresRow]
-    {
-        try await Self.statement(PostgresQuery(unsafeSQL: sql, binds: binds), on: connection, logger: logger)
+    private func rows(
+        _ sql: String, _ binds: PostgresBindings = PostgresBindings(), on connection: PostgresConnection,
+        prepared: Bool = false
+    ) async throws -> [PostgresRow] {
+        if prepared { return try await Self.prepared(sql, binds, on: connection, logger: logger, rerun: false) }
+        return try await Self.statement(PostgresQuery(unsafeSQL: sql, binds: binds), on: connection, logger: logger)
     }
 
     /// One statement on `connection`, written from the connection's event loop and only while
@@ -140,10 +143,12 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     /// A statement of fixed text, prepared on `connection` the first time it runs there
-    /// (`PreparedText`), sent the way `statement` sends one.
-    static func prepared(_ sql: String, _ binds: PostgresBindings, on connection: PostgresConnection, logger: Logger)
-        async throws -> [PostgresRow]
-    {
+    /// (`PreparedText`), sent the way `statement` sends one. With `rerun`, a statement that fails
+    /// with the server's error runs again unnamed and its own answer or error stands; inside a
+    /// transaction (which the error aborted) the error stands at once.
+    static func prepared(
+        _ sql: String, _ binds: PostgresBindings, on connection: PostgresConnection, logger: Logger, rerun: Bool = true
+    ) async throws -> [PostgresRow] {
         let unnamed = PostgresQuery(unsafeSQL: sql, binds: binds)
         guard let name = PreparedText.names.name(of: sql) else {
             return try await statement(unnamed, on: connection, logger: logger)
@@ -159,8 +164,8 @@ public final class PostgresRegistryStore: RegistryStore {
                 }
             }
         } catch let error as PSQLError where error.code == .server {
-            // PostgresNIO keeps a failed preparation's error under its name for the connection's
-            // life; run unnamed, the statement's answer or error is its own.
+            PreparedText.names.retire(sql, name: name)
+            guard rerun else { throw error }
             return try await statement(unnamed, on: connection, logger: logger)
         }
     }
@@ -419,7 +424,8 @@ public final class PostgresRegistryStore: RegistryStore {
         binds.append(leaves)
         var byIndex: [UInt64: (Data, Data)] = [:]
         for row in try await rows(
-            "SELECT idx, leaf_hash, subtree_hashes FROM log_entries WHERE idx = ANY($1)", binds, on: connection)
+            "SELECT idx, leaf_hash, subtree_hashes FROM log_entries WHERE idx = ANY($1)", binds, on: connection,
+            prepared: true)
         {
             let (index, leaf, completed) = try row.decode((Int64, Data, Data).self)
             byIndex[UInt64(index)] = (leaf, completed)
@@ -561,7 +567,7 @@ public final class PostgresRegistryStore: RegistryStore {
         var latest: StoredCheckpoint?
         var byIndex: [UInt64: (Data, Data)] = [:]
         var documents: [EntityKey: JSONValue] = [:]
-        for row in try await rows(selects.joined(separator: " UNION ALL "), binds, on: connection) {
+        for row in try await rows(selects.joined(separator: " UNION ALL "), binds, on: connection, prepared: true) {
             let (kind, number, key, doc, leaf, completed) = try row.decode(
                 (Int32, Int64?, String?, String?, Data?, Data?).self)
             switch (kind, number, key, doc, leaf, completed) {

@@ -11,6 +11,9 @@ import Synchronization
 /// the schema's table names, so one type carries the name and text of the statement being run
 /// in a task-local value; PostgresNIO (1.33.2) reads both in `execute` before it sends the
 /// statement, in the calling task.
+///
+/// A statement that fails with the server's error gets a new name: PostgresNIO keeps a failed
+/// preparation's error under its name for the connection's life.
 struct PreparedText: PostgresPreparedStatement {
     typealias Row = PostgresRow
 
@@ -33,21 +36,34 @@ struct PreparedText: PostgresPreparedStatement {
 }
 
 /// The name of each text prepared so far. A connection keeps every statement it prepared until
-/// it closes, so only `limit` texts get a name; the others run unnamed.
+/// it closes, so only `limit` names are given out; texts beyond them run unnamed.
 final class PreparedNames: Sendable {
     let limit: Int
-    private let names = Mutex<[String: String]>([:])
+    private struct Names {
+        var byText: [String: String] = [:]
+        var issued = 0
+    }
+    private let names = Mutex(Names())
 
     init(limit: Int) { self.limit = limit }
 
-    /// The name `sql` is prepared under, or nil when `limit` texts already have one.
+    /// The name `sql` is prepared under, or nil when `limit` names were given out.
     func name(of sql: String) -> String? {
         names.withLock { names in
-            if let name = names[sql] { return name }
-            guard names.count < limit else { return nil }
-            let name = "rights_\(names.count)"
-            names[sql] = name
+            if let name = names.byText[sql] { return name }
+            guard names.issued < limit else { return nil }
+            let name = "rights_\(names.issued)"
+            names.issued += 1
+            names.byText[sql] = name
             return name
+        }
+    }
+
+    /// Gives `sql` a new name the next time it is asked for (if `name` is still its name): the
+    /// connection where preparing it failed keeps that failure under the old name.
+    func retire(_ sql: String, name: String) {
+        names.withLock { names in
+            if names.byText[sql] == name { names.byText[sql] = nil }
         }
     }
 }
