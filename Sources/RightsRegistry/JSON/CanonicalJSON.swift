@@ -96,6 +96,16 @@ public enum CanonicalJSON {
         output.append(UInt8(ascii: "\""))
     }
 
+    /// An integer as RFC 8785 writes it: as the Double it becomes, so its digits are kept up to
+    /// 2⁵³ and beyond that are those of the nearest Double.
+    static func writeInteger(_ value: some BinaryInteger, into output: inout [UInt8]) {
+        if let exact = Int64(exactly: value), exact.magnitude <= 1 << 53 {
+            output.append(contentsOf: String(exact).utf8)
+        } else {
+            output.append(contentsOf: format(Double(value)).utf8)
+        }
+    }
+
     /// ES6 Number.prototype.toString (ECMA-262 §7.1.12.1) from the shortest round-trip digits,
     /// which Swift's `description` already produces. Non-finite values are not JSON; the encoder
     /// refuses them before they get here.

@@ -67,13 +67,7 @@ struct CanonicalOutput {
     mutating func bool(_ flag: Bool) { bytes.append(contentsOf: (flag ? "true" : "false").utf8) }
 
     /// A count or a log index, as `JSONValueEncoder` writes integers (digits up to 2⁵³).
-    mutating func number(_ value: UInt64) {
-        if value <= 1 << 53 {
-            bytes.append(contentsOf: String(value).utf8)
-        } else {
-            bytes.append(contentsOf: CanonicalJSON.format(Double(value)).utf8)
-        }
-    }
+    mutating func number(_ value: UInt64) { CanonicalJSON.writeInteger(value, into: &bytes) }
 
     /// Any other value, through its `Codable` conformance.
     mutating func encodable(_ value: some Encodable) throws {

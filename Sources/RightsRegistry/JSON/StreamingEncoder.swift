@@ -144,20 +144,15 @@ private struct Writer {
         if T.self == String.self {
             CanonicalJSON.writeString(unsafeBitCast(value, to: String.self), into: &output)
         } else if T.self == Int.self {
-            integer(unsafeBitCast(value, to: Int.self))
+            CanonicalJSON.writeInteger(unsafeBitCast(value, to: Int.self), into: &output)
         } else if T.self == UInt64.self {
-            let number = unsafeBitCast(value, to: UInt64.self)
-            if number <= 1 << 53 {
-                output.append(contentsOf: String(number).utf8)
-            } else {
-                output.append(contentsOf: CanonicalJSON.format(Double(number)).utf8)
-            }
+            CanonicalJSON.writeInteger(unsafeBitCast(value, to: UInt64.self), into: &output)
         } else if T.self == Int64.self {
-            integer(Int(unsafeBitCast(value, to: Int64.self)))
+            CanonicalJSON.writeInteger(unsafeBitCast(value, to: Int64.self), into: &output)
         } else if T.self == Int32.self {
-            integer(Int(unsafeBitCast(value, to: Int32.self)))
+            CanonicalJSON.writeInteger(unsafeBitCast(value, to: Int32.self), into: &output)
         } else if T.self == UInt32.self {
-            integer(Int(unsafeBitCast(value, to: UInt32.self)))
+            CanonicalJSON.writeInteger(unsafeBitCast(value, to: UInt32.self), into: &output)
         } else if T.self == Bool.self {
             output.append(contentsOf: (unsafeBitCast(value, to: Bool.self) ? "true" : "false").utf8)
         } else if T.self == Double.self {
@@ -171,14 +166,6 @@ private struct Writer {
             return false
         }
         return true
-    }
-
-    private mutating func integer(_ value: Int) {
-        if value.magnitude <= 1 << 53 {
-            output.append(contentsOf: String(value).utf8)
-        } else {
-            output.append(contentsOf: CanonicalJSON.format(Double(value)).utf8)
-        }
     }
 
     mutating func emptyObject() { output.append(contentsOf: "{}".utf8) }
