@@ -117,7 +117,8 @@ public final class PostgresRegistryStore: RegistryStore {
 
     // MARK: Queries
 
-    /// With `prepared`, a text of fixed shape prepared on each connection (`prepared(_:_:on:)`).
+    /// A statement on `connection`; with `prepared`, a text of fixed shape prepared there the
+    /// first time it runs (`prepared(_:_:on:logger:rerun:)`), its error standing at once.
     @discardableResult
     private func rows(
         _ sql: String, _ binds: PostgresBindings = PostgresBindings(), on connection: PostgresConnection,
@@ -202,9 +203,9 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     /// A statement on its own (autocommit): on the connection of the current read session
-    /// (`reading`), else on a pooled connection of its own.
-    /// With `prepared`, the text is prepared on each connection the first time it runs there:
-    /// for the texts of fixed shape that run often (a document by its key, a side record).
+    /// (`reading`), else on a pooled connection of its own. With `prepared`, a text of fixed
+    /// shape that runs often (a document by its key, a side record) is prepared on each
+    /// connection the first time it runs there.
     @discardableResult
     private func read(_ sql: String, _ binds: PostgresBindings = PostgresBindings(), prepared: Bool = false)
         async throws -> [PostgresRow]
@@ -711,8 +712,8 @@ public final class PostgresRegistryStore: RegistryStore {
         lookupCount.add(1, ordering: .relaxed)
         var binds = PostgresBindings()
         binds.append(key.key)
-        return try await read("SELECT doc FROM \(key.table.name) WHERE key = $1", binds, prepared: true).first?.decode(
-            String.self)
+        let rows = try await read("SELECT doc FROM \(key.table.name) WHERE key = $1", binds, prepared: true)
+        return try rows.first?.decode(String.self)
     }
 
     public func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?)
@@ -882,10 +883,8 @@ public final class PostgresRegistryStore: RegistryStore {
         var binds = PostgresBindings()
         binds.append(table)
         binds.append(key)
-        return try await read("SELECT value FROM side_records WHERE tbl = $1 AND key = $2", binds, prepared: true).first
-            .map {
-                Array(try $0.decode(Data.self))
-            }
+        let rows = try await read("SELECT value FROM side_records WHERE tbl = $1 AND key = $2", binds, prepared: true)
+        return try rows.first.map { Array(try $0.decode(Data.self)) }
     }
 
     @discardableResult
