@@ -90,6 +90,25 @@ struct PreparedTextTests {
             #expect(try await prepared(on: connection).filter { $0 == sql }.count == 1)
         }
     }
+}
+
+/// What decides a statement's text and its name; no database needed.
+@Suite("PostgreSQL statement texts")
+struct StatementTextTests {
+    @Test("the keys an append reads are asked table by table in the tables' name order, whatever their order")
+    func tablesInOrder() {
+        let tables = ["rights", "deals", "listings", "encumbrances", "households", "parcels", "members", "watches"]
+            .map { EntityTable(name: $0, columns: []) }
+        var keys = tables.flatMap { table in (0..<3).map { EntityKey(table: table, key: "\(table.name)-\($0)") } }
+        var orders: Set<[String]> = []
+        for _ in 0..<20 {
+            keys.shuffle()
+            let grouped = PostgresRegistryStore.byTable(keys)
+            orders.insert(grouped.map(\.key.name))
+            #expect(grouped.allSatisfy { group in group.value.allSatisfy { $0.table == group.key } })
+        }
+        #expect(orders == [tables.map(\.name).sorted()])
+    }
 
     @Test("only so many texts get a name; a text named before keeps its name")
     func limited() throws {

@@ -558,7 +558,7 @@ public final class PostgresRegistryStore: RegistryStore {
         if checkpointed {
             selects.append("(SELECT -2, size, NULL, note, NULL, NULL FROM checkpoints ORDER BY size DESC LIMIT 1)")
         }
-        let tables = Array(Dictionary(grouping: keys, by: \.table))
+        let tables = Self.byTable(keys)
         for (position, (table, keys)) in tables.enumerated() {
             binds.append(keys.map(\.key))
             selects.append(
@@ -592,10 +592,17 @@ public final class PostgresRegistryStore: RegistryStore {
         return LockedEnd(size: size, latest: latest, hashes: hashes, documents: documents)
     }
 
+    /// `keys` by table, the tables in name order: the same tables make the same statement text,
+    /// prepared once on a connection (a dictionary's order would vary from one set of keys to
+    /// the next).
+    static func byTable(_ keys: [EntityKey]) -> [(key: EntityTable, value: [EntityKey])] {
+        Dictionary(grouping: keys, by: \.table).sorted { $0.key.name < $1.key.name }
+    }
+
     /// Loads the documents the batch touches (one query for every table).
     private func documents(_ keys: [EntityKey], _ connection: PostgresConnection) async throws -> [EntityKey: JSONValue]
     {
-        let tables = Array(Dictionary(grouping: keys, by: \.table))
+        let tables = Self.byTable(keys)
         guard !tables.isEmpty else { return [:] }
         var binds = PostgresBindings()
         var selects: [String] = []
