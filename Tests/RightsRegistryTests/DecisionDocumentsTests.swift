@@ -1,5 +1,6 @@
 import Foundation
 import RegistryTestSupport
+import Synchronization
 import Testing
 
 @testable import RightsRegistry
@@ -43,20 +44,49 @@ struct DecisionDocumentsTests {
         #expect(store.lookups == before + 1, "a read outside a decision asks the database")
     }
 
-    @Test("after another process appended, a decision reads that process's documents, then knows them")
+    @Test(
+        "after another process appended, a decision at the size this process knows is refused at its append; the next one starts at the size the lock found"
+    )
     func otherWriter() async throws {
         let (store, other) = try await Self.twoStores()
         try await Self.setPolicy(21, on: store)
         try await Self.setPolicy(30, on: other)
-        let decided = try await store.deciding { size in
-            #expect(size == 2)
-            return try await store.document(Self.policy)
+        // Decided without asking the database for the size: at the one this process's append left.
+        let (stale, days) = try await store.deciding { size in
+            (size, try Self.objectionDays(try await store.document(Self.policy)))
         }
-        #expect(try Self.objectionDays(decided) == 30, "the other process's policy, not the one this process wrote")
+        #expect(stale == 1 && days == 21)
+        await #expect(throws: StoreError.sizeChanged(expected: 1, actual: 2)) {
+            try await Self.setPolicy(40, on: store, expectedSize: stale)
+        }
+        let decided = try await store.deciding { size in
+            (size, try Self.objectionDays(try await store.document(Self.policy)))
+        }
+        #expect(decided.0 == 2 && decided.1 == 30, "the other process's policy, at the size the lock found")
         let lookups = store.lookups
         let again = try await store.deciding { _ in try await store.document(Self.policy) }
         #expect(try Self.objectionDays(again) == 30)
         #expect(store.lookups == lookups, "read once at this size, then known")
+    }
+
+    @Test("a decision that refuses over a size another process has moved past is decided again at the new size")
+    func refusedOverThePast() async throws {
+        let (store, other) = try await Self.twoStores()
+        try await Self.setPolicy(21, on: store)
+        try await Self.setPolicy(30, on: other)
+        let decisions = Atomic<Int>(0)
+        let decided = try await store.deciding { size in
+            decisions.add(1, ordering: .relaxed)
+            let days = try Self.objectionDays(try await store.document(Self.policy))
+            guard days == 30 else { throw RegistryError.rule("T-1", "refused over a policy of \(days ?? 0) days") }
+            return size
+        }
+        #expect(decided == 2)
+        #expect(decisions.load(ordering: .relaxed) == 2, "refused at the size known, then decided at the size read")
+        // A refusal at the database's size stands, decided once.
+        await #expect(throws: RegistryError.self) {
+            try await store.deciding { _ in throw RegistryError.rule("T-1", "refused") }
+        }
     }
 
     @Test("a decision under which another process appended cannot commit what it decided; the next one reads afresh")
@@ -159,6 +189,11 @@ struct DecisionDocumentsTests {
         try await Self.setPolicy(30, on: store)
         #expect(try await store.deciding { _ in try await policies() } == [30], "this process's append")
         try await Self.setPolicy(40, on: other)
+        // At the size this process knows, until its append is refused for the size.
+        #expect(try await store.deciding { _ in try await policies() } == [30], "known at this process's size")
+        await #expect(throws: StoreError.sizeChanged(expected: 2, actual: 3)) {
+            try await Self.setPolicy(50, on: store, expectedSize: 2)
+        }
         #expect(try await store.deciding { _ in try await policies() } == [40], "another process's append")
         #expect(store.lookups == before + 3)
     }

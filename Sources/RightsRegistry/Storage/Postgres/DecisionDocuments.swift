@@ -6,15 +6,17 @@ import Synchronization
 /// settlement spent most of its time in fourteen round trips, six of them for documents this
 /// process had just written or read).
 ///
-/// It answers only a decision (`RegistryStore.deciding`) at exactly `size`, read from the
-/// database when the decision began, and a decision's append is refused unless the log still
-/// has that size. Every change to a document is an append, and every append moves the size;
-/// so a document known at that size is the document in the database for as long as the
-/// decision can commit. When another process appends, the size read next is another and what
-/// was known is forgotten. A read answered from the database during a decision is remembered at
-/// the decision's size; if the database had moved on meanwhile, that decision's append fails
-/// and the next decision starts afresh, so such a document is never used by a decision that
-/// commits.
+/// It answers only a decision (`RegistryStore.deciding`) at exactly `size` — the size this
+/// process's last append left, or the last size a decision read from the database — and a
+/// decision's append is refused unless the log still has that size. Every change to a document
+/// is an append, and every append moves the size; so a document known at that size is the
+/// document in the database for as long as the decision can commit. When another process
+/// appends, the decision's append is refused and the memory starts again at the size the lock
+/// found; a decision that refuses is checked against the size read then, and decided again if
+/// it moved. A read answered from the database during a decision is remembered at the
+/// decision's size; if the database had moved on meanwhile, that decision's append fails (or its
+/// refusal is decided again) and the next decision starts afresh, so such a document is never
+/// used by a decision that commits or refuses.
 ///
 /// Documents rewritten without an append — a rebuild, which writes what the log says again — are
 /// forgotten by the process that rewrites them (a rebuild in another process writes the same
@@ -61,7 +63,10 @@ final class DecisionDocuments: Sendable {
     /// An append writing more documents than this is bulk work.
     static let bulkWrites = 1_024
 
-    /// A decision begins at `size`, just read from the database.
+    /// The size the documents are known at, if any.
+    var size: UInt64? { state.withLock { $0.size } }
+
+    /// A decision begins at `size`, read from the database.
     func begin(at size: UInt64) {
         state.withLock { state in
             if state.size != size { state = State(size: size) }

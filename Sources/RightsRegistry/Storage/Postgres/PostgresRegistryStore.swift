@@ -247,13 +247,32 @@ public final class PostgresRegistryStore: RegistryStore {
 
     /// A decision's reads in one session, at the size read first; its key lookups are answered
     /// from `decisionDocuments` where it knows the documents at that size.
+    /// A decision at the size this process's documents are known at (its last append, or the
+    /// last size a decision read), without a round trip for the size: if another process has
+    /// appended since, the decision's append is refused for its size (and the memory moves to the
+    /// size the lock found), and a decision that throws — a refusal — is decided again at the
+    /// size read then, so nothing is refused over a state that has passed.
     public func deciding<T: Sendable>(_ body: @escaping @Sendable (UInt64) async throws -> T) async throws -> T {
         try await reading {
-            let size = try await self.size()
-            self.decisionDocuments.begin(at: size)
-            return try await DecisionDocuments.$deciding.withValue(
-                DecisionDocuments.Mark(store: ObjectIdentifier(self), size: size)
-            ) { try await body(size) }
+            var size: UInt64
+            if let known = self.decisionDocuments.size {
+                size = known
+            } else {
+                size = try await self.size()
+                self.decisionDocuments.begin(at: size)
+            }
+            while true {
+                do {
+                    return try await DecisionDocuments.$deciding.withValue(
+                        DecisionDocuments.Mark(store: ObjectIdentifier(self), size: size)
+                    ) { try await body(size) }
+                } catch {
+                    let current = try await self.size()
+                    guard current != size else { throw error }
+                    size = current
+                    self.decisionDocuments.begin(at: size)
+                }
+            }
         }
     }
 
@@ -477,6 +496,8 @@ public final class PostgresRegistryStore: RegistryStore {
             let keys = projection == nil ? Projector.touchedKeys(batch) : []
             let locked = try await lockEnd(guess: guess, touching: keys, checkpointed: checkpoint != nil, connection)
             for expected in [expectedSize, projection?.size].compactMap(\.self) where expected != locked.size {
+                // The next decision starts from the size the lock found, not the one it assumed.
+                decisionDocuments.begin(at: locked.size)
                 throw StoreError.sizeChanged(expected: expected, actual: locked.size)
             }
             guard locked.size == guess else {
