@@ -45,34 +45,45 @@ struct DecisionDocumentsTests {
     }
 
     @Test(
-        "after another process appended, a decision at the size this process knows is refused at its append; the next one starts at the size the lock found"
+        "a process writing alone decides at the size its append left without asking; after another process appended, its append is refused and it asks for the size until nobody else appended"
     )
     func otherWriter() async throws {
         let (store, other) = try await Self.twoStores()
         try await Self.setPolicy(21, on: store)
-        try await Self.setPolicy(30, on: other)
-        // Decided without asking the database for the size: at the one this process's append left.
-        let (stale, days) = try await store.deciding { size in
-            (size, try Self.objectionDays(try await store.document(Self.policy)))
+        @Sendable func decide() async throws -> (UInt64, Int?) {
+            try await store.deciding { size in (size, try Self.objectionDays(try await store.document(Self.policy))) }
         }
-        #expect(stale == 1 && days == 21)
+        var reads = store.sizeReads
+        #expect(try await decide() == (1, 21))
+        #expect(store.sizeReads == reads + 1, "read once: the size this process's append left")
+        #expect(try await decide() == (1, 21))
+        #expect(store.sizeReads == reads + 1, "then taken as known")
+
+        try await Self.setPolicy(30, on: other)
+        let (stale, _) = try await decide()
+        #expect(stale == 1, "decided at the size this process knows…")
         await #expect(throws: StoreError.sizeChanged(expected: 1, actual: 2)) {
             try await Self.setPolicy(40, on: store, expectedSize: stale)
         }
-        let decided = try await store.deciding { size in
-            (size, try Self.objectionDays(try await store.document(Self.policy)))
-        }
-        #expect(decided.0 == 2 && decided.1 == 30, "the other process's policy, at the size the lock found")
+        reads = store.sizeReads
+        #expect(try await decide() == (2, 30), "…and, refused at its append, at the size read: the other's policy")
         let lookups = store.lookups
-        let again = try await store.deciding { _ in try await store.document(Self.policy) }
-        #expect(try Self.objectionDays(again) == 30)
-        #expect(store.lookups == lookups, "read once at this size, then known")
+        #expect(try await decide() == (2, 30))
+        #expect(store.sizeReads == reads + 2, "asked each time: the size read was not one its own append left")
+        #expect(store.lookups == lookups, "the document read once at this size, then known")
+
+        try await Self.setPolicy(50, on: store, expectedSize: 2)
+        reads = store.sizeReads
+        #expect(try await decide() == (3, 50))
+        #expect(try await decide() == (3, 50))
+        #expect(store.sizeReads == reads + 1, "its own append, then nobody else's: taken as known again")
     }
 
     @Test("a decision that refuses over a size another process has moved past is decided again at the new size")
     func refusedOverThePast() async throws {
         let (store, other) = try await Self.twoStores()
         try await Self.setPolicy(21, on: store)
+        _ = try await store.deciding { $0 }  // the size read is this process's: taken as known from now on
         try await Self.setPolicy(30, on: other)
         let decisions = Atomic<Int>(0)
         let decided = try await store.deciding { size in

@@ -41,6 +41,12 @@ final class DecisionDocuments: Sendable {
 
     private struct State {
         var size: UInt64?
+        /// The log's size after this process's last append.
+        var ownSize: UInt64?
+        /// The size read last was `ownSize`: nobody else had appended since this process did, and
+        /// the log's size is taken to be `size` without asking (`assumedSize`) until a decision
+        /// finds otherwise.
+        var alone = false
         /// Stored text by key; nil is a row known not to exist.
         var texts: [EntityKey: String?] = [:]
         /// The rows a query found at `size`. Any append may change them: they are known only
@@ -63,13 +69,27 @@ final class DecisionDocuments: Sendable {
     /// An append writing more documents than this is bulk work.
     static let bulkWrites = 1_024
 
-    /// The size the documents are known at, if any.
-    var size: UInt64? { state.withLock { $0.size } }
+    /// The size a decision takes the log to have without asking the database: the memory's,
+    /// while the size read last was the one this process's last append left. Should another
+    /// process have appended since, the decision's append is refused for its size and
+    /// `moved(to:)` follows; so a process writing alone asks for the size once, and one
+    /// writing in turn with others asks before each decision, as before.
+    var assumedSize: UInt64? { state.withLock { $0.alone ? $0.size : nil } }
 
     /// A decision begins at `size`, read from the database.
     func begin(at size: UInt64) {
         state.withLock { state in
-            if state.size != size { state = State(size: size) }
+            if state.size != size { state = State(size: size, ownSize: state.ownSize) }
+            state.alone = size == state.ownSize
+        }
+    }
+
+    /// Another process appended: the log has `size` entries (the lock's count, or a size read
+    /// after a decision refused), and what was known is forgotten.
+    func moved(to size: UInt64) {
+        state.withLock { state in
+            if state.size != size { state = State(size: size, ownSize: state.ownSize) }
+            state.alone = false
         }
     }
 
@@ -111,11 +131,12 @@ final class DecisionDocuments: Sendable {
     /// not what decisions read next, and keeping it cost the PostgreSQL import ~10 % of its rate.
     func appended(from size: UInt64, to newSize: UInt64, writes: [(EntityKey, String?)]?) {
         state.withLock { state in
+            state.ownSize = newSize
             guard let writes else {
-                state = State(size: newSize)
+                state = State(size: newSize, ownSize: newSize)
                 return
             }
-            if state.size != size { state = State() }
+            if state.size != size { state = State(ownSize: newSize) }  // another process appended in between
             state.size = newSize
             state.forgetAnswers()
             for (key, text) in writes { Self.put(key, text, into: &state, budget: budget) }

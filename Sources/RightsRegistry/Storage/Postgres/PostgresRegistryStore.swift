@@ -29,6 +29,9 @@ public final class PostgresRegistryStore: RegistryStore {
     /// `decisionDocuments`).
     private let lookupCount = Atomic<Int>(0)
     var lookups: Int { lookupCount.load(ordering: .relaxed) }
+    /// Sizes read for decisions (for tests of `deciding`).
+    private let sizeReadCount = Atomic<Int>(0)
+    var sizeReads: Int { sizeReadCount.load(ordering: .relaxed) }
     /// Where the store is, without its password, for messages.
     public let location: PostgresLocation
 
@@ -245,20 +248,19 @@ public final class PostgresRegistryStore: RegistryStore {
         }
     }
 
-    /// A decision's reads in one session, at the size read first; its key lookups are answered
-    /// from `decisionDocuments` where it knows the documents at that size.
-    /// A decision at the size this process's documents are known at (its last append, or the
-    /// last size a decision read), without a round trip for the size: if another process has
-    /// appended since, the decision's append is refused for its size (and the memory moves to the
-    /// size the lock found), and a decision that throws — a refusal — is decided again at the
-    /// size read then, so nothing is refused over a state that has passed.
+    /// A decision's reads in one session, its key lookups answered from `decisionDocuments` where
+    /// it knows the documents at the decision's size. That size is read first, unless this
+    /// process writes alone (`DecisionDocuments.assumedSize`): then it is the one its last append
+    /// left, and should another process have appended since, the decision's append is refused for
+    /// its size; a decision that throws — a refusal — is decided again at the size read then, if
+    /// it moved, so nothing is refused over a state that has passed.
     public func deciding<T: Sendable>(_ body: @escaping @Sendable (UInt64) async throws -> T) async throws -> T {
         try await reading {
             var size: UInt64
-            if let known = self.decisionDocuments.size {
-                size = known
+            if let assumed = self.decisionDocuments.assumedSize {
+                size = assumed
             } else {
-                size = try await self.size()
+                size = try await self.readSize()
                 self.decisionDocuments.begin(at: size)
             }
             while true {
@@ -267,13 +269,19 @@ public final class PostgresRegistryStore: RegistryStore {
                         DecisionDocuments.Mark(store: ObjectIdentifier(self), size: size)
                     ) { try await body(size) }
                 } catch {
-                    let current = try await self.size()
+                    let current = try await self.readSize()
                     guard current != size else { throw error }
                     size = current
-                    self.decisionDocuments.begin(at: size)
+                    self.decisionDocuments.moved(to: size)
                 }
             }
         }
+    }
+
+    /// The log's size, read for a decision (counted, for tests of `deciding`).
+    private func readSize() async throws -> UInt64 {
+        sizeReadCount.add(1, ordering: .relaxed)
+        return try await size()
     }
 
     /// Runs `body` on a connection from the pool. Not getting one — the server down,
@@ -496,8 +504,8 @@ public final class PostgresRegistryStore: RegistryStore {
             let keys = projection == nil ? Projector.touchedKeys(batch) : []
             let locked = try await lockEnd(guess: guess, touching: keys, checkpointed: checkpoint != nil, connection)
             for expected in [expectedSize, projection?.size].compactMap(\.self) where expected != locked.size {
-                // The next decision starts from the size the lock found, not the one it assumed.
-                decisionDocuments.begin(at: locked.size)
+                // Another process appended: the next decision reads the size first.
+                decisionDocuments.moved(to: locked.size)
                 throw StoreError.sizeChanged(expected: expected, actual: locked.size)
             }
             guard locked.size == guess else {
