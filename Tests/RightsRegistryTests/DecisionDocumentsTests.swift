@@ -95,9 +95,14 @@ struct DecisionDocumentsTests {
         #expect(decided == 2)
         #expect(decisions.load(ordering: .relaxed) == 2, "refused at the size known, then decided at the size read")
         // A refusal at the database's size stands, decided once.
+        decisions.store(0, ordering: .relaxed)
         await #expect(throws: RegistryError.self) {
-            try await store.deciding { _ in throw RegistryError.rule("T-1", "refused") }
+            try await store.deciding { _ in
+                decisions.add(1, ordering: .relaxed)
+                throw RegistryError.rule("T-1", "refused")
+            }
         }
+        #expect(decisions.load(ordering: .relaxed) == 1)
     }
 
     @Test("a decision under which another process appended cannot commit what it decided; the next one reads afresh")
