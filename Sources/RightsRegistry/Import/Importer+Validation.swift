@@ -8,13 +8,12 @@ extension Importer {
         let store = registry.store
         let startSize = try await store.size()
         let policy = try await registry.reads.policy()
-        let reader = try LineReader(path: path)
         var summary = ImportSummary()
         var index = ImportIndex()
-        let lines = ParallelLines(reader)
-        while let parsed = try await lines.next(batchSize) {
+        var lines = try ParallelLines(path: path, size: batchSize)
+        while let slice = try await lines.next() {
             var chunk: [(Int, ImportRecord)] = []
-            for line in parsed {
+            for line in slice.lines {
                 switch line.parsed {
                 case .record(let record): chunk.append((line.number, record))
                 case .problems(let problems):
@@ -23,7 +22,7 @@ extension Importer {
                     }
                 }
             }
-            summary.lines = reader.lineNumber
+            summary.lines = slice.lineNumber
             if chunk.isEmpty { continue }
             let facts =
                 startSize == 0
@@ -42,9 +41,8 @@ extension Importer {
             }
             progress(
                 ImportProgress(
-                    phase: .checking, lines: reader.lineNumber, bytes: reader.bytesRead, totalBytes: reader.totalBytes))
+                    phase: .checking, lines: slice.lineNumber, bytes: slice.bytesRead, totalBytes: lines.totalBytes))
         }
-        summary.lines = reader.lineNumber
         return (summary, startSize)
     }
 }

@@ -34,7 +34,6 @@ public struct Importer: Sendable {
         _ = try registry.requireKeys()
         var summary = ImportSummary()
         summary.lines = checked.lines
-        let reader = try LineReader(path: path)
         let context = try await BatchContext(
             policy: registry.reads.policy(), time: registry.timeZone.timestamp(of: registry.clock.now()))
         // While one batch is written, the next is read, checked against the register, encoded
@@ -44,10 +43,10 @@ public struct Importer: Sendable {
         var shared = startSize != 0
         var writing: Batch?
         var nextIndex = startSize
-        // Lines parsed on both cores: with the rows projected here, this loop has more to do than
-        // the write transaction, which leaves the other core time to spare.
-        let lines = ParallelLines(reader)
-        while let chunk = try await readChunk(lines) {
+        // Lines parsed on both cores, a slice ahead: with the rows projected here, this loop has
+        // more to do than the write transaction, which leaves the other core time to spare.
+        var lines = try ParallelLines(path: path, size: batchSize)
+        while let (chunk, slice) = try await readChunk(&lines) {
             var batch = try await prepare(chunk, at: nextIndex, lookUp: shared, context)
             // Nobody else writing: the batch's rows are worked out now, over the rows the batch
             // being written writes and the register, and its append only writes them. Should
@@ -77,7 +76,7 @@ public struct Importer: Sendable {
             writing = batch
             progress(
                 ImportProgress(
-                    phase: .writing, lines: reader.lineNumber, bytes: reader.bytesRead, totalBytes: reader.totalBytes))
+                    phase: .writing, lines: slice.lineNumber, bytes: slice.bytesRead, totalBytes: lines.totalBytes))
         }
         if let last = writing { _ = try await settle(last, into: &summary, shared: &shared, context) }
         return summary
@@ -207,15 +206,15 @@ public struct Importer: Sendable {
         )
     }
 
-    /// The next records, up to `batchSize`; lines that do not parse cannot occur here (pass 1
-    /// passed).
-    func readChunk(_ lines: ParallelLines) async throws -> [(Int, ImportRecord)]? {
-        while let parsed = try await lines.next(batchSize) {
-            let chunk = parsed.compactMap { line -> (Int, ImportRecord)? in
+    /// The next records, up to `batchSize`, and the slice they came in (for progress); lines that
+    /// do not parse cannot occur here (pass 1 passed).
+    func readChunk(_ lines: inout ParallelLines) async throws -> ([(Int, ImportRecord)], ParallelLines.Slice)? {
+        while let slice = try await lines.next() {
+            let chunk = slice.lines.compactMap { line -> (Int, ImportRecord)? in
                 guard case .record(let record) = line.parsed else { return nil }
                 return (line.number, record)
             }
-            if !chunk.isEmpty { return chunk }
+            if !chunk.isEmpty { return (chunk, slice) }
         }
         return nil
     }
