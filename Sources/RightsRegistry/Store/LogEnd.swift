@@ -23,6 +23,13 @@ struct LogEnd {
         return subtrees
     }
 
+    /// The end an append leaves: its range, and the checkpoint it signed over it.
+    init(_ range: CompactRange, signed: StoredCheckpoint) {
+        self.range = range
+        latest = signed
+        rootAtLatest = range.root
+    }
+
     init(size: UInt64, latest: StoredCheckpoint?, hashes: [Subtree: TreeHash]) throws {
         range = CompactRange(
             size: size, hashes: try CompactRange.subtrees(size: size).map { try MerkleTree.stored($0, in: hashes) })

@@ -152,28 +152,77 @@ public final class SQLiteRegistryStore: RegistryStore {
         _ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?, projection: Projection?
     ) async throws -> AppendResult {
         try await writer.writeWithoutTransaction { db in
-            var result: AppendResult?
+            // Taken, not read: an append that fails leaves the next to read the log's end.
+            let remembered = lastAppend.withLock { $0.take() }
+            var result: (AppendResult, OwnAppend?)?
             try db.inTransaction(.immediate) {
                 result = try self.append(
-                    drafts, expectedSize: expectedSize, checkpoint: checkpoint, projection: projection, db)
+                    drafts, expectedSize: expectedSize, checkpoint: checkpoint, projection: projection,
+                    remembered: remembered, db)
                 return .commit
             }
-            return result!
+            let (appended, own) = result!
+            lastAppend.withLock { $0 = own }
+            return appended
         }
+    }
+
+    /// The log's end as this store's last append left it, and what the writing connection read
+    /// of the database at that append's end (issue 16: reading the log's right edge and the
+    /// latest checkpoint and checking one against the other took a fifth of a settlement).
+    ///
+    /// If, in the next append's transaction, neither another connection has committed (SQLite's
+    /// `data_version`) nor this one changed a row (its count of changes), the database is as
+    /// that append committed it: the log's end is the one it wrote, and the checkpoint check it
+    /// made over that end still holds — no root needs recomputing. Any other write in between,
+    /// another process's or this connection's own (a tool's append, a repair), and the end is
+    /// read and checked as before.
+    struct OwnAppend {
+        let end: LogEnd
+        /// Held, not only identified: the check was made with its keys.
+        let checkpointer: Checkpointer
+        let dataVersion: Int64
+        let changes: Int
+
+        /// The end, if `db` shows no write since and the same checkpointer signs.
+        func end(for checkpointer: Checkpointer?, _ db: Database) throws -> LogEnd? {
+            guard let checkpointer, checkpointer === self.checkpointer else { return nil }
+            let (dataVersion, changes) = try SQLiteRegistryStore.writeMarks(db)
+            return dataVersion == self.dataVersion && changes == self.changes ? end : nil
+        }
+    }
+    private let lastAppend = Mutex<OwnAppend?>(nil)
+    /// Log ends an append read from the database, not from `lastAppend` (for its tests).
+    private let endReadCount = Atomic<Int>(0)
+    var endReads: Int { endReadCount.load(ordering: .relaxed) }
+
+    /// What tells the writing connection whether the database changed since it last read these:
+    /// commits by other connections (`data_version`) and rows its own statements changed.
+    static func writeMarks(_ db: Database) throws -> (dataVersion: Int64, changes: Int) {
+        let version = try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0
+        return (version, db.totalChangesCount)
     }
 
     private func append(
         _ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?, projection: Projection?,
-        _ db: Database
-    ) throws -> AppendResult {
-        let size = try Self.size(db)
+        remembered: OwnAppend?, _ db: Database
+    ) throws -> (AppendResult, OwnAppend?) {
+        let known = try remembered?.end(for: checkpoint, db)
+        let size = try known?.size ?? Self.size(db)
         for expected in [expectedSize, projection?.size].compactMap(\.self) where expected != size {
             throw StoreError.sizeChanged(expected: expected, actual: size)
         }
-        let latest = checkpoint == nil ? nil : try Self.latestCheckpoint(db)
-        let end = try LogEnd(
-            size: size, latest: latest, hashes: try Self.hashes(of: LogEnd.subtrees(size: size, latest: latest), db))
-        try checkpoint?.verify(end)
+        let end: LogEnd
+        if let known {
+            end = known
+        } else {
+            endReadCount.add(1, ordering: .relaxed)
+            let latest = checkpoint == nil ? nil : try Self.latestCheckpoint(db)
+            end = try LogEnd(
+                size: size, latest: latest,
+                hashes: try Self.hashes(of: LogEnd.subtrees(size: size, latest: latest), db))
+            try checkpoint?.verify(end)
+        }
         var range = end.range
         var batch: [(LogEntry, any RegistryEvent)] = []
         let insert = try db.cachedStatement(
@@ -203,7 +252,15 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
         let signed = try checkpoint?.sign(size: range.size, root: range.root)
         if let signed { try Self.save(signed, db) }
-        return AppendResult(entries: batch.map(\.0), size: range.size, root: range.root, checkpoint: signed)
+        let result = AppendResult(entries: batch.map(\.0), size: range.size, root: range.root, checkpoint: signed)
+        guard let checkpoint, let signed else { return (result, nil) }
+        // Read last in the transaction: nobody else can commit while it holds the write lock,
+        // and its own commit changes neither mark.
+        let (dataVersion, changes) = try Self.writeMarks(db)
+        let own = OwnAppend(
+            end: LogEnd(range, signed: signed), checkpointer: checkpoint, dataVersion: dataVersion,
+            changes: changes)
+        return (result, own)
     }
 
     /// Loads what the events touch, applies them, writes the changed rows.
