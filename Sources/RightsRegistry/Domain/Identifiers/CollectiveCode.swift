@@ -7,7 +7,7 @@ public struct CollectiveCode: Identifier {
     public init(_ text: String) throws(InvalidValue) {
         try Digits.require(text, count: 14, name: "发包方 code")
         do {
-            _ = try RegionCode(String(text.prefix(12)))
+            _ = try RegionCode(Digits.prefix(text, 12))
         } catch {
             throw InvalidValue("发包方 code: \(error.reason)")
         }
@@ -18,5 +18,5 @@ public struct CollectiveCode: Identifier {
     init(checkedPrefix text: String, _: Void = ()) { rawValue = text }
 
     /// Checked by `init` (and by decoding, which goes through it): never fails.
-    public var region: RegionCode { RegionCode(checkedPrefix: String(rawValue.prefix(12))) }
+    public var region: RegionCode { RegionCode(checkedPrefix: Digits.prefix(rawValue, 12)) }
 }

@@ -18,5 +18,5 @@ public struct ContractCode: Identifier {
     public init(household: HouseholdCode) { rawValue = household.rawValue + "J" }
 
     /// Checked by `init` (and by decoding, which goes through it): never fails.
-    public var household: HouseholdCode { HouseholdCode(checkedPrefix: String(rawValue.prefix(18))) }
+    public var household: HouseholdCode { HouseholdCode(checkedPrefix: Digits.prefix(rawValue, 18)) }
 }

@@ -6,7 +6,7 @@ public struct HouseholdCode: Identifier {
 
     public init(_ text: String) throws(InvalidValue) {
         try Digits.require(text, count: 18, name: "承包方 code")
-        _ = try CollectiveCode(String(text.prefix(14)))
+        _ = try CollectiveCode(Digits.prefix(text, 14))
         let sequence = Digits.value(text.utf8.suffix(4))
         guard (1...8000).contains(sequence) else {
             throw InvalidValue(
@@ -19,5 +19,5 @@ public struct HouseholdCode: Identifier {
     init(checkedPrefix text: String, _: Void = ()) { rawValue = text }
 
     /// Checked by `init` (and by decoding, which goes through it): never fails.
-    public var collective: CollectiveCode { CollectiveCode(checkedPrefix: String(rawValue.prefix(14))) }
+    public var collective: CollectiveCode { CollectiveCode(checkedPrefix: Digits.prefix(rawValue, 14)) }
 }

@@ -34,6 +34,13 @@ enum Digits {
         }
     }
 
+    /// The first `count` characters of `text`, which holds ASCII only (a code whose digits were
+    /// checked): counted in bytes, where `String.prefix` walks grapheme clusters (issue 16: taking
+    /// the collective's code out of a parcel's or a household's was ~1 % of an import).
+    static func prefix(_ text: String, _ count: Int) -> String {
+        String(decoding: text.utf8.prefix(count), as: UTF8.self)
+    }
+
     static func value(_ text: Substring.UTF8View) -> Int {
         text.reduce(0) { $0 * 10 + Int($1 - 0x30) }
     }

@@ -5,11 +5,11 @@ public struct ParcelCode: Identifier {
 
     public init(_ text: String) throws(InvalidValue) {
         try Digits.require(text, count: 19, name: "地块 code")
-        _ = try CollectiveCode(String(text.prefix(14)))
+        _ = try CollectiveCode(Digits.prefix(text, 14))
         guard Digits.value(text.utf8.suffix(5)) > 0 else { throw InvalidValue("地块 code sequence 00000 is not used") }
         rawValue = text
     }
 
     /// Checked by `init` (and by decoding, which goes through it): never fails.
-    public var collective: CollectiveCode { CollectiveCode(checkedPrefix: String(rawValue.prefix(14))) }
+    public var collective: CollectiveCode { CollectiveCode(checkedPrefix: Digits.prefix(rawValue, 14)) }
 }

@@ -24,7 +24,7 @@ public struct RegionCode: Identifier {
     /// The prefix of a longer code whose initialiser already checked it as a region code.
     init(checkedPrefix text: String, _: Void = ()) { rawValue = text }
 
-    public var county: String { String(rawValue.prefix(6)) }
+    public var county: String { Digits.prefix(rawValue, 6) }
 
     /// Whether `other` lies within this region (a clerk of 330424101 acts on 330424101201…).
     public func contains(_ other: RegionCode) -> Bool { other.rawValue.hasPrefix(rawValue) }
