@@ -37,7 +37,8 @@ struct ParallelLines {
         self.size = max(1, size)
     }
 
-    /// The next slice; nil once the whole file has been read. The one after it is read and parsed meanwhile.
+    /// The next slice; nil once the whole file has been read. The one after it is read and
+    /// parsed meanwhile.
     mutating func next() async throws -> Slice? {
         let (source, size) = (source, size)
         let current = ahead ?? Task { try await source.read(size) }
