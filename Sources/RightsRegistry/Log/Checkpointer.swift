@@ -8,27 +8,28 @@ import Synchronization
 /// write's own transaction, so entries and the checkpoint covering them reach the disk together.
 public final class Checkpointer: Sendable {
     public let keys: KeyRing
-    /// The last notes this checkpointer signed or verified, newest last: the same note read
-    /// back needs no second signature check (the root recomputation still runs in every
-    /// write). Several, not one: under a burst of searches each group commit signs a note while
-    /// the searchers of the group before are still opening theirs.
-    private let trusted = Mutex<[String]>([])
+    /// The last notes this checkpointer signed or verified, newest last, with what they say:
+    /// the same note read back needs no second signature check, nor parsing again (every bank
+    /// search opens the note its group commit signed; issue 16). Several, not one: under a
+    /// burst of searches each group commit signs a note while the searchers of the group before
+    /// are still opening theirs.
+    private let trusted = Mutex<[(note: String, checkpoint: Checkpoint)]>([])
     static let trustedNotes = 16
 
     public init(keys: KeyRing) { self.keys = keys }
 
     /// A stored checkpoint note, its signature checked unless it is one of the last checked.
     public func open(_ note: String) throws -> Checkpoint {
-        if trusted.withLock({ $0.contains(note) }) { return try Checkpoint(text: try SignedNote.split(note).text) }
+        if let known = trusted.withLock({ $0.last { $0.note == note } }) { return known.checkpoint }
         let checkpoint = try Checkpoint.open(note, verifier: keys.noteVerifier)
-        trust(note)
+        trust(note, checkpoint)
         return checkpoint
     }
 
-    private func trust(_ note: String) {
+    private func trust(_ note: String, _ checkpoint: Checkpoint) {
         trusted.withLock { notes in
             if notes.count == Self.trustedNotes { notes.removeFirst() }
-            notes.append(note)
+            notes.append((note, checkpoint))
         }
     }
 
@@ -58,8 +59,9 @@ public final class Checkpointer: Sendable {
     /// The signed checkpoint of a log of `size` entries with `root` (the store calls it inside
     /// the write's transaction, after `verify`).
     public func sign(size: UInt64, root: TreeHash) throws -> StoredCheckpoint {
-        let note = try Checkpoint(origin: keys.origin, size: size, root: root).signed(by: keys.checkpointKey)
-        trust(note)
+        let checkpoint = Checkpoint(origin: keys.origin, size: size, root: root)
+        let note = try checkpoint.signed(by: keys.checkpointKey)
+        trust(note, checkpoint)
         return StoredCheckpoint(size: size, note: note)
     }
 }
