@@ -4,7 +4,9 @@ import Synchronization
 /// the last it signed: in the write's transaction, before anything is written, the root at the
 /// latest checkpoint's size, recomputed from the stored tree, must still be the root it signed.
 /// A log that was rewritten behind the program's back therefore stops getting checkpoints
-/// instead of getting a second, conflicting history. The store writes the new checkpoint in the
+/// instead of getting a second, conflicting history. (A SQLite store skips the recomputation
+/// when it can tell that nothing at all was written since its own last append, which made the
+/// check: `SQLiteRegistryStore.OwnAppend`.) The store writes the new checkpoint in the
 /// write's own transaction, so entries and the checkpoint covering them reach the disk together.
 public final class Checkpointer: Sendable {
     public let keys: KeyRing

@@ -4,7 +4,9 @@
 ///
 /// Both stores read the same stored hashes (`subtrees`) in the append's own transaction and
 /// build this from them, so the check is made on what the transaction writes over, by one piece
-/// of code, with no window between the check and the write.
+/// of code, with no window between the check and the write. A SQLite append takes the end its
+/// own last append left instead when the file shows no write at all since that append
+/// (`SQLiteRegistryStore.OwnAppend`): the end that append checked and wrote.
 struct LogEnd {
     /// The log's right edge, from the stored hashes.
     let range: CompactRange
