@@ -35,6 +35,28 @@ struct ReadSessionTests {
         #expect(store.leases == before + 7)
     }
 
+    @Test("a lease and the work on its connection run on the connection's event loop, one loop for all of them")
+    func onTheLoop() async throws {
+        let store = try await store()
+        let logger = Logger(label: "rights.test")
+        let onLoop = try await store.connected { connection in connection.eventLoop.inEventLoop }
+        #expect(onLoop, "the work on a leased connection ran on another thread than its connection's")
+        // Three leases held at once: three connections, all on the store's one loop.
+        let loops = try await withThrowingTaskGroup(of: (ObjectIdentifier, Bool).self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    try await store.connected { connection in
+                        _ = try await connection.query("SELECT pg_sleep(0.2)", logger: logger).collect()
+                        return (ObjectIdentifier(connection.eventLoop), connection.eventLoop.inEventLoop)
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(loops.allSatisfy { $0.1 }, "a statement's answer resumed the work on another thread")
+        #expect(Set(loops.map(\.0)).count == 1, "the store's connections live on \(Set(loops.map(\.0)).count) loops")
+    }
+
     @Test("a task started inside a session and reading after it ended leases a connection of its own")
     func leakedTask() async throws {
         let store = try await store()

@@ -56,6 +56,16 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
             host: host, port: port, username: user, password: password, database: database, tls: tls)
         if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
         configuration.options.connectTimeout = .seconds(5)
+        // One connection stays open and none is pinged while idle: the pool otherwise arms an
+        // idle-timeout and a keep-alive timer each time a connection goes back to it and cancels
+        // them at the next lease — tasks and dispatch timers that cost more than a key lookup
+        // (BENCHMARKS.md, eleventh session); the first connection, kept, has neither. (Two kept
+        // per store, the test suite's stores opened more than PostgreSQL's 300 connections at
+        // once.) A connection the server closes is dropped when its socket closes; one lost
+        // silently fails its next statement, which the caller is told is an outage to retry
+        // (`unavailable.database`).
+        configuration.options.keepAliveBehavior = nil
+        configuration.options.minimumConnections = 1
         return configuration
     }
 }

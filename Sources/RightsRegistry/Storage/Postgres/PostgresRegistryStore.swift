@@ -13,6 +13,8 @@ import Synchronization
 /// on their own connections and never wait for the lock.
 public final class PostgresRegistryStore: RegistryStore {
     private let client: PostgresClient
+    private let loop: any EventLoop
+    private let taskExecutor: EventLoopTaskExecutor
     private let running: Task<Void, Never>
     private let logger: Logger
     /// When a request waiting for a connection is refused (`connected`).
@@ -45,9 +47,17 @@ public final class PostgresRegistryStore: RegistryStore {
         // the first query after `init` races with harmlessly.
         logger.logLevel = .error
         self.logger = logger
-        let client = PostgresClient(configuration: location.configuration, backgroundLogger: logger)
+        // All the store's connections on one event loop, and the work done on them too
+        // (`connected`): a lease, its statements and what comes between them run on one thread,
+        // without a hand-off to the cooperative pool and back at each step.
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        self.loop = loop
+        let executor = EventLoopTaskExecutor(loop)
+        taskExecutor = executor
+        let client = PostgresClient(
+            configuration: location.configuration, eventLoopGroup: loop, backgroundLogger: logger)
         self.client = client
-        running = Task { await client.run() }
+        running = Task(executorPreference: executor) { await client.run() }
         do {
             if migrate {
                 try await self.migrate(migrations)
@@ -235,10 +245,9 @@ public final class PostgresRegistryStore: RegistryStore {
         return try await connected { connection in
             let session = ReadSession(store: ObjectIdentifier(self), connection: connection)
             do {
-                // On the connection's event loop: each read's round trip stays on one thread.
-                let result = try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
-                    try await ReadSession.$current.withValue(session) { try await body() }
-                }
+                // Already on the connection's event loop (`connected`): each read's round trip
+                // stays on one thread.
+                let result = try await ReadSession.$current.withValue(session) { try await body() }
                 await session.close()
                 return result
             } catch {
@@ -290,7 +299,9 @@ public final class PostgresRegistryStore: RegistryStore {
     ///
     /// The pool keeps trying to connect while the server is away and a request would wait for
     /// it for a minute or more; a connection not had within `acquireTimeout` is an outage now.
-    private func connected<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T)
+    ///
+    /// The lease and `body` run on the store's event loop, the connection's (`loop`).
+    func connected<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T)
         async throws -> T
     {
         // The lease runs in a task of its own and the deadline answers without waiting for it:
@@ -301,7 +312,7 @@ public final class PostgresRegistryStore: RegistryStore {
         do {
             return try await withCheckedThrowingContinuation { continuation in
                 outcome.install(continuation)
-                let lease = Task {
+                let lease = Task(executorPreference: taskExecutor) {
                     do {
                         let value = try await self.client.withConnection { connection in
                             guard outcome.claimConnection() else { throw CancellationError() }
