@@ -213,6 +213,25 @@ struct DecisionDocumentsTests {
         #expect(try await store.deciding { _ in try await policies() } == [40], "another process's append")
         #expect(store.lookups == before + 3)
     }
+
+    @Test("a decision's reads asked together: what it knows is answered, the rest asked in one statement, then known")
+    func together() async throws {
+        let (store, _) = try await Self.twoStores()
+        try await Self.setPolicy(21, on: store)
+        let reads: [DocumentRead] = [
+            .key(Self.policy), .matching(PolicyRecord.table, []), .key(PolicyRecord.key("none")),
+            .matching(Encumbrance.table, [.equals("right_id", "330424100200000001J")]),
+        ]
+        let alone = try await store.documents(reads)
+        let before = store.lookups
+        let (first, second) = try await store.deciding { _ in
+            (try await store.documents(reads), try await store.documents(reads))
+        }
+        #expect(first.map(\.count) == [1, 1, 0, 0] && first == alone && second == alone)
+        #expect(try Self.objectionDays(first[0].first) == 21)
+        #expect(
+            store.lookups == before + 1, "the policy known from the append, the three others asked in one statement")
+    }
 }
 
 @Suite("Decision documents: the memory")

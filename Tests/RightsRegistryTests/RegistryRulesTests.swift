@@ -378,6 +378,10 @@ struct RegistryRulesTests {
         try await t.act(id, .seizure(court: "海盐县人民法院", caseNumber: "(2026)浙0424执100号"))
         try await t.act(id, .seizure(court: "嘉兴市中级人民法院", caseNumber: "(2026)浙04执7号"))
         try await t.expectRefusal("rule.SPC-15") { try await t.act(id, transfer) }
+        // Nor can a 土地经营权 be carved out of it (a 流转 disposes of the right too).
+        try await t.expectRefusal("rule.SPC-15") {
+            try await t.perform(lease(t, from: id, to: .person(t.head(1, 2))))
+        }
         try await t.expectRefusal("not_found.seizure") {
             try await t.act(id, .seizureRelease(court: "杭州市中级人民法院", seizure: nil))
         }

@@ -17,6 +17,12 @@ public protocol RegistryReads: Sendable {
     /// A right's encumbrances and its holder's record, read together: what a report of the right
     /// needs after the right itself (on PostgreSQL one round trip instead of two).
     func encumbrancesAndHolder(of right: Right) async throws -> (encumbrances: [Encumbrance], holder: HolderRecord)
+    /// A right's encumbrances and the 土地经营权 carved out of it that are in force or announced
+    /// on `day`, read together: what carving another one out of it needs (on PostgreSQL one
+    /// round trip instead of two).
+    func encumbrancesAndLeases(of right: RightID, liveOn day: Day) async throws -> (
+        encumbrances: [Encumbrance], leases: [Right]
+    )
     func encumbrance(_ id: EncumbranceID) async throws -> Encumbrance?
     func policy() async throws -> RegistryPolicy
     /// The written mandates (委托书) naming `agent`, revoked or lapsed ones included.

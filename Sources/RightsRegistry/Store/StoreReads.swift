@@ -55,13 +55,7 @@ public struct StoreReads: RegistryReads {
     /// query's day is then worked out by `Right.status(on:)`, reading further pages until the
     /// limit is reached, so a list never disagrees with what each right says of itself.
     public func rights(_ query: RightQuery) async throws -> [Right] {
-        var filters: [ColumnFilter] = []
-        if let holder = query.holder { filters.append(.equals("holder", holder.rawValue)) }
-        if let kind = query.kind { filters.append(.equals("kind", kind.rawValue)) }
-        if let status = query.status { filters.append(.isIn("status", status.recorded.map(\.rawValue))) }
-        if let collective = query.collective { filters.append(.equals("collective", collective.rawValue)) }
-        if let region = query.region { filters.append(.hasPrefix("region", region)) }
-        if let parent = query.parent { filters.append(.equals("parent", parent.rawValue)) }
+        let filters = Self.filters(query)
         guard let status = query.status else {
             return try await self.query(Right.self, filters, after: query.after?.rawValue, limit: query.limit)
         }
@@ -77,6 +71,18 @@ public struct StoreReads: RegistryReads {
             guard rights.count == page, let last = rights.last else { return found }
             after = last.id.rawValue
         }
+    }
+
+    /// What the store filters on for `query` (the recorded status, not the status on its day).
+    static func filters(_ query: RightQuery) -> [ColumnFilter] {
+        var filters: [ColumnFilter] = []
+        if let holder = query.holder { filters.append(.equals("holder", holder.rawValue)) }
+        if let kind = query.kind { filters.append(.equals("kind", kind.rawValue)) }
+        if let status = query.status { filters.append(.isIn("status", status.recorded.map(\.rawValue))) }
+        if let collective = query.collective { filters.append(.equals("collective", collective.rawValue)) }
+        if let region = query.region { filters.append(.hasPrefix("region", region)) }
+        if let parent = query.parent { filters.append(.equals("parent", parent.rawValue)) }
+        return filters
     }
 
     public func claim(on parcel: ParcelCode) async throws -> ParcelClaim? {
@@ -116,6 +122,18 @@ public struct StoreReads: RegistryReads {
             case .collective(let code): .collective(try row(Collective.self, code.rawValue))
             }
         return (Self.inRegistrationOrder(encumbrances), record)
+    }
+
+    public func encumbrancesAndLeases(of right: RightID, liveOn day: Day) async throws -> (
+        encumbrances: [Encumbrance], leases: [Right]
+    ) {
+        let live = StatusFilter.live(on: day)
+        let leases = RightQuery(kind: .landManagement, status: live, parent: right)
+        let answers = try await store.documents([
+            .matching(Encumbrance.table, Self.encumbrances(on: right)), .matching(Right.table, Self.filters(leases)),
+        ])
+        let rights: [Right] = try answers[1].map(Self.decode)
+        return (Self.inRegistrationOrder(try answers[0].map(Self.decode)), rights.filter(live.admits))
     }
 
     public func encumbrance(_ id: EncumbranceID) async throws -> Encumbrance? {

@@ -135,7 +135,8 @@ extension Registrar {
         case .homestead, .collectiveShare:
             throw RegistryError.invalid("parent", "a 土地经营权 is carved out of contract land or another 土地经营权")
         }
-        try await requireDisposable(parent, to: holder)
+        let (encumbrances, siblings) = try await reads.encumbrancesAndLeases(of: parentID, liveOn: today)
+        try requireDisposable(parent, to: holder, encumbrances: encumbrances)
         guard holder != parent.holder else {
             throw RegistryError.invalid("holder", "the holder of \(parentID) cannot take a 土地经营权 from itself")
         }
@@ -175,8 +176,6 @@ extension Registrar {
             }
         }
         // One 土地经营权 per parcel at a time: a parcel already passed on for an overlapping term is taken.
-        let siblings = try await reads.rights(
-            RightQuery(kind: .landManagement, status: .live(on: today), parent: parentID))
         for sibling in siblings {
             guard case .landManagement(let lease) = sibling.detail, let siblingTerm = sibling.term else { continue }
             let shared = Set(lease.parcels).intersection(parcels)
@@ -227,7 +226,12 @@ extension Registrar {
     /// A right cannot be disposed of while seized, objected to or promised by an advance notice to
     /// someone else (物权编解释（一） art. 15; C-5; C-6).
     func requireDisposable(_ right: Right, to receiver: Holder?) async throws {
-        for encumbrance in try await activeEncumbrances(on: right.id) {
+        try requireDisposable(right, to: receiver, encumbrances: try await reads.encumbrances(on: right.id))
+    }
+
+    /// `requireDisposable` given the right's encumbrances, already read.
+    func requireDisposable(_ right: Right, to receiver: Holder?, encumbrances: [Encumbrance]) throws {
+        for encumbrance in encumbrances where encumbrance.isActive(on: today) {
             switch encumbrance.kind {
             case .seizure:
                 throw RegistryError.rule(

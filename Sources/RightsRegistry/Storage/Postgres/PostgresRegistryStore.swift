@@ -781,45 +781,93 @@ public final class PostgresRegistryStore: RegistryStore {
         return try texts.map { try Self.document($0) }
     }
 
-    /// The reads in one statement (one round trip instead of one each). A decision's reads go one
-    /// by one instead, so each is answered from what the decision knows where it can.
+    /// The reads in one statement (one round trip instead of one each). In a decision, the reads
+    /// it knows the answers to at its size are answered from them and only the others asked —
+    /// together — then known in turn.
     public func documents(_ reads: [DocumentRead]) async throws -> [[JSONValue]] {
-        if reads.count < 2 || DecisionDocuments.deciding?.store == ObjectIdentifier(self) {
-            return try await documentsOneByOne(reads)
+        let decision = DecisionDocuments.deciding.flatMap { $0.store == ObjectIdentifier(self) ? $0 : nil }
+        var answers = [[(key: String?, text: String)]?](repeating: nil, count: reads.count)
+        if let decision {
+            for (position, read) in reads.enumerated() {
+                switch read {
+                case .key(let key):
+                    answers[position] = decisionDocuments.text(key, at: decision.size).map { known in
+                        known.map { [(key.key, $0)] } ?? []
+                    }
+                case .matching(let table, let filters):
+                    answers[position] = decisionDocuments.answer(
+                        DecisionDocuments.Query(table: table, filters: filters, after: nil, limit: nil),
+                        at: decision.size
+                    )?.map { (nil, $0) }
+                }
+            }
         }
+        let asked = reads.indices.filter { answers[$0] == nil }
+        if asked.count == 1, let position = asked.first {
+            switch reads[position] {
+            case .key(let key): answers[position] = try await storedText(key).map { [(key.key, $0)] } ?? []
+            case .matching(let table, let filters):
+                answers[position] = try await storedTexts(table, where: filters, after: nil, limit: nil).map {
+                    (nil, $0)
+                }
+            }
+        } else if asked.count > 1 {
+            for (position, rows) in zip(asked, try await storedTexts(asked.map { reads[$0] })) {
+                answers[position] = rows.map { ($0.key, $0.text) }
+            }
+        }
+        if let decision {
+            for position in asked {
+                let texts = answers[position]?.map(\.text) ?? []
+                switch reads[position] {
+                case .key(let key): decisionDocuments.remember(key, texts.first, at: decision.size)
+                case .matching(let table, let filters):
+                    decisionDocuments.remember(
+                        DecisionDocuments.Query(table: table, filters: filters, after: nil, limit: nil), texts,
+                        at: decision.size)
+                }
+            }
+        }
+        return try zip(reads, answers).map { read, rows in
+            let table: EntityTable =
+                switch read {
+                case .key(let key): key.table
+                case .matching(let table, _): table
+                }
+            return try (rows ?? []).map { row in
+                try Self.document(row.text, row: row.key.map { EntityKey(table: table, key: $0) })
+            }
+        }
+    }
+
+    /// The stored texts of several reads, asked in one statement, each read's rows in key order.
+    private func storedTexts(_ reads: [DocumentRead]) async throws -> [[(key: String, text: String)]] {
         lookupCount.add(1, ordering: .relaxed)
         var arguments: [String] = []
         var selects: [String] = []
-        var tables: [EntityTable] = []
         for (position, read) in reads.enumerated() {
-            let table: EntityTable
             let clause: FilterClause
             switch read {
             case .key(let key):
-                table = key.table
                 clause = FilterClause(
-                    table, [.equals("key", key.key)], after: nil, placeholder: .numbered, bound: arguments.count)
-            case .matching(let matching, let filters):
-                table = matching
+                    key.table, [.equals("key", key.key)], after: nil, placeholder: .numbered, bound: arguments.count)
+                selects.append("SELECT \(position)::int4 AS t, key, doc FROM \(key.table.name)\(clause.sql)")
+            case .matching(let table, let filters):
                 clause = FilterClause(table, filters, after: nil, placeholder: .numbered, bound: arguments.count)
+                selects.append("SELECT \(position)::int4 AS t, key, doc FROM \(table.name)\(clause.sql)")
             }
             arguments += clause.arguments
-            tables.append(table)
-            selects.append("SELECT \(position)::int4 AS t, key, doc FROM \(table.name)\(clause.sql)")
         }
-        var answers = Array(repeating: [(key: String, document: JSONValue)](), count: reads.count)
+        var answers = Array(repeating: [(key: String, text: String)](), count: reads.count)
         for row in try await read(selects.joined(separator: " UNION ALL "), Self.binds(arguments), prepared: true) {
             let (position, key, text) = try row.decode((Int32, String, String).self)
             guard answers.indices.contains(Int(position)) else {
                 throw RegistryError(code: "integrity.projection", message: "unexpected row of read \(position)")
             }
-            let document = try Self.document(text, row: EntityKey(table: tables[Int(position)], key: key))
-            answers[Int(position)].append((key, document))
+            answers[Int(position)].append((key, text))
         }
         // In key order, as PostgreSQL's key columns compare (bytewise, COLLATE "C").
-        return answers.map { rows in
-            rows.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map(\.document)
-        }
+        return answers.map { rows in rows.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } }
     }
 
     /// The stored texts of the rows of `table` that pass `filters`, read from the database.
