@@ -124,6 +124,25 @@ final class DecisionDocuments: Sendable {
         }
     }
 
+    /// The stored texts `read` found at `size`, if a decision at `size` knows them: a key's row
+    /// (none, if known not to exist) or a filtered read's rows.
+    func texts(_ read: DocumentRead, at size: UInt64) -> [String]? {
+        switch read {
+        case .key(let key): text(key, at: size).map { known in known.map { [$0] } ?? [] }
+        case .matching(let table, let filters):
+            answer(Query(table: table, filters: filters, after: nil, limit: nil), at: size)
+        }
+    }
+
+    /// What a decision at `size` found for `read` in the database.
+    func remember(_ read: DocumentRead, _ texts: [String], at size: UInt64) {
+        switch read {
+        case .key(let key): remember(key, texts.first, at: size)
+        case .matching(let table, let filters):
+            remember(Query(table: table, filters: filters, after: nil, limit: nil), texts, at: size)
+        }
+    }
+
     /// This process committed an append that took the log from `size` to `newSize`, writing
     /// `writes` (nil: the row deleted). Documents known at `size` stay known at `newSize`; if
     /// the log was at another size than this memory's, only the writes are known. Bulk work (an

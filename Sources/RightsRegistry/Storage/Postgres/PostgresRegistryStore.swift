@@ -13,7 +13,7 @@ import Synchronization
 /// on their own connections and never wait for the lock.
 public final class PostgresRegistryStore: RegistryStore {
     private let client: PostgresClient
-    private let loop: any EventLoop
+    /// Where the pool's connections live and the work on them runs (`connected`).
     private let taskExecutor: EventLoopTaskExecutor
     private let running: Task<Void, Never>
     private let logger: Logger
@@ -51,7 +51,6 @@ public final class PostgresRegistryStore: RegistryStore {
         // (`connected`): a lease, its statements and what comes between them run on one thread,
         // without a hand-off to the cooperative pool and back at each step.
         let loop = MultiThreadedEventLoopGroup.singleton.next()
-        self.loop = loop
         let executor = EventLoopTaskExecutor(loop)
         taskExecutor = executor
         let client = PostgresClient(
@@ -300,7 +299,7 @@ public final class PostgresRegistryStore: RegistryStore {
     /// The pool keeps trying to connect while the server is away and a request would wait for
     /// it for a minute or more; a connection not had within `acquireTimeout` is an outage now.
     ///
-    /// The lease and `body` run on the store's event loop, the connection's (`loop`).
+    /// The lease and `body` run on the store's event loop, the connection's (`taskExecutor`).
     func connected<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T)
         async throws -> T
     {
@@ -786,62 +785,38 @@ public final class PostgresRegistryStore: RegistryStore {
     /// together — then known in turn.
     public func documents(_ reads: [DocumentRead]) async throws -> [[JSONValue]] {
         let decision = DecisionDocuments.deciding.flatMap { $0.store == ObjectIdentifier(self) ? $0 : nil }
-        var answers = [[(key: String?, text: String)]?](repeating: nil, count: reads.count)
-        if let decision {
-            for (position, read) in reads.enumerated() {
+        var texts = reads.map { read in decision.flatMap { decisionDocuments.texts(read, at: $0.size) } }
+        let asked = reads.indices.filter { texts[$0] == nil }
+        let found: [[String]] =
+            switch asked.count {
+            case 0: []
+            case 1: [try await storedTexts(reads[asked[0]])]
+            default: try await storedTexts(asked.map { reads[$0] })
+            }
+        for (position, rows) in zip(asked, found) {
+            texts[position] = rows
+            if let decision { decisionDocuments.remember(reads[position], rows, at: decision.size) }
+        }
+        return try zip(reads, texts).map { read, texts in
+            let row: EntityKey? =
                 switch read {
-                case .key(let key):
-                    answers[position] = decisionDocuments.text(key, at: decision.size).map { known in
-                        known.map { [(key.key, $0)] } ?? []
-                    }
-                case .matching(let table, let filters):
-                    answers[position] = decisionDocuments.answer(
-                        DecisionDocuments.Query(table: table, filters: filters, after: nil, limit: nil),
-                        at: decision.size
-                    )?.map { (nil, $0) }
+                case .key(let key): key
+                case .matching: nil
                 }
-            }
+            return try (texts ?? []).map { try Self.document($0, row: row) }
         }
-        let asked = reads.indices.filter { answers[$0] == nil }
-        if asked.count == 1, let position = asked.first {
-            switch reads[position] {
-            case .key(let key): answers[position] = try await storedText(key).map { [(key.key, $0)] } ?? []
-            case .matching(let table, let filters):
-                answers[position] = try await storedTexts(table, where: filters, after: nil, limit: nil).map {
-                    (nil, $0)
-                }
-            }
-        } else if asked.count > 1 {
-            for (position, rows) in zip(asked, try await storedTexts(asked.map { reads[$0] })) {
-                answers[position] = rows.map { ($0.key, $0.text) }
-            }
-        }
-        if let decision {
-            for position in asked {
-                let texts = answers[position]?.map(\.text) ?? []
-                switch reads[position] {
-                case .key(let key): decisionDocuments.remember(key, texts.first, at: decision.size)
-                case .matching(let table, let filters):
-                    decisionDocuments.remember(
-                        DecisionDocuments.Query(table: table, filters: filters, after: nil, limit: nil), texts,
-                        at: decision.size)
-                }
-            }
-        }
-        return try zip(reads, answers).map { read, rows in
-            let table: EntityTable =
-                switch read {
-                case .key(let key): key.table
-                case .matching(let table, _): table
-                }
-            return try (rows ?? []).map { row in
-                try Self.document(row.text, row: row.key.map { EntityKey(table: table, key: $0) })
-            }
+    }
+
+    /// The stored texts a read finds, read from the database on their own.
+    private func storedTexts(_ read: DocumentRead) async throws -> [String] {
+        switch read {
+        case .key(let key): try await storedText(key).map { [$0] } ?? []
+        case .matching(let table, let filters): try await storedTexts(table, where: filters, after: nil, limit: nil)
         }
     }
 
     /// The stored texts of several reads, asked in one statement, each read's rows in key order.
-    private func storedTexts(_ reads: [DocumentRead]) async throws -> [[(key: String, text: String)]] {
+    private func storedTexts(_ reads: [DocumentRead]) async throws -> [[String]] {
         lookupCount.add(1, ordering: .relaxed)
         var arguments: [String] = []
         var selects: [String] = []
@@ -867,7 +842,9 @@ public final class PostgresRegistryStore: RegistryStore {
             answers[Int(position)].append((key, text))
         }
         // In key order, as PostgreSQL's key columns compare (bytewise, COLLATE "C").
-        return answers.map { rows in rows.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } }
+        return answers.map { rows in
+            rows.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map(\.text)
+        }
     }
 
     /// The stored texts of the rows of `table` that pass `filters`, read from the database.
