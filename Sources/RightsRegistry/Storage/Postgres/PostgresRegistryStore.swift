@@ -785,25 +785,30 @@ public final class PostgresRegistryStore: RegistryStore {
     /// together — then known in turn.
     public func documents(_ reads: [DocumentRead]) async throws -> [[JSONValue]] {
         let decision = DecisionDocuments.deciding.flatMap { $0.store == ObjectIdentifier(self) ? $0 : nil }
-        var texts = reads.map { read in decision.flatMap { decisionDocuments.texts(read, at: $0.size) } }
-        let asked = reads.indices.filter { texts[$0] == nil }
-        let found: [[String]] =
+        // Each row's key where it is known, so that its document is parsed once (`Documents.parse`).
+        var answers: [[(key: String?, text: String)]?] = reads.map { read in
+            decision.flatMap { decisionDocuments.texts(read, at: $0.size) }?.map { (nil, $0) }
+        }
+        let asked = reads.indices.filter { answers[$0] == nil }
+        let found: [[(key: String?, text: String)]] =
             switch asked.count {
             case 0: []
-            case 1: [try await storedTexts(reads[asked[0]])]
-            default: try await storedTexts(asked.map { reads[$0] })
+            case 1: [try await storedTexts(reads[asked[0]]).map { (nil, $0) }]
+            default: try await storedTexts(asked.map { reads[$0] }).map { rows in rows.map { ($0.key, $0.text) } }
             }
         for (position, rows) in zip(asked, found) {
-            texts[position] = rows
-            if let decision { decisionDocuments.remember(reads[position], rows, at: decision.size) }
+            answers[position] = rows
+            if let decision { decisionDocuments.remember(reads[position], rows.map(\.text), at: decision.size) }
         }
-        return try zip(reads, texts).map { read, texts in
-            let row: EntityKey? =
-                switch read {
-                case .key(let key): key
-                case .matching: nil
-                }
-            return try (texts ?? []).map { try Self.document($0, row: row) }
+        return try zip(reads, answers).map { read, rows in
+            try (rows ?? []).map { row in
+                let key: EntityKey? =
+                    switch read {
+                    case .key(let key): key
+                    case .matching(let table, _): row.key.map { EntityKey(table: table, key: $0) }
+                    }
+                return try Self.document(row.text, row: key)
+            }
         }
     }
 
@@ -816,7 +821,7 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     /// The stored texts of several reads, asked in one statement, each read's rows in key order.
-    private func storedTexts(_ reads: [DocumentRead]) async throws -> [[String]] {
+    private func storedTexts(_ reads: [DocumentRead]) async throws -> [[(key: String, text: String)]] {
         lookupCount.add(1, ordering: .relaxed)
         var arguments: [String] = []
         var selects: [String] = []
@@ -842,9 +847,7 @@ public final class PostgresRegistryStore: RegistryStore {
             answers[Int(position)].append((key, text))
         }
         // In key order, as PostgreSQL's key columns compare (bytewise, COLLATE "C").
-        return answers.map { rows in
-            rows.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.map(\.text)
-        }
+        return answers.map { rows in rows.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } }
     }
 
     /// The stored texts of the rows of `table` that pass `filters`, read from the database.
