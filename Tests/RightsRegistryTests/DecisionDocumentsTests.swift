@@ -232,6 +232,23 @@ struct DecisionDocumentsTests {
         #expect(
             store.lookups == before + 1, "the policy known from the append, the three others asked in one statement")
     }
+
+    @Test("the rows of reads asked together are parsed under their keys: a row read again is not parsed again")
+    func parsedUnderKeys() async throws {
+        let (store, _) = try await Self.twoStores()
+        try await Self.setPolicy(23, on: store)
+        let answers = try await store.documents([.matching(PolicyRecord.table, []), .key(PolicyRecord.key("none"))])
+        #expect(try Self.objectionDays(answers[0].first) == 23)
+        let row = try #require(try await store.rows(PolicyRecord.table, after: nil, limit: 1).first)
+        let parsedAgain = Mutex(false)
+        _ = try Documents.parsed.value(
+            EntityKey(table: PolicyRecord.table, key: row.key), of: String(decoding: row.document, as: UTF8.self)
+        ) { text in
+            parsedAgain.withLock { $0 = true }
+            return try JSONParser.parse(text)
+        }
+        #expect(!parsedAgain.withLock { $0 }, "the row's document was parsed without its key, so not remembered")
+    }
 }
 
 @Suite("Decision documents: the memory")
