@@ -9,8 +9,10 @@ import Synchronization
 ///
 /// Appends lock the one `log_head` row first, inside the transaction that inserts the entries,
 /// applies their events and stores the checkpoint; so writers in any number of processes take
-/// turns, the log stays gapless and ordered, and a crash leaves all of an act or none. Reads run
-/// on their own connections and never wait for the lock.
+/// turns, the log stays gapless and ordered, and a crash leaves all of an act or none. A process
+/// appending again at the end its own last append left does all of that in one statement, which
+/// locks the same row first and writes only if the log still ends there (`appendAtOwnEnd`).
+/// Reads run on their own connections and never wait for the lock.
 public final class PostgresRegistryStore: RegistryStore {
     private let client: PostgresClient
     /// Where the pool's connections live and the work on them runs (`connected`).
@@ -210,8 +212,15 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     /// The writes gathered in `writes`, in as few statements as they fit.
-    private func run(_ writes: inout StatementBatch, on connection: PostgresConnection) async throws {
-        for statement in writes.finish() { try await rows(statement.sql, statement.binds, on: connection) }
+    /// Returns the first statement's rows (of a batch that moves the log's head: the new size).
+    @discardableResult
+    private func run(_ writes: inout StatementBatch, on connection: PostgresConnection) async throws -> [PostgresRow] {
+        var first: [PostgresRow]?
+        for statement in writes.finish() {
+            let rows = try await rows(statement.sql, statement.binds, on: connection)
+            if first == nil { first = rows }
+        }
+        return first ?? []
     }
 
     /// A statement on its own (autocommit): on the connection of the current read session
@@ -479,13 +488,28 @@ public final class PostgresRegistryStore: RegistryStore {
     public func append(
         _ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?, projection: Projection?
     ) async throws -> AppendResult {
-        // An append that fails leaves what this process knows as it was: if it committed after
-        // all, the size moved, and the next decision starts afresh.
-        let appended = try await transaction { connection in
-            try await self.append(
-                drafts, expectedSize: expectedSize, checkpoint: checkpoint, projection: projection, connection)
+        // Taken, not read: an append that fails leaves the next to read the log's end. An append
+        // that fails leaves what this process knows as it was: if it committed after all, the
+        // size moved, and the next decision starts afresh.
+        let own = ownEnd.withLock { $0.take() }
+        let appended: Appended
+        if let own, projection == nil,
+            let atOwnEnd = try await appendAtOwnEnd(drafts, expectedSize: expectedSize, checkpoint: checkpoint, own)
+        {
+            appended = atOwnEnd
+        } else {
+            appended = try await transaction { connection in
+                try await self.append(
+                    drafts, expectedSize: expectedSize, checkpoint: checkpoint, projection: projection, connection)
+            }
         }
         decisionDocuments.appended(from: appended.from, to: appended.result.size, writes: appended.writes)
+        knownSize.store(Int64(appended.result.size), ordering: .relaxed)
+        if let checkpoint, let signed = appended.result.checkpoint, let edge = appended.edge {
+            ownEnd.withLock {
+                $0 = OwnEnd(end: LogEnd(appended.range, signed: signed), edge: edge, checkpointer: checkpoint)
+            }
+        }
         return appended.result
     }
 
@@ -493,9 +517,98 @@ public final class PostgresRegistryStore: RegistryStore {
     private struct Appended: Sendable {
         let result: AppendResult
         let from: UInt64
+        /// The log's right edge after it, and the rows that hold it (nil: not known).
+        let range: CompactRange
+        let edge: EdgeRows?
         /// The stored text of each document written (nil text: deleted); nil for bulk work,
         /// which is not remembered.
         let writes: [(EntityKey, String?)]?
+    }
+
+    /// The log's end as this store's last append left it, with the checkpointer that signed it
+    /// there (issue 16: an append on PostgreSQL took four round trips — BEGIN, the locked read
+    /// of the log's end, the writes, COMMIT — where one statement can carry it).
+    private struct OwnEnd {
+        let end: LogEnd
+        let edge: EdgeRows
+        /// Held, not only identified: the end's checkpoint was checked with its keys.
+        let checkpointer: Checkpointer
+    }
+    private let ownEnd = Mutex<OwnEnd?>(nil)
+    /// Appends made in one statement at this process's own end (for tests of `appendAtOwnEnd`).
+    private let ownEndAppendCount = Atomic<Int>(0)
+    var ownEndAppends: Int { ownEndAppendCount.load(ordering: .relaxed) }
+
+    /// Appends in one statement, without a transaction or a lock held across round trips, when
+    /// the log still ends where this process's last append left it: the statement writes only
+    /// if the log's head is at that size, that append's checkpoint is the latest, and the rows of
+    /// the log's right edge are as that append left them (`StatementBatch.Head.ifAt`) — what the
+    /// append under the lock reads and checks against the checkpoint (`Checkpointer.verify`),
+    /// checked in the statement instead: a tree rewritten there behind the program's back is
+    /// appended to under the lock, which refuses to sign. Every change to the documents is an
+    /// append, and every append moves the head; so if the head has not moved, the documents a
+    /// decision knows at that size (`decisionDocuments`) or a read finds before the statement
+    /// are those in the database.
+    ///
+    /// Nil, having written nothing, for bulk work (it needs COPY or several statements) and when
+    /// the log's end is not that one (another process appended); the caller then appends under
+    /// the lock, which reads the log's end. A checkpoint signed for a statement that wrote
+    /// nothing is dropped with it, never stored or shown.
+    private func appendAtOwnEnd(
+        _ drafts: [EntryDraft], expectedSize: UInt64?, checkpoint: Checkpointer?, _ own: OwnEnd
+    ) async throws -> Appended? {
+        let size = own.end.size
+        guard let checkpoint, checkpoint === own.checkpointer, let latest = own.end.latest,
+            (expectedSize ?? size) == size
+        else { return nil }
+        let batch = drafts.enumerated().map { offset, draft in
+            (draft.entry(at: size + UInt64(offset)), draft.event)
+        }
+        let keys = Projector.touchedKeys(batch)
+        guard keys.count <= DecisionDocuments.bulkWrites else { return nil }
+        return try await connected { connection -> Appended? in
+            var known = ProjectionState()
+            var unknown: [EntityKey] = []
+            for key in keys {
+                switch self.decisionDocuments.text(key, at: size) {
+                case .none: unknown.append(key)
+                case .some(let text): known.load(key, document: try text.map { try Self.document($0, row: key) })
+                }
+            }
+            // A document the decision did not read is often one the entries only write (the right
+            // an entry registers, named by its index): applied without it first, and only if
+            // an event needs its content (`ProjectionState.get` refuses a key not loaded) is it
+            // read — should the log have moved since this process's append, the statement
+            // below writes nothing.
+            var changed: [EntityWrite]
+            do {
+                var state = known
+                changed = try Projector.apply(batch, to: &state)
+            } catch {
+                guard !unknown.isEmpty else { throw error }
+                var state = known
+                let found = try await self.documents(unknown, connection)
+                for key in unknown { state.load(key, document: found[key]) }
+                changed = try Projector.apply(batch, to: &state)
+            }
+            var writes = StatementBatch(
+                head: .ifAt(size, checkpoint: latest, edge: own.edge, to: size + UInt64(drafts.count)))
+            var copies: [TableRows] = []
+            // Not bulk work (at most `bulkWrites` keys): nothing copied, every write remembered.
+            guard let written = Self.queue(changed, isNew: { _ in false }, into: &writes, copying: &copies) else {
+                return nil
+            }
+            var range = own.end.range
+            let (signed, rows) = try Self.queue(drafts, batch, onto: &range, checkpoint: checkpoint, into: &writes)
+            guard let statement = writes.guardedStatement(),
+                !(try await self.rows(statement.sql, statement.binds, on: connection)).isEmpty
+            else { return nil }
+            self.ownEndAppendCount.add(1, ordering: .relaxed)
+            return Appended(
+                result: AppendResult(entries: batch.map(\.0), size: range.size, root: range.root, checkpoint: signed),
+                from: size, range: range, edge: EdgeRows(size: range.size, before: own.edge.rows, appended: rows),
+                writes: written)
+        }
     }
 
     private func append(
@@ -527,20 +640,7 @@ public final class PostgresRegistryStore: RegistryStore {
             if !needed.isEmpty { hashes.merge(try await self.hashes(of: needed, connection)) { $1 } }
             let end = try LogEnd(size: locked.size, latest: locked.latest, hashes: hashes)
             try checkpoint?.verify(end)
-            var range = end.range
-            var rows: [[SQLValue]] = []
-            for (entry, _) in batch {
-                let completed = range.append(entry.leafHash)
-                rows.append([
-                    .integer(Int64(entry.index)), .bytes(Data(entry.leafHash.bytes)),
-                    .bytes(Data(completed.flatMap(\.bytes))),
-                    .bytes(Data(entry.bytes)),
-                ])
-            }
-            // Entries go in the statement even in bulk: their bytes bind as binary, where COPY's
-            // text would carry them as hex, twice the size (tried: the import was 20 % slower).
-            var writes = StatementBatch()
-            writes.insert(into: "log_entries", columns: ["idx", "leaf_hash", "subtree_hashes", "body"], rows)
+            var writes = StatementBatch(head: .locked(from: locked.size, to: locked.size + UInt64(drafts.count)))
             var copies: [TableRows] = []
             let written =
                 if let projection {
@@ -548,29 +648,58 @@ public final class PostgresRegistryStore: RegistryStore {
                 } else {
                     try Self.project(batch, keys: keys, found: locked.documents, into: &writes, copying: &copies)
                 }
-            let commits = EntryDraft.commits(drafts, batch.map(\.0))
-            writes.insert(
-                into: "side_records", columns: ["tbl", "key", "value"],
-                commits.map { [.text(EntryDraft.requestCommits), .text($0.mark), .bytes(Data($0.value))] },
-                onConflict: " ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value")
-            let signed = try checkpoint?.sign(size: range.size, root: range.root)
-            if let signed { Self.save(signed, into: &writes) }
-            writes.add([.integer(Int64(range.size))]) { "UPDATE log_head SET size = \($0[0])" }
+            var range = end.range
+            let (signed, rows) = try Self.queue(drafts, batch, onto: &range, checkpoint: checkpoint, into: &writes)
             for rows in copies { try await Self.copy(rows, on: connection, logger: self.logger) }
-            try await self.run(&writes, on: connection)
-            knownSize.store(Int64(range.size), ordering: .relaxed)
+            guard try await self.run(&writes, on: connection).count == 1 else {
+                throw RegistryError(code: "integrity.log", message: "the log's head moved while its lock was held")
+            }
             return Appended(
                 result: AppendResult(entries: batch.map(\.0), size: range.size, root: range.root, checkpoint: signed),
-                from: locked.size, writes: written)
+                from: locked.size, range: range,
+                edge: EdgeRows(size: range.size, before: locked.edgeRows, appended: rows), writes: written)
         }
+    }
+
+    /// Queues an append's writes other than its documents: the entries of `batch` onto `range`
+    /// (left at the new end), the requests' marks, and the checkpoint `checkpoint` signs over
+    /// the new end. Returns that checkpoint and each entry's `leaf_hash || subtree_hashes`.
+    private static func queue(
+        _ drafts: [EntryDraft], _ batch: [(LogEntry, any RegistryEvent)], onto range: inout CompactRange,
+        checkpoint: Checkpointer?, into writes: inout StatementBatch
+    ) throws -> (StoredCheckpoint?, hashes: [UInt64: [UInt8]]) {
+        var rows: [[SQLValue]] = []
+        var hashes: [UInt64: [UInt8]] = [:]
+        for (entry, _) in batch {
+            let completed = range.append(entry.leafHash).flatMap(\.bytes)
+            hashes[entry.index] = entry.leafHash.bytes + completed
+            rows.append([
+                .integer(Int64(entry.index)), .bytes(Data(entry.leafHash.bytes)), .bytes(Data(completed)),
+                .bytes(Data(entry.bytes)),
+            ])
+        }
+        // Entries go in the statement even in bulk: their bytes bind as binary, where COPY's
+        // text would carry them as hex, twice the size (tried: the import was 20 % slower).
+        writes.insert(into: "log_entries", columns: ["idx", "leaf_hash", "subtree_hashes", "body"], rows)
+        writes.insert(
+            into: "side_records", columns: ["tbl", "key", "value"],
+            EntryDraft.commits(drafts, batch.map(\.0)).map {
+                [.text(EntryDraft.requestCommits), .text($0.mark), .bytes(Data($0.value))]
+            },
+            onConflict: " ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value")
+        let signed = try checkpoint?.sign(size: range.size, root: range.root)
+        if let signed { save(signed, into: &writes) }
+        return (signed, hashes)
     }
 
     /// What an append reads, read with the lock every writer takes first (one round trip).
     private struct LockedEnd {
         let size: UInt64
         let latest: StoredCheckpoint?
-        /// The stored hashes of the right edge of a log of the guessed size.
+        /// The stored hashes of the right edge of a log of the guessed size, and the rows that
+        /// hold them (`leaf_hash || subtree_hashes` by index).
         let hashes: [Subtree: TreeHash]
+        let edgeRows: [UInt64: [UInt8]]
         let documents: [EntityKey: JSONValue]
     }
 
@@ -628,7 +757,9 @@ public final class PostgresRegistryStore: RegistryStore {
             guard let row = byIndex[subtree.lastLeaf] else { continue }
             hashes[subtree] = try subtree.storedHash(leafHash: row.0, subtreeHashes: row.1)
         }
-        return LockedEnd(size: size, latest: latest, hashes: hashes, documents: documents)
+        return LockedEnd(
+            size: size, latest: latest, hashes: hashes,
+            edgeRows: byIndex.mapValues { Array($0.0) + Array($0.1) }, documents: documents)
     }
 
     /// `keys` by table, the tables in name order: the same tables make the same statement text,
@@ -685,7 +816,7 @@ public final class PostgresRegistryStore: RegistryStore {
         for (table, tableWrites) in Dictionary(grouping: changed, by: \.key.table) {
             let deleted = tableWrites.filter { $0.document == nil }.map(\.key.key)
             if !deleted.isEmpty {
-                writes.add([.texts(deleted)]) { "DELETE FROM \(table.name) WHERE key = ANY(\($0[0]))" }
+                writes.delete(from: table.name, keys: deleted)
             }
             let columns = ["key"] + table.columns + ["doc"]
             var upserts = TableRows(table: table.name, columns: columns)
@@ -709,6 +840,7 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     public func applyLogged(_ entries: [(LogEntry, any RegistryEvent)]) async throws {
+        ownEnd.withLock { $0 = nil }
         decisionDocuments.forget()
         defer { decisionDocuments.forget() }
         try await transaction { connection in
@@ -732,6 +864,7 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     public func clearProjections(_ tables: [EntityTable]) async throws {
+        ownEnd.withLock { $0 = nil }
         decisionDocuments.forget()
         defer { decisionDocuments.forget() }
         try await transaction { connection in
@@ -932,6 +1065,7 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     public func saveCheckpoint(_ checkpoint: StoredCheckpoint) async throws {
+        ownEnd.withLock { $0 = nil }
         try await connected { connection in try await self.save(checkpoint, connection) }
     }
 
@@ -942,9 +1076,10 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     private static func save(_ checkpoint: StoredCheckpoint, into writes: inout StatementBatch) {
-        writes.add([.integer(Int64(checkpoint.size)), .text(checkpoint.note)]) {
-            "INSERT INTO checkpoints (size, note) VALUES (\($0[0]), \($0[1])) ON CONFLICT (size) DO NOTHING"
-        }
+        writes.insert(
+            into: "checkpoints", columns: ["size", "note"],
+            [[.integer(Int64(checkpoint.size)), .text(checkpoint.note)]],
+            onConflict: " ON CONFLICT (size) DO NOTHING")
     }
 
     private static func checkpoint(_ row: PostgresRow) throws -> StoredCheckpoint {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import PostgresNIO
 
@@ -12,13 +13,58 @@ struct StatementBatch {
     /// Parameters per statement: under the protocol's 65,535, with room to spare.
     static let parameterLimit = 30_000
 
+    /// How the batch's first clause moves the log's head (`w0`, returning the new size).
+    enum Head {
+        /// The writer holds the log's lock: the head is at `from`, and the writes need no condition.
+        case locked(from: UInt64, to: UInt64)
+        /// No lock is held: the batch is one statement that writes only if, when its first
+        /// clause locks the head row, the log still has `from` entries, `checkpoint` is its
+        /// latest checkpoint (stored at that size, none after it) and its right edge's rows are
+        /// still `edge`; otherwise it writes nothing (`guardedStatement`). Every other clause
+        /// waits for that one, so nothing is written before the head is locked.
+        case ifAt(UInt64, checkpoint: StoredCheckpoint, edge: EdgeRows, to: UInt64)
+    }
+
+    private let guarded: Bool
     private var statements: [(sql: String, binds: PostgresBindings)] = []
     private var clauses: [String] = []
     private var binds = PostgresBindings()
+    private var movesHead = false
+
+    /// A batch of writes that do not move the log's head (a rebuild, a copied checkpoint).
+    init() { guarded = false }
+
+    /// A batch of an append's writes, the head's move first.
+    init(head: Head) {
+        movesHead = true
+        switch head {
+        case .locked(let from, let to):
+            guarded = false
+            add([.integer(Int64(to)), .integer(Int64(from))]) {
+                "UPDATE log_head SET size = \($0[0]) WHERE size = \($0[1]) RETURNING size"
+            }
+        case .ifAt(let from, let checkpoint, let edge, let to):
+            guarded = true
+            add([
+                .integer(Int64(to)), .integer(Int64(from)), .text(checkpoint.note), .integers(edge.indices),
+                .bytes(Data(edge.digest)),
+            ]) {
+                "UPDATE log_head SET size = \($0[0]) WHERE size = \($0[1]) "
+                    + "AND EXISTS (SELECT FROM checkpoints WHERE size = \($0[1]) AND note = \($0[2])) "
+                    + "AND NOT EXISTS (SELECT FROM checkpoints WHERE size > \($0[1])) "
+                    + "AND (SELECT sha256(string_agg(leaf_hash || subtree_hashes, ''::bytea ORDER BY idx)) "
+                    + "FROM log_entries WHERE idx = ANY(\($0[3]))) = \($0[4]) RETURNING size"
+            }
+        }
+    }
+
+    /// The condition a guarded batch's clauses add: the head row was moved.
+    private var condition: String { guarded ? "EXISTS (SELECT FROM w0)" : "" }
 
     /// A write with `values` for parameters; `sql` is given their placeholders, in order.
-    mutating func add(_ values: [SQLValue], _ sql: (_ placeholders: [String]) -> String) {
-        if !clauses.isEmpty, binds.count + values.count > Self.parameterLimit { finishStatement() }
+    private mutating func add(_ values: [SQLValue], _ sql: (_ placeholders: [String]) -> String) {
+        // A guarded batch is one statement whatever its size (`guardedStatement` refuses it).
+        if !guarded, !clauses.isEmpty, binds.count + values.count > Self.parameterLimit { finishStatement() }
         let first = binds.count
         for value in values { value.bind(to: &binds) }
         clauses.append(sql(values.indices.map { "$\(first + $0 + 1)" }))
@@ -27,16 +73,17 @@ struct StatementBatch {
     /// Multi-row INSERTs, as many rows per clause as the parameter limit allows.
     mutating func insert(into table: String, columns: [String], _ rows: [[SQLValue]], onConflict: String = "") {
         let perClause = max(1, Self.parameterLimit / columns.count)
+        let condition = condition
         for start in stride(from: 0, to: rows.count, by: perClause) {
             let chunk = rows[start..<min(start + perClause, rows.count)]
             add(chunk.flatMap { $0 }) { placeholders in
                 let tuples = chunk.indices.map { row in
                     let first = (row - start) * columns.count
                     return "(" + placeholders[first..<first + columns.count].joined(separator: ", ") + ")"
-                }
-                return
-                    "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(tuples.joined(separator: ", "))"
-                    + onConflict
+                }.joined(separator: ", ")
+                let values =
+                    condition.isEmpty ? "VALUES \(tuples)" : "SELECT * FROM (VALUES \(tuples)) AS v WHERE \(condition)"
+                return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) \(values)\(onConflict)"
             }
         }
     }
@@ -46,23 +93,68 @@ struct StatementBatch {
         insert(into: rows.table, columns: rows.columns, rows.rows.map { $0.map(SQLValue.text) }, onConflict: onConflict)
     }
 
-    /// The statements to run, in order.
+    /// Deletes the rows of `table` with `keys`.
+    mutating func delete(from table: String, keys: [String]) {
+        let condition = condition
+        add([.texts(keys)]) {
+            "DELETE FROM \(table) WHERE key = ANY(\($0[0]))" + (condition.isEmpty ? "" : " AND \(condition)")
+        }
+    }
+
+    /// The statements to run, in order (a batch that moves the head: the first returns the new
+    /// size, no row if the head was not where the batch expected it). Not for a guarded batch.
     mutating func finish() -> [(sql: String, binds: PostgresBindings)] {
+        precondition(!guarded, "a guarded batch is sent as one statement (guardedStatement)")
         finishStatement()
         defer { statements = [] }
         return statements
     }
 
+    /// A guarded batch's one statement, returning the new size if it wrote, no row if the log
+    /// had moved; nil when its writes need more parameters than one statement takes.
+    mutating func guardedStatement() -> (sql: String, binds: PostgresBindings)? {
+        precondition(guarded, "an unguarded batch may need several statements (finish)")
+        guard binds.count <= Self.parameterLimit else { return nil }
+        finishStatement()
+        defer { statements = [] }
+        return statements.first
+    }
+
     private mutating func finishStatement() {
         guard !clauses.isEmpty else { return }
+        let result = movesHead && statements.isEmpty ? "SELECT size FROM w0" : "SELECT 1"
         let sql =
             clauses.count == 1
             ? clauses[0]
             : "WITH " + clauses.enumerated().map { "w\($0.offset) AS (\($0.element))" }.joined(separator: ", ")
-                + " SELECT 1"
+                + " \(result)"
         statements.append((sql, binds))
         clauses = []
         binds = PostgresBindings()
+    }
+}
+
+/// The stored rows of a log's right edge — the entries whose hash columns hold the hashes of
+/// the complete subtrees a log of its size ends with (`CompactRange.subtrees`) — as an append
+/// left them: their indices, and a digest of their `leaf_hash || subtree_hashes` in index order
+/// (PostgreSQL's `sha256` of the same bytes, in `StatementBatch.Head.ifAt`).
+struct EdgeRows: Sendable {
+    /// Each row's `leaf_hash || subtree_hashes` by index.
+    let rows: [UInt64: [UInt8]]
+
+    var indices: [Int64] { rows.keys.sorted().map(Int64.init) }
+    var digest: [UInt8] { Array(SHA256.hash(data: rows.keys.sorted().flatMap { rows[$0] ?? [] })) }
+
+    /// The edge of a log of `size` entries that grew from one with edge `before` by the rows
+    /// `appended` (each subtree of the larger log's edge that ends before the new rows is one
+    /// of the smaller log's edge); nil if a row is missing.
+    init?(size: UInt64, before: [UInt64: [UInt8]], appended: [UInt64: [UInt8]]) {
+        var rows: [UInt64: [UInt8]] = [:]
+        for subtree in CompactRange.subtrees(size: size) {
+            guard let row = appended[subtree.lastLeaf] ?? before[subtree.lastLeaf] else { return nil }
+            rows[subtree.lastLeaf] = row
+        }
+        self.rows = rows
     }
 }
 
@@ -71,6 +163,7 @@ enum SQLValue {
     case text(String?)
     case texts([String])
     case integer(Int64)
+    case integers([Int64])
     case bytes(Data)
 
     func bind(to binds: inout PostgresBindings) {
@@ -78,6 +171,7 @@ enum SQLValue {
         case .text(let value): binds.append(value)
         case .texts(let values): binds.append(values)
         case .integer(let value): binds.append(value)
+        case .integers(let values): binds.append(values)
         case .bytes(let value): binds.append(ByteBuffer(bytes: value))
         }
     }
