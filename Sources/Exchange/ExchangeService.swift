@@ -31,6 +31,16 @@ public struct ExchangeService: Sendable {
         }
     }
 
+    /// Performs `act` and answers with `answer`'s reads of the register as the act left it
+    /// (`Registry.answering`).
+    private func perform<T: Sendable>(
+        _ act: ExchangeAct, actor: String, answer: @escaping @Sendable (_ entries: [LogEntry]) async throws -> T
+    ) async throws -> T {
+        let entries = try await perform(act, actor: actor)
+        guard let last = entries.last else { return try await answer(entries) }
+        return try await registry.answering(after: last) { try await answer(entries) }
+    }
+
     // MARK: Reads
 
     public func listing(_ id: ListingID) async throws -> Listing { try await reads.listing(id) }
@@ -45,116 +55,108 @@ public struct ExchangeService: Sendable {
 
     /// Sets the rule set listings submitted from now on run under; answers it.
     public func setRules(_ rules: ExchangeRules, actor: String) async throws -> ExchangeRules {
-        try await perform(.setRules(rules), actor: actor)
-        return try await reads.rules()
+        try await perform(.setRules(rules), actor: actor) { _ in try await reads.rules() }
     }
 
     public func submit(_ application: ListingApplication, by applicant: Applicant, actor: String) async throws
         -> Listing
     {
-        try await listing(
-            ListingID(entry: try await perform(.submit(application, by: applicant), actor: actor)[0].index))
+        try await perform(.submit(application, by: applicant), actor: actor) { entries in
+            try await listing(ListingID(entry: entries[0].index))
+        }
     }
 
     public func foreclose(_ mortgage: EncumbranceID, _ application: ListingApplication, bank: String, actor: String)
         async throws -> Listing
     {
-        let entries = try await perform(.foreclose(mortgage, application, bank: bank), actor: actor)
-        return try await listing(ListingID(entry: entries[0].index))
+        try await perform(.foreclose(mortgage, application, bank: bank), actor: actor) { entries in
+            try await listing(ListingID(entry: entries[0].index))
+        }
     }
 
     public func review(_ id: ListingID, approve: Bool, reason: String?, actor: String) async throws -> Listing {
-        try await perform(.review(id, approve: approve, reason: reason), actor: actor)
-        return try await listing(id)
+        try await perform(.review(id, approve: approve, reason: reason), actor: actor) { _ in try await listing(id) }
     }
 
     public func registerIntent(
         _ id: ListingID, _ application: IntentApplication, by applicant: Applicant, actor: String
     ) async throws -> Intent {
-        let entry = try await perform(.registerIntent(id, application, by: applicant), actor: actor)[0]
-        let intent = IntentID(entry: entry.index)
-        guard let registered = try await listing(id).intent(intent) else {
-            throw RegistryError.notFound("intent", intent.rawValue)
+        try await perform(.registerIntent(id, application, by: applicant), actor: actor) { entries in
+            let intent = IntentID(entry: entries[0].index)
+            guard let registered = try await listing(id).intent(intent) else {
+                throw RegistryError.notFound("intent", intent.rawValue)
+            }
+            return registered
         }
-        return registered
     }
 
     public func bid(_ id: ListingID, intent: IntentID, amount: Fen, by applicant: Applicant, actor: String)
         async throws -> Listing
     {
-        try await perform(.bid(id, intent, amount, by: applicant), actor: actor)
-        return try await listing(id)
+        try await perform(.bid(id, intent, amount, by: applicant), actor: actor) { _ in try await listing(id) }
     }
 
     public func close(_ id: ListingID, actor: String) async throws -> Listing {
-        try await perform(.close(id), actor: actor)
-        return try await listing(id)
+        try await perform(.close(id), actor: actor) { _ in try await listing(id) }
     }
 
     public func claimPriority(_ id: ListingID, intent: IntentID, by applicant: Applicant, actor: String)
         async throws -> Listing
     {
-        try await perform(.claimPriority(id, intent, by: applicant), actor: actor)
-        return try await listing(id)
+        try await perform(.claimPriority(id, intent, by: applicant), actor: actor) { _ in try await listing(id) }
     }
 
     public func sign(_ id: DealID, as party: ContractParty, by applicant: Applicant, actor: String) async throws
         -> Deal
     {
-        try await perform(.sign(id, party, by: applicant), actor: actor)
-        return try await deal(id)
+        try await perform(.sign(id, party, by: applicant), actor: actor) { _ in try await deal(id) }
     }
 
     public func confirmPayment(_ id: DealID, reference: String, actor: String) async throws -> Deal {
-        try await perform(.confirmPayment(id, reference: reference), actor: actor)
-        return try await deal(id)
+        try await perform(.confirmPayment(id, reference: reference), actor: actor) { _ in try await deal(id) }
     }
 
     /// The forfeited deal, and the deal struck with the successor, if one took it.
     public func forfeit(_ id: DealID, reason: ForfeitReason, actor: String) async throws
         -> (forfeited: Deal, next: Deal?)
     {
-        try await perform(.forfeit(id, reason), actor: actor)
-        let forfeited = try await deal(id)
-        guard let next = try await listing(forfeited.listing).deal, next != id else { return (forfeited, nil) }
-        return (forfeited, try await deal(next))
+        try await perform(.forfeit(id, reason), actor: actor) { _ in
+            let forfeited = try await deal(id)
+            guard let next = try await listing(forfeited.listing).deal, next != id else { return (forfeited, nil) }
+            return (forfeited, try await deal(next))
+        }
     }
 
     public func suspend(_ id: ListingID, reason: String, actor: String) async throws -> Listing {
-        try await perform(.suspend(id, reason: reason), actor: actor)
-        return try await listing(id)
+        try await perform(.suspend(id, reason: reason), actor: actor) { _ in try await listing(id) }
     }
 
     public func resume(_ id: ListingID, reason: String, actor: String) async throws -> Listing {
-        try await perform(.resume(id, reason: reason), actor: actor)
-        return try await listing(id)
+        try await perform(.resume(id, reason: reason), actor: actor) { _ in try await listing(id) }
     }
 
     public func terminate(_ id: ListingID, reason: String, actor: String) async throws -> Listing {
-        try await perform(.terminate(id, reason: reason), actor: actor)
-        return try await listing(id)
+        try await perform(.terminate(id, reason: reason), actor: actor) { _ in try await listing(id) }
     }
 
     public func refund(_ intent: IntentID, reference: String, actor: String) async throws -> DepositRefund {
-        try await perform(.refund(intent, reference: reference), actor: actor)
-        return try await reads.refund(intent)
+        try await perform(.refund(intent, reference: reference), actor: actor) { _ in try await reads.refund(intent) }
     }
 
     public func applyWithdrawal(_ application: WithdrawalApplication, by applicant: Applicant, actor: String)
         async throws -> Withdrawal
     {
-        let entry = try await perform(.applyWithdrawal(application, by: applicant), actor: actor)[0]
-        return try await withdrawal(WithdrawalID(entry: entry.index))
+        try await perform(.applyWithdrawal(application, by: applicant), actor: actor) { entries in
+            try await withdrawal(WithdrawalID(entry: entries[0].index))
+        }
     }
 
     public func approveWithdrawal(_ id: WithdrawalID, approval: String, actor: String) async throws -> Withdrawal {
-        try await perform(.approveWithdrawal(id, approval: approval), actor: actor)
-        return try await withdrawal(id)
+        try await perform(.approveWithdrawal(id, approval: approval), actor: actor) { _ in try await withdrawal(id) }
     }
 
     public func payWithdrawal(_ id: WithdrawalID, reference: String, actor: String) async throws -> Withdrawal {
-        try await perform(.payWithdrawal(id, reference: reference), actor: actor)
-        return try await withdrawal(id)
+        try await perform(.payWithdrawal(id, reference: reference), actor: actor) { _ in try await withdrawal(id) }
     }
 }
 

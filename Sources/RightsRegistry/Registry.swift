@@ -124,6 +124,15 @@ public final class Registry: Sendable {
         }
     }
 
+    /// Runs the reads that answer an act with what it changed, as the act's append — which ended
+    /// with `entry` — left the register (`RegistryStore.answering`). Given an entry before the
+    /// append's last, the reads ask the database as outside an answer.
+    public func answering<T: Sendable>(after entry: LogEntry, _ body: @escaping @Sendable () async throws -> T)
+        async throws -> T
+    {
+        try await store.answering(after: entry.index + 1, body)
+    }
+
     /// Logs an event that needs no decision against the register's state — a collateral search
     /// records what was asked and answered, whatever else is happening. Such events arriving
     /// together are committed together: one transaction, one checkpoint for the group (group

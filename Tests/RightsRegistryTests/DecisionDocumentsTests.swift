@@ -279,3 +279,33 @@ struct DecisionDocumentsMemoryTests {
         #expect(memory.text(key, at: 5000) == nil, "after bulk work nothing is known, what was known before included")
     }
 }
+
+/// An act's answer — what it changed, read after its append — is the register as the append left
+/// it (issue 16: a settlement on PostgreSQL asked again for the deal it had just written).
+@Suite("Answers from an act's own writes (PostgreSQL)", .enabled(if: TestStore.postgresURL != nil))
+struct AnsweringTests {
+    @Test(
+        "an answer after this process's append reads what it wrote without asking, even once another process has appended; at another size, or outside an answer, it asks"
+    )
+    func ownWrites() async throws {
+        let (store, other) = try await DecisionDocumentsTests.twoStores()
+        try await DecisionDocumentsTests.setPolicy(21, on: store)
+        let policy = DecisionDocumentsTests.policy
+        @Sendable func answer(after size: UInt64) async throws -> Int? {
+            try await store.answering(after: size) {
+                try DecisionDocumentsTests.objectionDays(try await store.document(policy))
+            }
+        }
+        let lookups = store.lookups
+        #expect(try await answer(after: 1) == 21)
+        #expect(store.lookups == lookups, "what the append wrote")
+
+        try await DecisionDocumentsTests.setPolicy(30, on: other)
+        #expect(try await answer(after: 1) == 21, "the register as this process's act left it")
+        #expect(store.lookups == lookups)
+        #expect(try await answer(after: 2) == 30, "a size this process did not write: asked")
+        #expect(store.lookups == lookups + 1)
+        #expect(try DecisionDocumentsTests.objectionDays(try await store.document(policy)) == 30)
+        #expect(store.lookups == lookups + 2, "outside an answer: asked")
+    }
+}

@@ -34,7 +34,8 @@ public struct MortgageController: Sendable {
                 let (right, application) = parsed
                 let entry = try await services.registry.perform(
                     .onRight(right, .mortgage(application)), actor: bank.actor)
-                return .json(try await mortgage(EncumbranceRegistered.id(at: entry.index)), status: .accepted)
+                return .json(
+                    try await mortgage(EncumbranceRegistered.id(at: entry.index), after: entry), status: .accepted)
             },
             Endpoint(
                 .post, "/v1/mortgages/{id}/mortgagor", access: .roles([.clerk, .admin, .agent]),
@@ -60,9 +61,9 @@ public struct MortgageController: Sendable {
                 var reader = FieldReader(try await request.json(context: context))
                 let parsedMortgagor = ApplicationParser.mortgagor(&reader)
                 let mortgagor = try reader.finish(parsedMortgagor)
-                try await services.registry.perform(
+                let entry = try await services.registry.perform(
                     .onRight(right.id, .mortgageJoin(id, mortgagor)), actor: caller.actor)
-                return .json(try await mortgage(id), status: .created)
+                return .json(try await mortgage(id, after: entry), status: .created)
             },
             Endpoint(
                 .post, "/v1/mortgages/{id}/release", access: CollateralController.banks,
@@ -74,10 +75,10 @@ public struct MortgageController: Sendable {
                 let bank = try context.caller()
                 let id = try services.parse("id") { try EncumbranceID(try context.parameter("id")) }
                 let current = try await encumbrance(id, heldBy: bank)
-                try await services.registry.perform(
+                let entry = try await services.registry.perform(
                     .onRight(current.right, .mortgageRelease(mortgage: id, by: bank.party ?? bank.name)),
                     actor: bank.actor)
-                return .json(try await mortgage(id))
+                return .json(try await mortgage(id, after: entry))
             },
             Endpoint(
                 .post, "/v1/mortgages/{id}/foreclosure", access: CollateralController.banks,
@@ -117,6 +118,11 @@ public struct MortgageController: Sendable {
             throw RegistryError.notFound("mortgage", id.rawValue)
         }
         return encumbrance
+    }
+
+    /// A mortgage as the act whose append ended with `entry` left it.
+    func mortgage(_ id: EncumbranceID, after entry: LogEntry) async throws -> JSONValue {
+        try await services.registry.answering(after: entry) { try await self.mortgage(id) }
     }
 
     /// A mortgage as its bank sees it, with its rank among the right's active mortgages (C-12).

@@ -147,7 +147,14 @@ extension RegistryServices {
         return try await recorded(entry, right: right, context: context)
     }
 
+    /// The answer to an act whose append ended with `entry`, read as the act left the register.
     func recorded(_ entry: LogEntry, right: RightID?, context: RegistryRequestContext) async throws -> Response {
+        try await registry.answering(after: entry) {
+            try await self.answer(entry, right: right, context: context)
+        }
+    }
+
+    private func answer(_ entry: LogEntry, right: RightID?, context: RegistryRequestContext) async throws -> Response {
         var answer: [String: JSONValue] = ["index": .number(Double(entry.index)), "kind": .string(entry.kind)]
         var headers: HTTPFields = [:]
         let payload = entry.payload

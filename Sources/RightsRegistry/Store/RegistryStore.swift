@@ -40,6 +40,14 @@ public protocol RegistryStore: SubtreeReader {
     /// that size (PostgreSQL: `DecisionDocuments`).
     func deciding<T: Sendable>(_ body: @escaping @Sendable (UInt64) async throws -> T) async throws -> T
 
+    /// Runs the reads that answer an act with what it changed (`body`), once the act's append
+    /// left the log with `size` entries: the store may answer key lookups with the documents that
+    /// append wrote (PostgreSQL: `DecisionDocuments`) instead of asking for what this process has
+    /// just written. The answer is then the register as the act left it — a state it had during
+    /// the request — even if another process has appended since.
+    func answering<T: Sendable>(after size: UInt64, _ body: @escaping @Sendable () async throws -> T)
+        async throws -> T
+
     /// Projection reads.
     func document(_ key: EntityKey) async throws -> JSONValue?
     func documents(_ table: EntityTable, where filters: [ColumnFilter], after key: String?, limit: Int?) async throws
@@ -217,6 +225,12 @@ extension RegistryStore {
     }
 
     public func reading<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await body()
+    }
+
+    public func answering<T: Sendable>(after size: UInt64, _ body: @escaping @Sendable () async throws -> T)
+        async throws -> T
+    {
         try await body()
     }
 

@@ -30,6 +30,9 @@ final class DecisionDocuments: Sendable {
         let size: UInt64
     }
     @TaskLocal static var deciding: Mark?
+    /// Reads answering an act with what its append wrote, which left the log at the mark's size
+    /// (`RegistryStore.answering`): answered from here when known at that size, never remembered.
+    @TaskLocal static var answering: Mark?
 
     /// A filtered read of a table (`RegistryStore.documents`).
     struct Query: Hashable, Sendable {

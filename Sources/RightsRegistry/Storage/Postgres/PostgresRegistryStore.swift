@@ -874,7 +874,19 @@ public final class PostgresRegistryStore: RegistryStore {
 
     // MARK: Projection reads
 
+    public func answering<T: Sendable>(after size: UInt64, _ body: @escaping @Sendable () async throws -> T)
+        async throws -> T
+    {
+        try await DecisionDocuments.$answering.withValue(
+            DecisionDocuments.Mark(store: ObjectIdentifier(self), size: size), operation: body)
+    }
+
     public func document(_ key: EntityKey) async throws -> JSONValue? {
+        if let answer = DecisionDocuments.answering, answer.store == ObjectIdentifier(self),
+            let written = decisionDocuments.text(key, at: answer.size)
+        {
+            return try written.map { try Self.document($0, row: key) }
+        }
         guard let decision = DecisionDocuments.deciding, decision.store == ObjectIdentifier(self) else {
             return try await storedText(key).map { try Self.document($0, row: key) }
         }
