@@ -971,16 +971,13 @@ public final class PostgresRegistryStore: RegistryStore {
         var arguments: [String] = []
         var selects: [String] = []
         for (position, read) in reads.enumerated() {
-            let clause: FilterClause
-            switch read {
-            case .key(let key):
-                clause = FilterClause(
-                    key.table, [.equals("key", key.key)], after: nil, placeholder: .numbered, bound: arguments.count)
-                selects.append("SELECT \(position)::int4 AS t, key, doc FROM \(key.table.name)\(clause.sql)")
-            case .matching(let table, let filters):
-                clause = FilterClause(table, filters, after: nil, placeholder: .numbered, bound: arguments.count)
-                selects.append("SELECT \(position)::int4 AS t, key, doc FROM \(table.name)\(clause.sql)")
-            }
+            let (table, filters): (EntityTable, [ColumnFilter]) =
+                switch read {
+                case .key(let key): (key.table, [.equals("key", key.key)])
+                case .matching(let table, let filters): (table, filters)
+                }
+            let clause = FilterClause(table, filters, after: nil, placeholder: .numbered, bound: arguments.count)
+            selects.append("SELECT \(position)::int4 AS t, key, doc FROM \(table.name)\(clause.sql)")
             arguments += clause.arguments
         }
         var answers = Array(repeating: [(key: String, text: String)](), count: reads.count)
