@@ -9,7 +9,9 @@ import Testing
 /// PostgreSQL, without asking the database again for the documents the append wrote.
 @Suite("Exchange: answers from the act's own writes", .enabled(if: TestStore.default == .postgres))
 struct ExchangeAnswerTests {
-    @Test("a settlement's answer costs no read beyond the settlement's own, and is the deal as settled")
+    @Test(
+        "a lease's settlement reads the database once — the right's encumbrances and live 土地经营权 together — and its answer costs no read, the deal as settled"
+    )
     func settlementAnswer() async throws {
         let m = try await Market()
         let store = try #require(m.t.store as? PostgresRegistryStore)
@@ -34,6 +36,9 @@ struct ExchangeAnswerTests {
         var lookups = store.lookups
         try await m.exchange.perform(.confirmPayment(deals[0], reference: "回单-1"), actor: m.desk)
         let withoutAnswer = store.lookups - lookups
+        #expect(
+            withoutAnswer == 1,
+            "the deal, listing and right known; the right's encumbrances and live 土地经营权 read together, once")
         lookups = store.lookups
         let settled = try await m.exchange.confirmPayment(deals[1], reference: "回单-2", actor: m.desk)
         #expect(store.lookups - lookups == withoutAnswer, "the deal answered from what the settlement wrote")

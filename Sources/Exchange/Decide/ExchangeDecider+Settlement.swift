@@ -37,13 +37,17 @@ extension ExchangeDecider {
         guard today <= deal.due else {
             throw RegistryError.rule("E-6", "payment was due by \(deal.due); the deal is to be forfeited")
         }
-        if let (encumbrance, cause) = try await blockingEncumbrance(on: listing.right) {
-            throw RegistryError.rule(
-                cause.rule,
-                "\(listing.right) carries \(encumbrance.kind.rawValue) \(encumbrance.id); the exchange suspends or terminates \(listing.id)"
-            )
+        // The register's act is decided before the exchange checks the right's encumbrances, so
+        // that the check reads what the act's decision read with the right's other documents (on
+        // PostgreSQL one round trip, not two); the exchange's refusal still comes first.
+        let act: any RegistryEvent
+        do {
+            act = try await registrar.decide(try Self.registryAct(for: listing, buyer: deal.buyer, price: deal.price))
+        } catch {
+            try await requireUnblocked(listing)
+            throw error
         }
-        let act = try await registrar.decide(try Self.registryAct(for: listing, buyer: deal.buyer, price: deal.price))
+        try await requireUnblocked(listing)
         var events: [any RegistryEvent] = [act]
         let resulting: RightID
         switch act {
@@ -61,6 +65,15 @@ extension ExchangeDecider {
                 refundsDue: refundsDue(listing), payouts: payouts.payouts,
                 attestation: attestation(deal, listing, resulting, registryEntry: registrar.nextIndex, entry: entry)))
         return events
+    }
+
+    /// Refuses a settlement of `listing` while its right carries what stops the exchange.
+    private func requireUnblocked(_ listing: Listing) async throws {
+        guard let (encumbrance, cause) = try await blockingEncumbrance(on: listing.right) else { return }
+        throw RegistryError.rule(
+            cause.rule,
+            "\(listing.right) carries \(encumbrance.kind.rawValue) \(encumbrance.id); the exchange suspends or terminates \(listing.id)"
+        )
     }
 
     /// The register's act that settles `listing` in favour of `buyer`.
