@@ -122,4 +122,18 @@ struct StatementTextTests {
         names.retire("SELECT 1", name: try #require(first))
         #expect(names.name(of: "SELECT 1") == nil, "a new name counts against the limit")
     }
+
+    @Test(
+        "with sightings, a text is named the time it is asked for again, under the pool's prefix; one seen once stays unnamed"
+    )
+    func sightings() {
+        let names = PreparedNames(limit: 2, prefix: "rights_append_", sightings: 2)
+        #expect(names.name(of: "INSERT 1") == nil, "seen once")
+        #expect(names.name(of: "INSERT 2") == nil)
+        #expect(names.name(of: "INSERT 1") == "rights_append_0", "seen twice")
+        #expect(names.name(of: "INSERT 1") == "rights_append_0")
+        #expect(names.name(of: "INSERT 3") == nil)
+        #expect(names.name(of: "INSERT 2") == "rights_append_1")
+        #expect(names.name(of: "INSERT 3") == nil, "the limit reached")
+    }
 }

@@ -157,15 +157,17 @@ public final class PostgresRegistryStore: RegistryStore {
         try await onOpenChannel(connection) { try await connection.query(query, logger: logger).collect() }
     }
 
-    /// A statement of fixed text, prepared on `connection` the first time it runs there
-    /// (`PreparedText`), sent the way `statement` sends one. With `rerun`, a statement that fails
+    /// A statement of fixed text, prepared on `connection` the first time it runs there under a
+    /// name from `names` (`PreparedText`), sent the way `statement` sends one; unnamed when
+    /// `names` gives it none. With `rerun`, a statement that fails
     /// with the server's error runs again unnamed and its own answer or error stands; inside a
     /// transaction (which the error aborted) the error stands at once.
     static func prepared(
-        _ sql: String, _ binds: PostgresBindings, on connection: PostgresConnection, logger: Logger, rerun: Bool = true
+        _ sql: String, _ binds: PostgresBindings, on connection: PostgresConnection, logger: Logger, rerun: Bool = true,
+        names: PreparedNames = PreparedText.names
     ) async throws -> [PostgresRow] {
         let unnamed = PostgresQuery(unsafeSQL: sql, binds: binds)
-        guard let name = PreparedText.names.name(of: sql) else {
+        guard let name = names.name(of: sql) else {
             return try await statement(unnamed, on: connection, logger: logger)
         }
         do {
@@ -179,7 +181,7 @@ public final class PostgresRegistryStore: RegistryStore {
                 }
             }
         } catch let error as PSQLError where error.code == .server {
-            PreparedText.names.retire(sql, name: name)
+            names.retire(sql, name: name)
             guard rerun else { throw error }
             return try await statement(unnamed, on: connection, logger: logger)
         }
@@ -601,7 +603,9 @@ public final class PostgresRegistryStore: RegistryStore {
             var range = own.end.range
             let (signed, rows) = try Self.queue(drafts, batch, onto: &range, checkpoint: checkpoint, into: &writes)
             guard let statement = writes.guardedStatement(),
-                !(try await self.rows(statement.sql, statement.binds, on: connection)).isEmpty
+                !(try await Self.prepared(
+                    statement.sql, statement.binds, on: connection, logger: self.logger, rerun: false,
+                    names: PreparedText.appendNames)).isEmpty
             else { return nil }
             self.ownEndAppendCount.add(1, ordering: .relaxed)
             return Appended(

@@ -33,26 +33,51 @@ struct PreparedText: PostgresPreparedStatement {
 
     /// The names of the texts this process prepares.
     static let names = PreparedNames(limit: 128)
+    /// The names of the one-statement appends it prepares (`PostgresRegistryStore.appendAtOwnEnd`):
+    /// each shape of act writes a text of its own, so they get names of their own — a text once
+    /// it has been seen twice — and never take the reads' (issue 16: parsing and planning the
+    /// append's statement each time cost PostgreSQL more than the round trips it saved).
+    static let appendNames = PreparedNames(limit: 64, prefix: "rights_append_", sightings: 2)
 }
 
 /// The name of each text prepared so far. A connection keeps every statement it prepared until
 /// it closes, so only `limit` names are given out; texts beyond them run unnamed.
 final class PreparedNames: Sendable {
     let limit: Int
+    let prefix: String
+    /// How often a text is asked for before it gets a name: texts seen once run unnamed.
+    let sightings: Int
     private struct Names {
         var byText: [String: String] = [:]
         var issued = 0
+        /// How often texts not yet named were asked for (at most `seenLimit` of them).
+        var seen: [String: Int] = [:]
     }
     private let names = Mutex(Names())
+    static let seenLimit = 4_096
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, prefix: String = "rights_", sightings: Int = 1) {
+        self.limit = limit
+        self.prefix = prefix
+        self.sightings = sightings
+    }
 
-    /// The name `sql` is prepared under, or nil when `limit` names were given out.
+    /// The name `sql` is prepared under, or nil when it has been seen fewer than `sightings`
+    /// times or `limit` names were given out.
     func name(of sql: String) -> String? {
         names.withLock { names in
             if let name = names.byText[sql] { return name }
             guard names.issued < limit else { return nil }
-            let name = "rights_\(names.issued)"
+            if sightings > 1 {
+                let seen = names.seen[sql, default: 0] + 1
+                guard seen >= sightings else {
+                    if names.seen.count >= Self.seenLimit { names.seen.removeAll(keepingCapacity: true) }
+                    names.seen[sql] = seen
+                    return nil
+                }
+                names.seen[sql] = nil
+            }
+            let name = "\(prefix)\(names.issued)"
             names.issued += 1
             names.byText[sql] = name
             return name
