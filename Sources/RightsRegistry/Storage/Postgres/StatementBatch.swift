@@ -102,22 +102,20 @@ struct StatementBatch {
     }
 
     /// The statements to run, in order (a batch that moves the head: the first returns the new
-    /// size, no row if the head was not where the batch expected it). Not for a guarded batch.
+    /// size, no row if the head was not where the batch expected it). A guarded batch is one
+    /// statement, however many parameters it has: send it with `guardedStatement`.
     mutating func finish() -> [(sql: String, binds: PostgresBindings)] {
-        precondition(!guarded, "a guarded batch is sent as one statement (guardedStatement)")
         finishStatement()
         defer { statements = [] }
         return statements
     }
 
     /// A guarded batch's one statement, returning the new size if it wrote, no row if the log
-    /// had moved; nil when its writes need more parameters than one statement takes.
+    /// had moved; nil for a batch that is not guarded or needs more parameters than one
+    /// statement takes (the writer then appends under the lock).
     mutating func guardedStatement() -> (sql: String, binds: PostgresBindings)? {
-        precondition(guarded, "an unguarded batch may need several statements (finish)")
-        guard binds.count <= Self.parameterLimit else { return nil }
-        finishStatement()
-        defer { statements = [] }
-        return statements.first
+        guard guarded, binds.count <= Self.parameterLimit else { return nil }
+        return finish().first
     }
 
     private mutating func finishStatement() {
