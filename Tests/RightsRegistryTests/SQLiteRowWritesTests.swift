@@ -153,4 +153,37 @@ struct SQLiteRowWritesTests {
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") == 2)
         }
     }
+
+    @Test(
+        "a row read by key with SQLite's own calls gives its text and NULLs, none when there is no row, SQLite's error for a failed bind; the statement is reusable after each"
+    )
+    func readRows() async throws {
+        let directory = try TemporaryDirectory("rights-read")
+        let store = try SQLiteRegistryStore(path: directory.file("registry.sqlite"))
+        try await store.writer.write { db in
+            try db.execute(sql: "CREATE TABLE t (key TEXT PRIMARY KEY, a TEXT, b TEXT, doc TEXT NOT NULL)")
+            try db.execute(
+                sql: "INSERT INTO t VALUES ('k1', '东至河', NULL, ?), ('k2', 'x', 'y', '{}')",
+                arguments: [#"{"田":"\u0000\"𝄞"}"#])
+            let load = try db.cachedStatement(sql: "SELECT doc, a, b FROM t WHERE key = ?")
+            func read(_ key: String) throws -> [String?]? {
+                try load.first(db, { $0.text(key, at: 1) }, read: { row in (0..<3).map { row.text(CInt($0)) } })
+            }
+            #expect(try read("k1") == [#"{"田":"\u0000\"𝄞"}"#, "东至河", nil])
+            #expect(try read("none") == nil)
+            #expect(try read("k2") == ["{}", "x", "y"])
+            #expect {
+                try load.first(db, { $0.text("k1", at: 2) }, read: { $0.text(0) })
+            } throws: { error in (error as? DatabaseError)?.resultCode == .SQLITE_RANGE }
+            // Reset with no bindings left: an unbound key matches nothing, a bound one its row.
+            #expect(try load.first(db, { _ in }, read: { $0.text(0) }) == nil)
+            #expect(try read("k2") == ["{}", "x", "y"])
+        }
+        // Through the store's own reads: the document and index columns by key.
+        let row = try await store.writer.read { db in
+            try SQLiteRegistryStore.row(EntityKey(table: EntityTable(name: "t", columns: ["a", "b"]), key: "k2"), db)
+        }
+        #expect(row?.document == .object([:]))
+        #expect(row?.columns == ["x", "y"])
+    }
 }

@@ -4,7 +4,8 @@ import GRDBSQLite
 /// The values of one execution of a statement, bound with SQLite's own calls (issue 16: an
 /// import writes hundreds of thousands of rows a minute, and on its writing thread boxing each
 /// argument for GRDB and copying each document into a `String` took about as long as SQLite's
-/// own work on the row). Positions count from 1, as in SQL.
+/// own work on the row; reading a row by key through GRDB's `Row` cost four times SQLite's
+/// own lookup). Positions count from 1, as in SQL.
 struct RowBinding {
     fileprivate let statement: SQLiteStatement
     /// The first failed bind's result code.
@@ -42,19 +43,49 @@ struct RowBinding {
     }
 }
 
+/// The row a query has stepped to, read with SQLite's own calls. Columns count from 0, as in
+/// SQLite's `sqlite3_column_*`; valid only inside the `read` closure that is given it.
+struct RowColumns {
+    fileprivate let statement: SQLiteStatement
+
+    /// Column `index` as text; nil for NULL.
+    func text(_ index: CInt) -> String? {
+        // `sqlite3_column_text` first, then the byte count of what it returned (SQLite's rule).
+        guard sqlite3_column_type(statement, index) != SQLITE_NULL, let bytes = sqlite3_column_text(statement, index)
+        else { return nil }
+        let count = Int(sqlite3_column_bytes(statement, index))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+}
+
 extension Statement {
     /// Runs this statement (one that returns no rows) once with the values `bind` binds, and
     /// leaves it reset with no bindings, as GRDB expects to find it. Throws `DatabaseError` with
     /// SQLite's message if a bind or the step fails.
     func run(_ db: Database, _ bind: (inout RowBinding) -> Void) throws {
+        try step(db, bind) { _ in () }
+    }
+
+    /// Runs this query with the values `bind` binds and returns its first row as `read` reads
+    /// it, or nil when it has none; leaves the statement reset with no bindings. For reads by
+    /// key: the rest of the rows, if any, are not read.
+    func first<T>(_ db: Database, _ bind: (inout RowBinding) -> Void, read: (RowColumns) throws -> T) throws -> T? {
+        try step(db, bind, read)
+    }
+
+    private func step<T>(_ db: Database, _ bind: (inout RowBinding) -> Void, _ read: (RowColumns) throws -> T)
+        throws -> T?
+    {
         var binding = RowBinding(statement: sqliteStatement)
         defer {
             sqlite3_reset(sqliteStatement)
             sqlite3_clear_bindings(sqliteStatement)
         }
         bind(&binding)
-        let code = binding.failure == SQLITE_OK ? sqlite3_step(sqliteStatement) : binding.failure
-        guard code == SQLITE_DONE else {
+        switch binding.failure == SQLITE_OK ? sqlite3_step(sqliteStatement) : binding.failure {
+        case SQLITE_DONE: return nil
+        case SQLITE_ROW: return try read(RowColumns(statement: sqliteStatement))
+        case let code:
             throw DatabaseError(
                 resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
                 sql: sql)

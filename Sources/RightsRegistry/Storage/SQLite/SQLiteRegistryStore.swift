@@ -298,8 +298,11 @@ public final class SQLiteRegistryStore: RegistryStore {
     // MARK: Projection rows
 
     static func document(_ key: EntityKey, _ db: Database) throws -> JSONValue? {
-        let statement = try db.cachedStatement(sql: "SELECT doc FROM \(key.table.name) WHERE key = ?")
-        guard let text = try String.fetchOne(statement, arguments: [key.key]) else { return nil }
+        let statement = try db.cachedStatement(sql: statements(key.table).document)
+        // `doc` is NOT NULL; were one NULL, it would fail to parse as the empty text.
+        guard let text = try statement.first(db, { $0.text(key.key, at: 1) }, read: { $0.text(0) ?? "" }) else {
+            return nil
+        }
         return try Documents.parse(key, text)
     }
 
@@ -307,9 +310,12 @@ public final class SQLiteRegistryStore: RegistryStore {
     static func row(_ key: EntityKey, _ db: Database) throws -> (document: JSONValue, columns: [String?])? {
         let columns = key.table.columns
         let statement = try db.cachedStatement(sql: statements(key.table).load)
-        guard let row = try Row.fetchOne(statement, arguments: [key.key]) else { return nil }
-        let text: String = row[0]
-        return (try Documents.parse(key, text), columns.indices.map { row[$0 + 1] as String? })
+        guard
+            let (text, stored) = try statement.first(
+                db, { $0.text(key.key, at: 1) },
+                read: { row in (row.text(0) ?? "", columns.indices.map { row.text(CInt($0 + 1)) }) })
+        else { return nil }
+        return (try Documents.parse(key, text), stored)
     }
 
     static func write(_ write: EntityWrite, _ db: Database) throws {
@@ -360,6 +366,8 @@ public final class SQLiteRegistryStore: RegistryStore {
     /// loads and writes hundreds of thousands of rows of a handful of tables, and building the
     /// text each time showed in its profile.
     struct TableStatements {
+        /// The row's document, by key.
+        let document: String
         /// The row's document and index columns, by key.
         let load: String
         /// Inserts the row, or sets every column of the one with its key.
@@ -367,6 +375,7 @@ public final class SQLiteRegistryStore: RegistryStore {
 
         init(_ table: EntityTable) {
             let columns = ["key"] + table.columns + ["doc"]
+            document = "SELECT doc FROM \(table.name) WHERE key = ?"
             load = "SELECT \((["doc"] + table.columns).joined(separator: ", ")) FROM \(table.name) WHERE key = ?"
             let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
             let updates = (table.columns + ["doc"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
