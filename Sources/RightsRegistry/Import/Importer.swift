@@ -41,6 +41,9 @@ public struct Importer: Sendable {
         // this loop on the caller's thread. An import into an empty register that nobody else
         // writes to needs no look-ups.
         var shared = startSize != 0
+        // What the batches before the one being written wrote: with the log empty at the start,
+        // the only rows the register can hold while nobody else appends.
+        var written = WrittenKeys(capacity: checked.lines * Self.rowsPerLine)
         var writing: Batch?
         var nextIndex = startSize
         // Lines parsed on both cores, a slice ahead: with the rows projected here, this loop has
@@ -53,7 +56,8 @@ public struct Importer: Sendable {
             // another writer append after all, the append is refused for its size and the batch
             // is decided again.
             if !shared, writing == nil || writing?.projection != nil {
-                try await project(&batch, after: writing)
+                try await project(&batch, after: writing, over: written)
+                for write in writing?.projection?.writes ?? [] { written.insert(write.key) }
             }
             if let previous = writing {
                 let end = try await settle(previous, into: &summary, shared: &shared, context)
@@ -103,9 +107,10 @@ public struct Importer: Sendable {
     }
 
     /// Works out the rows `batch`'s entries write, over the rows the batch being written
-    /// (`earlier`, projected the same way) writes and, for the others, the register: done while
+    /// (`earlier`, projected the same way) writes and, for the others, the register — asked only
+    /// for the rows `written` says the batches before `earlier` may have written: done while
     /// that batch is written, so the thread holding the write transaction only writes (issue 16).
-    func project(_ batch: inout Batch, after earlier: Batch?) async throws {
+    func project(_ batch: inout Batch, after earlier: Batch?, over written: WrittenKeys) async throws {
         let start = batch.start
         let entries = batch.drafts.enumerated().map { offset, draft in
             (draft.entry(at: start + UInt64(offset)), draft.event)
@@ -113,8 +118,9 @@ public struct Importer: Sendable {
         var pending: [EntityKey: EntityWrite] = [:]
         for write in earlier?.projection?.writes ?? [] { pending[write.key] = write }
         let store = registry.store
+        // Rows neither `earlier` nor the batches before it wrote are not in the register.
         batch.projection = try await Projector.project(entries, at: start, over: pending) { keys in
-            try await store.projectionRows(keys)
+            try await store.projectionRows(keys.filter(written.mayContain))
         }
     }
 
@@ -149,6 +155,10 @@ public struct Importer: Sendable {
         return Batch(
             chunk: chunk, start: start, drafts: drafts, registered: registered, skipped: skipped, lookedUp: lookUp)
     }
+
+    /// Projection rows a line writes, about (a household its row and roster lines, a right its
+    /// row and parcel claims: ~3 on the synthetic county): what `WrittenKeys` is sized for.
+    static let rowsPerLine = 4
 
     /// Pieces of a contended batch: small enough to be decided and appended between other writers.
     static let pieceSize = 16

@@ -195,6 +195,9 @@ public final class SQLiteRegistryStore: RegistryStore {
     /// Log ends an append read from the database, not from `lastAppend` (for its tests).
     private let endReadCount = Atomic<Int>(0)
     var endReads: Int { endReadCount.load(ordering: .relaxed) }
+    /// Rows `projectionRows` was asked for (for its tests).
+    private let rowsAskedCount = Atomic<Int>(0)
+    var rowsAsked: Int { rowsAskedCount.load(ordering: .relaxed) }
 
     /// What tells the writing connection whether the database changed since it last read these:
     /// commits by other connections (`data_version`) and rows its own statements changed.
@@ -278,6 +281,7 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
 
     public func projectionRows(_ keys: [EntityKey]) async throws -> [EntityKey: StoredRow] {
+        rowsAskedCount.add(keys.count, ordering: .relaxed)
         guard !keys.isEmpty else { return [:] }
         return try await writer.read { db in
             var rows: [EntityKey: StoredRow] = [:]
