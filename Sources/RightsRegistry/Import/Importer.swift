@@ -78,6 +78,7 @@ public struct Importer: Sendable {
                 }
             nextIndex = batch.start + UInt64(drafts.count)
             writing = batch
+            MemoryBudget.importer.keep()
             progress(
                 ImportProgress(
                     phase: .writing, lines: slice.lineNumber, bytes: slice.bytesRead, totalBytes: lines.totalBytes))
