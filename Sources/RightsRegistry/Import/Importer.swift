@@ -43,7 +43,7 @@ public struct Importer: Sendable {
         var shared = startSize != 0
         // What the batches before the one being written wrote: with the log empty at the start,
         // the only rows the register can hold while nobody else appends.
-        var written = WrittenKeys(capacity: checked.lines * Self.rowsPerLine)
+        var written = WrittenKeys(capacity: min(checked.lines * Self.rowsPerLine, Self.writtenKeysLimit))
         var writing: Batch?
         var nextIndex = startSize
         // Lines parsed on both cores, a slice ahead: with the rows projected here, this loop has
@@ -160,6 +160,10 @@ public struct Importer: Sendable {
     /// Projection rows a line writes, about (a household its row and roster lines, a right its
     /// row and parcel claims: ~3 on the synthetic county): what `WrittenKeys` is sized for.
     static let rowsPerLine = 4
+    /// The most keys `WrittenKeys` is sized for (20 MB): a larger file (a province in one run)
+    /// gets more false positives — rows asked for and not found, as before the filter — not a
+    /// larger filter.
+    static let writtenKeysLimit = 1 << 24
 
     /// Pieces of a contended batch: small enough to be decided and appended between other writers.
     static let pieceSize = 16

@@ -30,8 +30,8 @@ struct MemoryBudget {
     }
 
     /// glibc's `malloc_trim`, looked up at run time: it is not in the C library's Swift module.
-    private static let trim: (@convention(c) (Int) -> Int32)? = {
+    private static let trim: (@convention(c) (UInt) -> Int32)? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
+        return unsafeBitCast(symbol, to: (@convention(c) (UInt) -> Int32).self)
     }()
 }
