@@ -13,7 +13,7 @@ struct MemoryBudget {
     static let importer = MemoryBudget(bytes: 240 << 20)
 
     /// Hands freed memory back to the system if the process's resident size exceeds the budget.
-    /// Returns whether it did. Where neither is known (no `/proc`, no glibc), does nothing.
+    /// Returns whether it did. Without `/proc` or glibc's `malloc_trim`, does nothing.
     @discardableResult
     func keep() -> Bool {
         guard let resident = Self.residentBytes(), resident > bytes, let trim = Self.trim else { return false }

@@ -59,9 +59,9 @@ struct RowColumns {
 }
 
 extension Statement {
-    /// Runs this statement (one that returns no rows) once with the values `bind` binds, and
-    /// leaves it reset with no bindings, as GRDB expects to find it. Throws `DatabaseError` with
-    /// SQLite's message if a bind or the step fails.
+    /// Runs this statement (an insert, update or delete) once with the values `bind` binds, and
+    /// leaves it reset with no bindings, as GRDB expects to find it (a row it returned would not
+    /// be read). Throws `DatabaseError` with SQLite's message if a bind or the step fails.
     func run(_ db: Database, _ bind: (inout RowBinding) -> Void) throws {
         try step(db, bind) { _ in () }
     }
