@@ -70,6 +70,29 @@ struct CanonicalJSONTests {
         #expect(throws: JSONParseError.self) { try JSONParser.parse("[1e999]") }
     }
 
+    @Test("objects inside objects and arrays keep their own members; a name twice is found at any depth")
+    func nestedMembers() throws {
+        // The parser holds the members of every open object on one stack until each ends.
+        let text = #"{"a":{"b":1,"c":[{"b":2},{"b":3,"d":{}}]},"b":4,"e":[{"a":5}]}"#
+        let value = try JSONParser.parse(text)
+        #expect(value.objectValue?.keys.sorted() == ["a", "b", "e"])
+        #expect(value["a"]?.objectValue?.keys.sorted() == ["b", "c"])
+        #expect(value["a"]?["b"] == .number(1))
+        let elements = try #require(value["a"]?["c"]?.arrayValue)
+        #expect(elements == [.object(["b": .number(2)]), .object(["b": .number(3), "d": .object([:])])])
+        #expect(value["b"] == .number(4))
+        #expect(value["e"] == .array([.object(["a": .number(5)])]))
+        #expect(CanonicalJSON.string(value) == #"{"a":{"b":1,"c":[{"b":2},{"b":3,"d":{}}]},"b":4,"e":[{"a":5}]}"#)
+
+        let inner = #"{"a":{"b":1,"c":2,"b":3},"d":4}"#
+        let innerError = #expect(throws: JSONParseError.self) { try JSONParser.parse(inner) }
+        #expect(innerError?.offset == 18)
+        #expect(innerError?.reason == #"duplicate member name "b""#)
+        let outer = #"{"a":{"b":1},"c":[{"a":2}],"a":3}"#
+        let outerError = #expect(throws: JSONParseError.self) { try JSONParser.parse(outer) }
+        #expect(outerError?.offset == 27)
+    }
+
     @Test("Codable values round-trip through JSONValue with field paths on errors")
     func codableBridge() throws {
         let parcel = Parcel(

@@ -16,6 +16,21 @@ struct ProjectionStateTests {
         }
     }
 
+    @Test("a key two tables share is two rows: the table tells them apart, whatever the key's hash leaves out")
+    func keysOfTwoTables() {
+        let twins = [EntityTable(name: "rights", columns: []), EntityTable(name: "wrongs", columns: [])]
+        let keys = twins.flatMap { table in
+            ["330424101201JA", "330424101201JB"].map { EntityKey(table: table, key: $0) }
+        }
+        #expect(Set(keys).count == 4)
+        var rows: [EntityKey: Int] = [:]
+        for (position, key) in keys.enumerated() { rows[key] = position }
+        #expect(keys.enumerated().allSatisfy { rows[$1] == $0 })
+        #expect(
+            EntityKey(table: twins[0], key: "a")
+                == EntityKey(table: EntityTable(name: "rights", columns: ["x"]), key: "a"))
+    }
+
     @Test(
         "every changed row is handed over once, as encoding it alone gives, and only once",
         arguments: [

@@ -36,11 +36,13 @@ struct WrittenKeys {
         return true
     }
 
-    /// Two hashes of the key, combined for each probe (Kirsch–Mitzenmacher double hashing).
+    /// Two hashes of the key, combined for each probe (Kirsch–Mitzenmacher double hashing): the
+    /// key's hash, and that mixed again (SplitMix64's finaliser) — one string hash a key, not two.
     private func hashes(_ key: EntityKey) -> (UInt64, UInt64) {
-        var second = Hasher()
-        second.combine(key)
-        second.combine(0x5bd1_e995)
-        return (UInt64(bitPattern: Int64(key.hashValue)), UInt64(bitPattern: Int64(second.finalize())) | 1)
+        let first = UInt64(bitPattern: Int64(key.hashValue))
+        var second = first &+ 0x9E37_79B9_7F4A_7C15
+        second = (second ^ (second >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        second = (second ^ (second >> 27)) &* 0x94D0_49BB_1331_11EB
+        return (first, (second ^ (second >> 31)) | 1)
     }
 }

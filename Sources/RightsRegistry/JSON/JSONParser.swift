@@ -43,6 +43,8 @@ public enum JSONParser {
 private struct Cursor {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    /// Members of the objects being parsed, innermost last: name, value, the name's offset.
+    var pending: [(String, JSONValue, Int)] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -91,12 +93,15 @@ private struct Cursor {
 
     mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
         index += 1
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return .object([:])
         }
+        // The members go on `pending` until the object ends, then into a dictionary made at
+        // their count: one allocation, where inserting as they came grew it (and hashed every
+        // name again) three or four times for a dozen members (issue 16).
+        let first = pending.count
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
@@ -106,10 +111,7 @@ private struct Cursor {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            let member = try value(depth: depth + 1)
-            if members.updateValue(member, forKey: name) != nil {
-                throw JSONParseError(offset: nameOffset, reason: "duplicate member name \"\(name)\"")
-            }
+            pending.append((name, try value(depth: depth + 1), nameOffset))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -118,6 +120,12 @@ private struct Cursor {
             }
             guard bytes[index] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
             index += 1
+            var members = [String: JSONValue](minimumCapacity: pending.count - first)
+            for (name, member, nameOffset) in pending[first...]
+            where members.updateValue(member, forKey: name) != nil {
+                throw JSONParseError(offset: nameOffset, reason: "duplicate member name \"\(name)\"")
+            }
+            pending.removeLast(pending.count - first)
             return .object(members)
         }
     }

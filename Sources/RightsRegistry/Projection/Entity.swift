@@ -36,6 +36,14 @@ public struct EntityKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(table.name)/\(key)" }
+
+    /// The row's key and the length of its table's name: hashing the name as well cost an
+    /// import a second string hash for every key it looked up (issue 16). Keys two tables share
+    /// (a right and its certificate) still compare unequal, by the table.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(key)
+        hasher.combine(table.name.utf8.count)
+    }
 }
 
 extension Entity {
