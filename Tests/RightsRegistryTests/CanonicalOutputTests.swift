@@ -53,12 +53,21 @@ struct CanonicalOutputTests {
         let t = try await TestRegistry()
         let registered = try await t.reads.rights(RightQuery())
         #expect(Set(registered.map(\.kind)).isSuperset(of: [.contractLand, .homestead, .collectiveShare]))
-        let lease = RightDetail.landManagement(
-            LandManagement(
-                parent: t.contract(0, 1), contractRight: t.contract(0, 1), parcels: [t.parcel(0, 1)],
-                area: SquareMetres(hundredths: 123_456), method: .lease, use: "种植",
-                rent: Rent(annual: Fen(120_000), over: try Term(start: Day("2027-01-01")!, end: Day("2029-06-30")!)),
-                filedOnly: true))
+        // A 土地经营权 with each optional member present or not; none, one or two parcels.
+        func lease() throws -> RightDetail {
+            var lease = LandManagement(
+                parent: t.contract(0, 1), contractRight: t.contract(0, 2),
+                parcels: Array([t.parcel(0, 1), t.parcel(0, 2)].prefix(Int.random(in: 0...2, using: &random))),
+                area: SquareMetres(hundredths: Int64.random(in: 1...10_000_000, using: &random)),
+                method: random.present() ? .lease : .shareContribution, use: random.present() ? random.text() : nil,
+                rent: random.present()
+                    ? Rent(
+                        annual: Fen(Int64.random(in: 1...(1 << 40), using: &random)),
+                        over: try Term(start: Day("2027-01-01")!, end: Day("2029-06-30")!)) : nil,
+                filedOnly: random.present())
+            if random.present() { lease.filedOnly = false }  // as an entry may hold it
+            return .landManagement(lease)
+        }
         let day = Day("2026-12-01")!
         for base in registered {
             for _ in 0..<8 {
@@ -73,8 +82,8 @@ struct CanonicalOutputTests {
                         land.parcels[index].basicFarmland = Bool.random(using: &random)
                     }
                     right.detail = .contractLand(land)
-                } else if Int.random(in: 0..<4, using: &random) == 0 {
-                    right.detail = lease
+                } else if Int.random(in: 0..<2, using: &random) == 0 {
+                    right.detail = try lease()
                 }
                 right.certificate = random.present() ? random.text() : nil
                 right.noticeEnds = random.present() ? day : nil

@@ -62,10 +62,10 @@ struct CanonicalOutput {
         if let text { member(name, text) }
     }
 
-    /// A member whose value is a count or a log index.
-    mutating func member(_ name: StaticString, _ value: UInt64) {
+    /// A member whose value is a count, a log index or an amount of fen.
+    mutating func member(_ name: StaticString, _ value: some BinaryInteger) {
         key(name)
-        number(value)
+        CanonicalJSON.writeInteger(value, into: &bytes)
     }
 
     mutating func bool(_ flag: Bool) { bytes.append(contentsOf: (flag ? "true" : "false").utf8) }
