@@ -195,6 +195,63 @@ struct StoreConformanceTests {
     }
 
     @Test(
+        "a row read through the reference another row holds: the right's household with the right, nothing when it names another",
+        arguments: TestStore.available)
+    func referencedRows(_ factory: TestStore) async throws {
+        let t = try await TestRegistry(store: try await factory.make())
+        let held = t.contract(0, 1)
+        try await t.act(held, .seizure(court: "海盐县人民法院", caseNumber: "(2026)浙0424执1号"))
+        let leaseEntry = try await t.perform(TestRegistry.lease(of: t.contract(0, 2), to: .person(t.head(1, 1))))
+        let lease = RightID.landManagement(parent: t.contract(0, 2), entry: leaseEntry.index)
+        func household(of right: RightID, prefix: String = "household:") -> DocumentRead {
+            .matching(
+                Household.table,
+                [.equalsReference("key", row: Right.key(right.rawValue), column: "holder", prefix: prefix)])
+        }
+        let reads: [DocumentRead] = [
+            .key(Right.key(held.rawValue)), household(of: held), household(of: lease), household(of: t.contract(0, 3)),
+            household(of: RightID.contractLand(ContractCode(household: t.household(0, 7_999)))),
+            household(of: held, prefix: "person:"), household(of: held, prefix: "household:3"),
+        ]
+        // With another filter too (SQLite then asks its own SQL, as PostgreSQL always does).
+        let inCollective: [DocumentRead] = [0, 1].map { village in
+            .matching(
+                Household.table,
+                [
+                    .equalsReference("key", row: Right.key(held.rawValue), column: "holder", prefix: "household:"),
+                    .equals("collective", t.collective(village).rawValue),
+                ])
+        }
+        let together = try await t.store.documents(reads + inCollective)
+        #expect(together.map(\.count) == [1, 1, 0, 1, 0, 0, 0, 1, 0])
+        #expect(together[7] == together[1])
+        #expect(together[1] == (try await t.store.documents([.key(Household.key(t.household(0, 1).rawValue))]))[0])
+        #expect(together[3].first?["code"]?.stringValue == t.household(0, 3).rawValue)
+        #expect(together == (try await t.store.documentsOneByOne(reads + inCollective)))
+
+        // A report read whole answers as the right and the rest read apart, for a household's
+        // right, a person's and one that is not there.
+        let queries = RegistryQueries(registry: t.registry)
+        for id in [held, lease, t.homestead(0, 2), t.contract(1, 1)] {
+            let whole = try await queries.report(id)
+            let apart = try await queries.report(try await t.right(id))
+            #expect(CanonicalJSON.string(whole.json(.full)) == CanonicalJSON.string(apart.json(.full)))
+            #expect(whole.holderName != nil)
+        }
+        #expect(try await queries.report(held).flags.seized)
+        await #expect(throws: RegistryError.self) {
+            try await queries.report(RightID.contractLand(ContractCode(household: t.household(0, 7_999))))
+        }
+        if let postgres = t.store as? PostgresRegistryStore {
+            let before = postgres.lookups
+            _ = try await queries.report(held)
+            #expect(postgres.lookups == before + 1, "the right, its encumbrances and its household in one statement")
+            _ = try await queries.report(lease)
+            #expect(postgres.lookups == before + 3, "a person's roster lines after")
+        }
+    }
+
+    @Test(
         "two connections writing at once leave a gapless log whose tree matches its entries",
         arguments: TestStore.shared)
     func concurrentWriters(_ factory: TestStore) async throws {

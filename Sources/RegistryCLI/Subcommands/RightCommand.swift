@@ -18,8 +18,7 @@ struct RightCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let registry = try await global.openRegistry(writing: false)
-                let queries = RegistryQueries(registry: registry)
-                let report = try await queries.report(try await queries.right(idOrCertificate: id))
+                let report = try await RegistryQueries(registry: registry).report(idOrCertificate: id)
                 if global.json {
                     Console.current.out(CanonicalJSON.string(report.json(.full)))
                 } else {

@@ -191,14 +191,15 @@ extension RegistryServices {
     /// The right named in the path, visible to the caller (a clerk sees only its region).
     func report(_ context: RegistryRequestContext) async throws -> RightReport {
         let text = try context.parameter("id")
-        let right = try await queries.right(idOrCertificate: text)
+        // Read whole (one statement on PostgreSQL), shown only after the caller's checks.
+        let report = try await queries.report(idOrCertificate: text)
         let caller = try context.caller()
         if caller.role == .agent {
-            try await requireMandate(caller, for: right.holder)
+            try await requireMandate(caller, for: report.right.holder)
         } else {
-            try context.requireScope(right.region)
+            try context.requireScope(report.right.region)
         }
-        return try await queries.report(right)
+        return report
     }
 
     /// FLM-8: an agent acts for a party only under a registered written mandate that is in force.

@@ -37,8 +37,9 @@ public struct CollateralSearches: Sendable {
         // The reads share what the store sets up for reads (one connection); the search entry
         // is written after them, in a group commit.
         let (right, certificateNumber, status, report, matches) = try await registry.store.reading {
-            let queries = RegistryQueries(registry: self.registry)
-            let right = try await queries.right(idOrCertificate: subject)
+            // The right with its encumbrances and household, in one read where the store can.
+            let report = try await RegistryQueries(registry: self.registry).report(idOrCertificate: subject)
+            let right = report.right
             var certificateNumber = right.certificate
             // The right's status as every view states it (`Right.status(on:)`).
             var status = right.status(on: self.registry.today).rawValue
@@ -54,7 +55,6 @@ public struct CollateralSearches: Sendable {
             // The answer states the register as read just before the search entry; the
             // checkpoint is the one committed with it, so every later change to the right
             // follows it in the log.
-            let report = try await queries.report(right)
             return (right, certificateNumber, status, report, try await self.holderMatches(report, borrowerID))
         }
         let searched = CollateralSearched(

@@ -80,4 +80,9 @@ public enum ColumnFilter: Sendable, Hashable {
     /// The column's value starts with the prefix (region scopes: "330424101").
     case hasPrefix(String, String)
     case isIn(String, [String])
+    /// The column's value is what column `column` of the row `row` holds after `prefix`; no row
+    /// passes when that row is missing or its value starts otherwise. The row a reference points
+    /// at, read in the statement that reads the row holding it: a right's household with the
+    /// right (issue 16: on PostgreSQL a round trip less for a bank's search).
+    case equalsReference(String, row: EntityKey, column: String, prefix: String)
 }

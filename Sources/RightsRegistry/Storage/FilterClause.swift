@@ -39,6 +39,14 @@ struct FilterClause {
             case .isIn(let name, let values):
                 conditions.append(
                     values.isEmpty ? "1 = 0" : "\(column(name)) IN (\(values.map(bind).joined(separator: ",")))")
+            case .equalsReference(let name, let row, let reference, let prefix):
+                precondition(row.table.columns.contains(reference), "\(row.table.name) has no column \(reference)")
+                // substr counts characters (code points) in both stores; NULL when the row is
+                // missing or starts otherwise, and nothing equals NULL.
+                let length = prefix.unicodeScalars.count
+                conditions.append(
+                    "\(column(name)) = (SELECT substr(\(reference), \(length + 1)) FROM \(row.table.name) WHERE key = "
+                        + "\(bind(row.key)) AND substr(\(reference), 1, \(length)) = \(bind(prefix)))")
             }
         }
         if let key { conditions.append("key > \(bind(key))") }

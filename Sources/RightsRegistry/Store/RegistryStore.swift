@@ -57,6 +57,9 @@ public protocol RegistryStore: SubtreeReader {
     /// pays a round trip per statement asks them in one (PostgreSQL); the default asks them one
     /// after another.
     func documents(_ reads: [DocumentRead]) async throws -> [[JSONValue]]
+    /// Whether `documents(_:)` asks its reads in one round trip, so that reading a row that may
+    /// not be needed is cheaper than reading it after: what a caller guessing ahead asks.
+    var readsTogether: Bool { get }
     func count(_ table: EntityTable, where filters: [ColumnFilter]) async throws -> Int
     /// Which of `keys` have a row in `table`.
     func existingKeys(_ table: EntityTable, among keys: [String]) async throws -> Set<String>

@@ -78,13 +78,28 @@ public struct RegistryQueries: Sendable {
     var reads: StoreReads { registry.reads }
 
     public func report(_ id: RightID) async throws -> RightReport {
-        guard let right = try await reads.right(id) else { throw RegistryError.notFound("right", id.rawValue) }
-        return try await report(right)
+        guard let (right, encumbrances, holder) = try await reads.rightWithEncumbrancesAndHolder(id) else {
+            throw RegistryError.notFound("right", id.rawValue)
+        }
+        return report(right, encumbrances, holder)
+    }
+
+    /// The report on a right named by its ID or by the number of any certificate issued for it.
+    public func report(idOrCertificate text: String) async throws -> RightReport {
+        if let id = try? RightID(text.uppercased()), let found = try await reads.rightWithEncumbrancesAndHolder(id) {
+            return report(found.right, found.encumbrances, found.holder)
+        }
+        return try await report(try await right(certificate: text))
     }
 
     /// A right by its ID or by the number of any certificate issued for it.
     public func right(idOrCertificate text: String) async throws -> Right {
         if let id = try? RightID(text.uppercased()), let right = try await reads.right(id) { return right }
+        return try await right(certificate: text)
+    }
+
+    /// The right a certificate number was issued for.
+    private func right(certificate text: String) async throws -> Right {
         if let document = try await registry.store.document(CertificateRecord.key(text)) {
             let record = try JSONValueDecoder().decode(CertificateRecord.self, from: document)
             if let right = try await reads.right(record.right) { return right }
@@ -93,8 +108,12 @@ public struct RegistryQueries: Sendable {
     }
 
     public func report(_ right: Right) async throws -> RightReport {
-        let today = registry.today
         let (encumbrances, holder) = try await reads.encumbrancesAndHolder(of: right)
+        return report(right, encumbrances, holder)
+    }
+
+    func report(_ right: Right, _ encumbrances: [Encumbrance], _ holder: HolderRecord) -> RightReport {
+        let today = registry.today
         var name: String?
         var members: [HouseholdMember] = []
         switch holder {

@@ -397,6 +397,9 @@ public final class SQLiteRegistryStore: RegistryStore {
     }
     private static let tableStatements = Mutex<[String: TableStatements]>([:])
 
+    /// Reads are answered one by one, in process: reading what may not be needed costs here.
+    public var readsTogether: Bool { false }
+
     public func document(_ key: EntityKey) async throws -> JSONValue? {
         try await quickRead { db in try Self.document(key, db) }
     }
@@ -419,7 +422,11 @@ public final class SQLiteRegistryStore: RegistryStore {
     static func isBounded(_ filters: [ColumnFilter], limit: Int?) -> Bool {
         if let limit, limit <= quickLimit { return true }
         return filters.contains { filter in
-            if case .equals(let column, _) = filter { identifyingColumns.contains(column) } else { false }
+            switch filter {
+            case .equals(let column, _): identifyingColumns.contains(column)
+            case .equalsReference(let column, _, _, _): column == "key" || identifyingColumns.contains(column)
+            case .hasPrefix, .isIn: false
+            }
         }
     }
     static let quickLimit = 100
