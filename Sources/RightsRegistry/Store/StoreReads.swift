@@ -125,6 +125,7 @@ public struct StoreReads: RegistryReads {
         }
         let answers = try await store.documents([
             .key(Right.key(id.rawValue)), .matching(Encumbrance.table, Self.encumbrances(on: id)),
+            // The rights table's `holder` column holds `Holder.rawValue`: "household:<code>".
             .matching(
                 Household.table,
                 [.equalsReference("key", row: Right.key(id.rawValue), column: "holder", prefix: "household:")]),

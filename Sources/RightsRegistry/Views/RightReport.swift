@@ -112,6 +112,7 @@ public struct RegistryQueries: Sendable {
         return report(right, encumbrances, holder)
     }
 
+    /// The report on `right` from its encumbrances and its holder's record, read with it.
     func report(_ right: Right, _ encumbrances: [Encumbrance], _ holder: HolderRecord) -> RightReport {
         let today = registry.today
         var name: String?

@@ -929,12 +929,12 @@ public final class PostgresRegistryStore: RegistryStore {
         return try texts.map { try Self.document($0) }
     }
 
-    /// The reads in one statement (one round trip instead of one each). In a decision, the reads
-    /// it knows the answers to at its size are answered from them and only the others asked —
-    /// together — then known in turn.
     /// `documents(_:)` asks all its reads in one statement.
     public var readsTogether: Bool { true }
 
+    /// The reads in one statement (one round trip instead of one each). In a decision, the reads
+    /// it knows the answers to at its size are answered from them and only the others asked —
+    /// together — then known in turn.
     public func documents(_ reads: [DocumentRead]) async throws -> [[JSONValue]] {
         let decision = DecisionDocuments.deciding.flatMap { $0.store == ObjectIdentifier(self) ? $0 : nil }
         // Each row's key where it is known, so that its document is parsed once (`Documents.parse`).
