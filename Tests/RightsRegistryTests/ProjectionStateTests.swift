@@ -31,6 +31,42 @@ struct ProjectionStateTests {
                 == EntityKey(table: EntityTable(name: "rights", columns: ["x"]), key: "a"))
     }
 
+    /// An import works a batch out while the batch before it is written (issue 16): a row that
+    /// batch writes is taken as its write leaves it — document and index columns — and only the
+    /// rows no write names are asked of the store.
+    @Test("a batch worked out over the writes of the batch before takes each row as its write left it")
+    func projectedOverEarlierWrites() async throws {
+        let organisations = try Self.organisations(4)
+        func write(_ organisation: Organisation, columns: [String?]) throws -> EntityWrite {
+            EntityWrite(
+                key: organisation.entityKey, document: try JSONValueEncoder().canonicalBytes(organisation),
+                columns: columns, storedColumns: nil)
+        }
+        let earlier = [
+            try write(organisations[0], columns: ["first"]), try write(organisations[1], columns: ["second"]),
+            EntityWrite(key: organisations[2].entityKey, document: nil, columns: [], storedColumns: nil),
+        ]
+        // Renames the second (written before), the third (deleted before) and the fourth (new).
+        let entries = try organisations[1...].enumerated().map { offset, organisation in
+            let draft = try EntryDraft(
+                event: OrganisationRegistered(creditCode: organisation.creditCode, name: "改名 \(offset)"),
+                time: "2026-11-20T10:00:00+08:00", actor: "t")
+            return (draft.entry(at: 10 + UInt64(offset)), draft.event)
+        }
+        var asked: [EntityKey] = []
+        let projection = try await Projector.project(entries, at: 10, over: earlier) { keys in
+            asked = keys
+            return [:]
+        }
+        #expect(asked == [organisations[3].entityKey])
+        #expect(projection.absent == [organisations[2].entityKey, organisations[3].entityKey])
+        let stored = Dictionary(uniqueKeysWithValues: projection.writes.map { ($0.key, $0.storedColumns) })
+        #expect(stored[organisations[1].entityKey] == .some(["second"]))
+        #expect(stored[organisations[2].entityKey] == .some(nil))
+        #expect(stored[organisations[3].entityKey] == .some(nil))
+        #expect(stored[organisations[0].entityKey] == nil, "not touched: not written")
+    }
+
     @Test(
         "every changed row is handed over once, as encoding it alone gives, and only once",
         arguments: [

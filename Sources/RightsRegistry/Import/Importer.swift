@@ -57,7 +57,9 @@ public struct Importer: Sendable {
             // is decided again.
             if !shared, writing == nil || writing?.projection != nil {
                 try await project(&batch, after: writing, over: written)
-                for write in writing?.projection?.writes ?? [] { written.insert(write.key) }
+                if let writes = writing?.projection?.writes {
+                    for position in writes.indices { written.insert(writes[position].key) }
+                }
             }
             if let previous = writing {
                 let end = try await settle(previous, into: &summary, shared: &shared, context)
@@ -116,11 +118,11 @@ public struct Importer: Sendable {
         let entries = batch.drafts.enumerated().map { offset, draft in
             (draft.entry(at: start + UInt64(offset)), draft.event)
         }
-        var pending: [EntityKey: EntityWrite] = [:]
-        for write in earlier?.projection?.writes ?? [] { pending[write.key] = write }
         let store = registry.store
         // Rows neither `earlier` nor the batches before it wrote are not in the register.
-        batch.projection = try await Projector.project(entries, at: start, over: pending) { keys in
+        batch.projection = try await Projector.project(
+            entries, at: start, over: earlier?.projection?.writes ?? []
+        ) { keys in
             try await store.projectionRows(keys.filter(written.mayContain))
         }
     }

@@ -31,20 +31,118 @@ public enum JSONParser {
     }
 
     public static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        var builder = TreeBuilder()
+        return try read(buffer, into: &builder)
+    }
+
+    /// Reads the one JSON value `buffer` holds, handing what it finds to `builder`.
+    static func read<Builder: JSONBuilder>(_ buffer: UnsafeBufferPointer<UInt8>, into builder: inout Builder)
+        throws(JSONParseError) -> Builder.Value
+    {
         var cursor = Cursor(bytes: buffer)
         cursor.skipWhitespace()
-        let value = try cursor.value(depth: 0)
+        let value = try cursor.value(depth: 0, into: &builder)
         cursor.skipWhitespace()
         guard cursor.isAtEnd else { throw cursor.error("unexpected data after the JSON value") }
         return value
+    }
+
+    /// Checks that `bytes` are UTF-8, as a string of the text must be.
+    static func requireUTF8(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return }
+        guard (try? UTF8Span(validating: bytes.span)) != nil else {
+            throw JSONParseError(offset: offset, reason: "string is not valid UTF-8")
+        }
+    }
+}
+
+/// What a parse makes of the text as the cursor reads it: a tree (`JSONValue`) or a tape
+/// (`JSONTape`). One cursor checks the syntax for both; a builder is told what was read, in
+/// order, and checks what it keeps (the UTF-8 of strings, names given twice).
+protocol JSONBuilder {
+    associatedtype Value
+    mutating func null() -> Value
+    mutating func bool(_ flag: Bool) -> Value
+    mutating func number(_ value: Double) -> Value
+    /// A string's text with its escapes decoded; not yet checked to be UTF-8. `offset` is where
+    /// the string starts in the text.
+    mutating func string(_ utf8: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> Value
+    /// An object begins; what it returns is given back to `endObject`.
+    mutating func beginObject() -> Int
+    /// A member's name, before its value; `offset` is where its opening quote is (a name given
+    /// twice is reported there; text that is not UTF-8 at the offset after, as for a string).
+    mutating func name(_ utf8: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError)
+    /// The value of the member last named.
+    mutating func member(_ value: Value)
+    mutating func endObject(_ begin: Int) throws(JSONParseError) -> Value
+    /// An array begins; what it returns is given back to `endArray`.
+    mutating func beginArray() -> Int
+    mutating func element(_ value: Value)
+    mutating func endArray(_ begin: Int) -> Value
+}
+
+/// Builds the tree: members and elements wait on stacks until their container ends, then go
+/// into a dictionary or an array made at their count — one allocation each, where inserting as
+/// they came grew them (and hashed every name again) three or four times (issue 16).
+struct TreeBuilder: JSONBuilder {
+    /// Names of the members whose values are being read, innermost last, with their offsets.
+    private var names: [(String, Int)] = []
+    private var members: [(String, JSONValue, Int)] = []
+    private var elements: [JSONValue] = []
+
+    func null() -> JSONValue { .null }
+    func bool(_ flag: Bool) -> JSONValue { .bool(flag) }
+    func number(_ value: Double) -> JSONValue { .number(value) }
+
+    func string(_ utf8: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> JSONValue {
+        .string(try Self.text(utf8, at: offset))
+    }
+
+    /// The string of `bytes`, which must be valid UTF-8. ASCII (most codes and names of fields)
+    /// needs no validation; `String(decoding:)` is the fast copy.
+    static func text(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw JSONParseError(offset: offset, reason: "string is not valid UTF-8")
+        }
+        return text
+    }
+
+    func beginObject() -> Int { members.count }
+
+    mutating func name(_ utf8: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) {
+        names.append((try Self.text(utf8, at: offset + 1), offset))
+    }
+
+    mutating func member(_ value: JSONValue) {
+        let (name, offset) = names.removeLast()
+        members.append((name, value, offset))
+    }
+
+    mutating func endObject(_ begin: Int) throws(JSONParseError) -> JSONValue {
+        var object = [String: JSONValue](minimumCapacity: members.count - begin)
+        for (name, member, offset) in members[begin...] where object.updateValue(member, forKey: name) != nil {
+            throw JSONParseError(offset: offset, reason: "duplicate member name \"\(name)\"")
+        }
+        members.removeLast(members.count - begin)
+        return .object(object)
+    }
+
+    func beginArray() -> Int { elements.count }
+    mutating func element(_ value: JSONValue) { elements.append(value) }
+
+    mutating func endArray(_ begin: Int) -> JSONValue {
+        let array = Array(elements[begin...])
+        elements.removeLast(elements.count - begin)
+        return .array(array)
     }
 }
 
 private struct Cursor {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
-    /// Members of the objects being parsed, innermost last: name, value, the name's offset.
-    var pending: [(String, JSONValue, Int)] = []
+    /// A string with escapes, decoded: one buffer for every such string of the text.
+    var decoded: [UInt8] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -61,23 +159,27 @@ private struct Cursor {
         }
     }
 
-    mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
+    mutating func value<Builder: JSONBuilder>(depth: Int, into builder: inout Builder) throws(JSONParseError)
+        -> Builder.Value
+    {
         guard depth < JSONParser.maximumDepth else { throw error("nesting deeper than \(JSONParser.maximumDepth)") }
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return try object(depth: depth)
-        case UInt8(ascii: "["): return try array(depth: depth)
-        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "{"): return try object(depth: depth, into: &builder)
+        case UInt8(ascii: "["): return try array(depth: depth, into: &builder)
+        case UInt8(ascii: "\""):
+            let start = index + 1
+            return try string { text throws(JSONParseError) in try builder.string(text, at: start) }
         case UInt8(ascii: "t"):
             try literal("true")
-            return .bool(true)
+            return builder.bool(true)
         case UInt8(ascii: "f"):
             try literal("false")
-            return .bool(false)
+            return builder.bool(false)
         case UInt8(ascii: "n"):
             try literal("null")
-            return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+            return builder.null()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return builder.number(try number())
         default: throw error("unexpected character")
         }
     }
@@ -91,27 +193,26 @@ private struct Cursor {
         index += count
     }
 
-    mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
+    mutating func object<Builder: JSONBuilder>(depth: Int, into builder: inout Builder) throws(JSONParseError)
+        -> Builder.Value
+    {
         index += 1
+        let begin = builder.beginObject()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object([:])
+            return try builder.endObject(begin)
         }
-        // The members go on `pending` until the object ends, then into a dictionary made at
-        // their count: one allocation, where inserting as they came grew it (and hashed every
-        // name again) three or four times for a dozen members (issue 16).
-        let first = pending.count
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
             let nameOffset = index
-            let name = try string()
+            try string { name throws(JSONParseError) in try builder.name(name, at: nameOffset) }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            pending.append((name, try value(depth: depth + 1), nameOffset))
+            builder.member(try value(depth: depth + 1, into: &builder))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -120,27 +221,23 @@ private struct Cursor {
             }
             guard bytes[index] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
             index += 1
-            var members = [String: JSONValue](minimumCapacity: pending.count - first)
-            for (name, member, nameOffset) in pending[first...]
-            where members.updateValue(member, forKey: name) != nil {
-                throw JSONParseError(offset: nameOffset, reason: "duplicate member name \"\(name)\"")
-            }
-            pending.removeLast(pending.count - first)
-            return .object(members)
+            return try builder.endObject(begin)
         }
     }
 
-    mutating func array(depth: Int) throws(JSONParseError) -> JSONValue {
+    mutating func array<Builder: JSONBuilder>(depth: Int, into builder: inout Builder) throws(JSONParseError)
+        -> Builder.Value
+    {
         index += 1
-        var elements: [JSONValue] = []
+        let begin = builder.beginArray()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
-            return .array(elements)
+            return builder.endArray(begin)
         }
         while true {
             skipWhitespace()
-            elements.append(try value(depth: depth + 1))
+            builder.element(try value(depth: depth + 1, into: &builder))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -149,11 +246,15 @@ private struct Cursor {
             }
             guard bytes[index] == UInt8(ascii: "]") else { throw error("expected ',' or ']'") }
             index += 1
-            return .array(elements)
+            return builder.endArray(begin)
         }
     }
 
-    mutating func string() throws(JSONParseError) -> String {
+    /// Reads the string at the cursor (its opening quote) and hands `use` its text, escapes
+    /// decoded.
+    mutating func string<T>(_ use: (UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> T) throws(JSONParseError)
+        -> T
+    {
         index += 1
         let start = index
         // Fast path: no escapes, so the bytes between the quotes are the string.
@@ -162,22 +263,27 @@ private struct Cursor {
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                return try text(slice, at: start)
+                return try use(slice)
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in string") }
             index += 1
         }
         guard index < bytes.count else { throw error("unterminated string") }
-        var buffer = Array(bytes[start..<index])
+        // The buffer is taken out while the string is decoded into it, and handed back after.
+        var buffer: [UInt8] = []
+        swap(&buffer, &decoded)
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                let result = buffer.withUnsafeBufferPointer { bytes in
-                    Result { () throws(JSONParseError) in try text(bytes, at: start) }
+                let result = buffer.withUnsafeBufferPointer { text in
+                    Result { () throws(JSONParseError) in try use(text) }
                 }
+                decoded = buffer
                 return try result.get()
             case UInt8(ascii: "\\"):
                 index += 1
@@ -190,16 +296,6 @@ private struct Cursor {
             }
         }
         throw error("unterminated string")
-    }
-
-    /// The string of `bytes`, which must be valid UTF-8. ASCII (most codes and names of fields)
-    /// needs no validation; `String(decoding:)` is the fast copy.
-    func text(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
-        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw JSONParseError(offset: offset, reason: "string is not valid UTF-8")
-        }
-        return text
     }
 
     mutating func escape(into buffer: inout [UInt8]) throws(JSONParseError) {

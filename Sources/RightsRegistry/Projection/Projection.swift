@@ -30,31 +30,36 @@ public struct StoredRow: Sendable {
 
 extension Projector {
     /// Projects `batch` — entries `size…` — over the register as it is before them: the rows
-    /// `pending` holds (what the batch just before writes, which may not be committed yet), and
-    /// the others as `read` returns them from the store.
+    /// `earlier` writes (the entries just before, which may not be committed yet), and the
+    /// others as `read` returns them from the store.
     ///
-    /// `pending` must be the writes of the entries just before `size` if they may not be
+    /// `earlier` must be the writes of the entries just before `size` if they may not be
     /// committed, and every row the store returns must be as committed before them — which holds
     /// when nothing else appends in between, what the append's size check makes sure of.
     static func project(
-        _ batch: [(LogEntry, any RegistryEvent)], at size: UInt64, over pending: [EntityKey: EntityWrite],
+        _ batch: [(LogEntry, any RegistryEvent)], at size: UInt64, over earlier: [EntityWrite],
         read: ([EntityKey]) async throws -> [EntityKey: StoredRow]
     ) async throws -> Projection {
-        var state = ProjectionState()
+        // Where each of `earlier`'s rows is: positions, not copies of the writes (each copy
+        // retained its key, document and columns; issue 16).
+        var pending = [EntityKey: Int](minimumCapacity: earlier.count)
+        for position in earlier.indices { pending[earlier[position].key] = position }
+        let keys = touchedKeys(batch)
+        var state = ProjectionState(capacity: keys.count)
         var unread: [EntityKey] = []
         var absent: Set<EntityKey> = []
-        for key in touchedKeys(batch) {
-            guard let write = pending[key] else {
+        for key in keys {
+            guard let position = pending[key] else {
                 unread.append(key)
                 continue
             }
             // The row as that write leaves it: few keys, so its bytes are parsed again.
-            guard let document = write.document else {
+            guard let document = earlier[position].document else {
                 absent.insert(key)
                 state.load(key, document: nil)
                 continue
             }
-            state.load(key, document: try JSONParser.parse(document), columns: write.columns)
+            state.load(key, document: try JSONParser.parse(document), columns: earlier[position].columns)
         }
         let stored = try await read(unread)
         for key in unread {

@@ -14,9 +14,13 @@ public struct ProjectionState: Sendable {
         var stored: [String?]?
     }
 
-    private var slots: [EntityKey: Slot] = [:]
+    private var slots: [EntityKey: Slot]
 
-    public init() {}
+    /// State for about `capacity` rows: an import's batch loads tens of thousands, and growing
+    /// the table as they came rehashed every key several times (issue 16).
+    public init(capacity: Int = 0) {
+        slots = Dictionary(minimumCapacity: capacity)
+    }
 
     /// Adds a document read from the store (nil: the row does not exist), with the row's index
     /// columns as stored if the store read them.
@@ -71,12 +75,20 @@ public struct ProjectionState: Sendable {
     /// Every changed row, encoded canonically; clears the dirty marks.
     public mutating func takeWrites() throws -> [EntityWrite] {
         var changed: [Change] = []
-        for (key, slot) in slots where slot.dirty { changed.append((key, slot.entity, slot.stored)) }
+        var positions: [Dictionary<EntityKey, Slot>.Index] = []
+        for position in slots.indices where slots.values[position].dirty {
+            let (key, slot) = slots[position]
+            changed.append((key, slot.entity, slot.stored))
+            positions.append(position)
+        }
         let writes = try Self.encode(changed)
-        for (change, write) in zip(changed, writes) {
+        // Slots changed where they are, by position: setting them by key hashed every key of
+        // the batch again (issue 16).
+        for (position, write) in zip(positions, writes) {
             // Once written, the row holds the written columns (or is gone).
-            slots[change.key] = Slot(
-                document: nil, entity: change.entity, dirty: false, stored: write.document == nil ? nil : write.columns)
+            slots.values[position].document = nil
+            slots.values[position].dirty = false
+            slots.values[position].stored = write.document == nil ? nil : write.columns
         }
         return writes
     }

@@ -176,7 +176,7 @@ extension ApplicationParser {
             _ = reader.object("term", required: false)
             return nil
         }
-        if case .object(let members) = reader.object["term"], members["extend_years"] != nil {
+        if reader.has("extend_years", in: "term") {
             guard var nested = reader.object("term") else { return nil }
             let years = nested.integer("extend_years", in: 1...70)
             nested.rejectUnknownFields()

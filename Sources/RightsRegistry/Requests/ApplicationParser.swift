@@ -69,7 +69,7 @@ public enum ApplicationParser {
     /// A holder named in a body: `{"household": …}`, `{"id_number": …}`, `{"uscc": …}`, or
     /// `{"collective": …}`, or the `kind:code` string the register prints.
     public static func holder(_ reader: inout FieldReader, _ name: String, required: Bool = true) -> Holder? {
-        if case .string = reader.object[name] {
+        if reader.isString(name) {
             return reader.value(name, required: required, Holder.init)
         }
         guard var nested = reader.object(name, required: required) else { return nil }

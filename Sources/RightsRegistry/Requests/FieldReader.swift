@@ -5,33 +5,35 @@ public struct FieldReader {
         var list: [FieldProblem] = []
     }
 
-    let object: [String: JSONValue]
+    /// The body as parsed, and the node of the object this reader reads (nil: not an object).
+    let tape: JSONTape
+    let object: Int?
     let path: String
     let problems: Problems
     /// The names asked for, each once; and how many of them the object has. An object has a
-    /// dozen members or so: a list beats a set here, and counting spares hashing every name
-    /// again to find the unknown ones (issue 16: hashing member names was a third of parsing an
-    /// import line).
+    /// dozen members or so: a list beats a set here, and counting spares looking every name up
+    /// again to find the unknown ones (issue 16).
     private var read: [String] = []
     private var presentRead = 0
 
     public init(_ value: JSONValue) {
-        self.init(value, path: "", problems: Problems())
+        self.init(JSONTape(value), node: 0, path: "", problems: Problems())
     }
 
-    init(_ value: JSONValue, path: String, problems: Problems) {
+    init(_ tape: JSONTape, node: Int, path: String, problems: Problems) {
+        self.tape = tape
         self.path = path
         self.problems = problems
-        if case .object(let members) = value {
-            object = members
+        if tape.nodes[node].kind == .object {
+            object = node
             // Room for every name the object has, at once: growing the list name by name cost
             // an import line a dozen allocations (issue 16).
-            read.reserveCapacity(members.count)
+            read.reserveCapacity(tape.count(node))
         } else {
-            object = [:]
+            object = nil
             problems.list.append(
                 FieldProblem(
-                    field: path.isEmpty ? "(body)" : path, reason: "expected an object, found \(value.typeName)"))
+                    field: path.isEmpty ? "(body)" : path, reason: "expected an object, found \(tape.typeName(node))"))
         }
     }
 
@@ -43,26 +45,40 @@ public struct FieldReader {
         problems.list.append(FieldProblem(field: field(name), reason: reason))
     }
 
+    /// The node of the member named `name`, if the object has one.
+    private func member(_ name: String) -> Int? { object.flatMap { tape.member(name, of: $0) } }
+
     public func has(_ name: String) -> Bool {
-        guard let value = object[name] else { return false }
-        return value != .null
+        guard let node = member(name) else { return false }
+        return tape.nodes[node].kind != .null
     }
 
-    /// Notes `name` as read; `value` is the object's member of that name, if it has one.
-    private mutating func noteRead(_ name: String, _ value: JSONValue?) {
+    /// Whether the member named `name` is a string (a holder written as `kind:code`).
+    public func isString(_ name: String) -> Bool { member(name).map { tape.nodes[$0].kind == .string } ?? false }
+
+    /// Whether the member named `name` is an object with a member named `inner`.
+    public func has(_ inner: String, in name: String) -> Bool {
+        guard let node = member(name), tape.nodes[node].kind == .object else { return false }
+        return tape.member(inner, of: node) != nil
+    }
+
+    /// Notes `name` as read; `present` is whether the object has a member of that name.
+    private mutating func noteRead(_ name: String, present: Bool) {
         guard !read.contains(name) else { return }
         read.append(name)
-        if value != nil { presentRead += 1 }
+        if present { presentRead += 1 }
     }
 
-    mutating func raw(_ name: String, required: Bool) -> JSONValue? {
-        let member = object[name]
-        noteRead(name, member)
-        guard let value = member, value != .null else {
+    /// The node of the member named `name`, noted as read; nil (and a problem if `required`)
+    /// when it is missing or null.
+    mutating func raw(_ name: String, required: Bool) -> Int? {
+        let node = member(name)
+        noteRead(name, present: node != nil)
+        guard let node, tape.nodes[node].kind != .null else {
             if required { problem(name, "required") }
             return nil
         }
-        return value
+        return node
     }
 
     /// The most characters a text field takes unless it says otherwise: names, locations,
@@ -74,11 +90,12 @@ public struct FieldReader {
     public mutating func string(_ name: String, required: Bool = true, maximumLength: Int = defaultMaximumLength)
         -> String?
     {
-        guard let value = raw(name, required: required) else { return nil }
-        guard case .string(let text) = value else {
-            problem(name, "expected a string, found \(value.typeName)")
+        guard let node = raw(name, required: required) else { return nil }
+        guard tape.nodes[node].kind == .string else {
+            problem(name, "expected a string, found \(tape.typeName(node))")
             return nil
         }
+        let text = tape.string(node)
         if required, text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
             problem(name, "must not be empty")
             return nil
@@ -114,18 +131,20 @@ public struct FieldReader {
     }
 
     public mutating func bool(_ name: String, required: Bool = true) -> Bool? {
-        guard let value = raw(name, required: required) else { return nil }
-        guard case .bool(let flag) = value else {
-            problem(name, "expected true or false, found \(value.typeName)")
+        guard let node = raw(name, required: required) else { return nil }
+        guard tape.nodes[node].kind == .bool else {
+            problem(name, "expected true or false, found \(tape.typeName(node))")
             return nil
         }
-        return flag
+        return tape.nodes[node].number != 0
     }
 
     public mutating func integer(_ name: String, required: Bool = true, in range: ClosedRange<Int64>? = nil) -> Int64? {
-        guard let value = raw(name, required: required) else { return nil }
-        guard let integer = value.integerValue else {
-            problem(name, "expected an integer, found \(value.typeName == "number" ? "a fraction" : value.typeName)")
+        guard let node = raw(name, required: required) else { return nil }
+        guard tape.nodes[node].kind == .number, let integer = JSONValue.number(tape.nodes[node].number).integerValue
+        else {
+            let type = tape.typeName(node)
+            problem(name, "expected an integer, found \(type == "number" ? "a fraction" : type)")
             return nil
         }
         if let range, !range.contains(integer) {
@@ -136,29 +155,31 @@ public struct FieldReader {
     }
 
     public mutating func object(_ name: String, required: Bool = true) -> FieldReader? {
-        guard let value = raw(name, required: required) else { return nil }
-        return FieldReader(value, path: field(name), problems: problems)
+        guard let node = raw(name, required: required) else { return nil }
+        return FieldReader(tape, node: node, path: field(name), problems: problems)
     }
 
-    /// The elements of an array field, at most `maximumCount` of them.
-    mutating func array(_ name: String, required: Bool, maximumCount: Int) -> [JSONValue]? {
-        guard let value = raw(name, required: required) else { return nil }
-        guard case .array(let elements) = value else {
-            problem(name, "expected an array, found \(value.typeName)")
+    /// The element nodes of an array field, at most `maximumCount` of them.
+    mutating func array(_ name: String, required: Bool, maximumCount: Int) -> [Int]? {
+        guard let node = raw(name, required: required) else { return nil }
+        guard tape.nodes[node].kind == .array else {
+            problem(name, "expected an array, found \(tape.typeName(node))")
             return nil
         }
-        guard elements.count <= maximumCount else {
+        guard tape.count(node) <= maximumCount else {
             problem(name, "at most \(maximumCount) elements")
             return nil
         }
-        return elements
+        return tape.elements(node)
     }
 
     public mutating func objects(_ name: String, required: Bool = true, maximumCount: Int = defaultMaximumCount)
         -> [FieldReader]?
     {
         guard let elements = array(name, required: required, maximumCount: maximumCount) else { return nil }
-        return elements.enumerated().map { FieldReader($1, path: "\(field(name))[\($0)]", problems: problems) }
+        return elements.enumerated().map {
+            FieldReader(tape, node: $1, path: "\(field(name))[\($0)]", problems: problems)
+        }
     }
 
     public mutating func strings<T>(
@@ -168,10 +189,11 @@ public struct FieldReader {
         guard let elements = array(name, required: required, maximumCount: maximumCount) else { return nil }
         var result: [T] = []
         for (position, element) in elements.enumerated() {
-            guard case .string(let text) = element else {
+            guard tape.nodes[element].kind == .string else {
                 problems.list.append(FieldProblem(field: "\(field(name))[\(position)]", reason: "expected a string"))
                 continue
             }
+            let text = tape.string(element)
             if let reason = InputText.problem(text, maximumLength: Self.defaultMaximumLength) {
                 problems.list.append(FieldProblem(field: "\(field(name))[\(position)]", reason: reason))
                 continue
@@ -186,13 +208,14 @@ public struct FieldReader {
     }
 
     /// Marks a field as understood without reading it (e.g. the `type` of an import line).
-    public mutating func skip(_ name: String) { noteRead(name, object[name]) }
+    public mutating func skip(_ name: String) { noteRead(name, present: member(name) != nil) }
 
     /// Reports every field that was not read: a misspelt name must not be silently ignored.
     public mutating func rejectUnknownFields() {
-        guard presentRead != object.count else { return }
+        guard let object, presentRead != tape.count(object) else { return }
         let known = Set(read)
-        for name in object.keys.sorted() where !known.contains(name) { problem(name, "unknown field") }
+        let names = tape.members(object).map { tape.string($0.name) }
+        for name in names.sorted() where !known.contains(name) { problem(name, "unknown field") }
     }
 
     /// Throws all collected problems as one validation error.

@@ -305,8 +305,10 @@ public struct StoreMigration: Sendable {
 /// return the rows to write.
 public enum Projector {
     public static func touchedKeys(_ batch: [(LogEntry, any RegistryEvent)]) -> [EntityKey] {
-        var seen: Set<EntityKey> = []
+        // A few keys an entry: room for them at once, not grown (and rehashed) as they come.
+        var seen = Set<EntityKey>(minimumCapacity: batch.count * 4)
         var keys: [EntityKey] = []
+        keys.reserveCapacity(batch.count * 4)
         for (entry, event) in batch {
             for key in event.touches(entry.context) where seen.insert(key).inserted { keys.append(key) }
         }

@@ -243,7 +243,9 @@ public final class SQLiteRegistryStore: RegistryStore {
             batch.append((entry, draft.event))
         }
         if let projection {
-            for write in projection.writes { try Self.write(write, db) }
+            // By position: a for-in copied every write (and retained its parts) first.
+            let writes = projection.writes
+            for position in writes.indices { try Self.write(writes[position], db) }
         } else {
             try project(batch, db)
         }
