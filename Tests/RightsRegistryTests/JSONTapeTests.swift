@@ -132,6 +132,24 @@ struct JSONTapeTests {
         #expect(refusal(#"{"é":1,"\u00e9":2}"#)?.reason == #"duplicate member name "é""#)
     }
 
+    @Test("text that is not UTF-8 is refused where its string starts, as a value and as a name; UTF-8 is kept")
+    func invalidUTF8() {
+        // A lone continuation byte, a sequence cut short, an overlong NUL, a surrogate, past U+10FFFF.
+        let invalid: [[UInt8]] = [[0x80], [0xE6, 0xB5], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80]]
+        for bytes in invalid {
+            let value = Array(#"{"a":"x"#.utf8) + bytes + Array(#""}"#.utf8)
+            let name = Array(#"{"a":1,""#.utf8) + bytes + Array(#"":2}"#.utf8)
+            for text in [value, name] {
+                let refusal = JSONParseError(offset: text == value ? 6 : 8, reason: "string is not valid UTF-8")
+                #expect(Self.tree(text) == .refused(refusal), "\(bytes)")
+                #expect(Self.tape(text) == .refused(refusal), "\(bytes)")
+            }
+        }
+        let chinese = Array(#"{"名":"浙江省😀"}"#.utf8)
+        #expect(Self.tree(chinese) == .value(["名": "浙江省😀"]))
+        #expect(Self.tape(chinese) == .value(["名": "浙江省😀"]))
+    }
+
     @Test("a field reader reads a text and the tree parsed from it alike: values, kinds, problems")
     func readerOverTextAndTree() throws {
         let text = #"{"code":"A1","n":3,"f":1.5,"flag":true,"none":null,"list":["x","y"],"inner":{"k":"v"},"extra":[]}"#

@@ -61,6 +61,10 @@ public enum JSONParser {
 /// order, and checks what it keeps (the UTF-8 of strings, names given twice).
 protocol JSONBuilder {
     associatedtype Value
+    /// What a member's name is kept as until its value has been read.
+    associatedtype Name
+    /// An array being read.
+    associatedtype Elements
     mutating func null() -> Value
     mutating func bool(_ flag: Bool) -> Value
     mutating func number(_ value: Double) -> Value
@@ -71,24 +75,20 @@ protocol JSONBuilder {
     mutating func beginObject() -> Int
     /// A member's name, before its value; `offset` is where its opening quote is (a name given
     /// twice is reported there; text that is not UTF-8 at the offset after, as for a string).
-    mutating func name(_ utf8: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError)
-    /// The value of the member last named.
-    mutating func member(_ value: Value)
+    mutating func name(_ utf8: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> Name
+    mutating func member(_ name: Name, _ value: Value)
     mutating func endObject(_ begin: Int) throws(JSONParseError) -> Value
-    /// An array begins; what it returns is given back to `endArray`.
-    mutating func beginArray() -> Int
-    mutating func element(_ value: Value)
-    mutating func endArray(_ begin: Int) -> Value
+    mutating func beginArray() -> Elements
+    mutating func element(_ value: Value, to elements: inout Elements)
+    mutating func endArray(_ elements: Elements) -> Value
 }
 
-/// Builds the tree: members and elements wait on stacks until their container ends, then go
-/// into a dictionary or an array made at their count — one allocation each, where inserting as
-/// they came grew them (and hashed every name again) three or four times (issue 16).
+/// Builds the tree: members wait on a stack until their object ends, then go into a dictionary
+/// made at their count — one allocation, where inserting as they came grew it (and hashed every
+/// name again) three or four times (issue 16).
 struct TreeBuilder: JSONBuilder {
-    /// Names of the members whose values are being read, innermost last, with their offsets.
-    private var names: [(String, Int)] = []
+    /// Members of the objects being read, innermost last: name, value, the name's offset.
     private var members: [(String, JSONValue, Int)] = []
-    private var elements: [JSONValue] = []
 
     func null() -> JSONValue { .null }
     func bool(_ flag: Bool) -> JSONValue { .bool(flag) }
@@ -98,26 +98,21 @@ struct TreeBuilder: JSONBuilder {
         .string(try Self.text(utf8, at: offset))
     }
 
-    /// The string of `bytes`, which must be valid UTF-8. ASCII (most codes and names of fields)
-    /// needs no validation; `String(decoding:)` is the fast copy.
+    /// The string of `bytes`, which must be valid UTF-8. Checked first, then copied with
+    /// `String(decoding:)`: `String(validating:)` looked up its generic metadata on every call,
+    /// a tenth of parsing a document of Chinese text (issue 16).
     static func text(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
-        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw JSONParseError(offset: offset, reason: "string is not valid UTF-8")
-        }
-        return text
+        try JSONParser.requireUTF8(bytes, at: offset)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     func beginObject() -> Int { members.count }
 
-    mutating func name(_ utf8: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) {
-        names.append((try Self.text(utf8, at: offset + 1), offset))
+    func name(_ utf8: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> (String, Int) {
+        (try Self.text(utf8, at: offset + 1), offset)
     }
 
-    mutating func member(_ value: JSONValue) {
-        let (name, offset) = names.removeLast()
-        members.append((name, value, offset))
-    }
+    mutating func member(_ name: (String, Int), _ value: JSONValue) { members.append((name.0, value, name.1)) }
 
     mutating func endObject(_ begin: Int) throws(JSONParseError) -> JSONValue {
         var object = [String: JSONValue](minimumCapacity: members.count - begin)
@@ -128,14 +123,9 @@ struct TreeBuilder: JSONBuilder {
         return .object(object)
     }
 
-    func beginArray() -> Int { elements.count }
-    mutating func element(_ value: JSONValue) { elements.append(value) }
-
-    mutating func endArray(_ begin: Int) -> JSONValue {
-        let array = Array(elements[begin...])
-        elements.removeLast(elements.count - begin)
-        return .array(array)
-    }
+    func beginArray() -> [JSONValue] { [] }
+    func element(_ value: JSONValue, to elements: inout [JSONValue]) { elements.append(value) }
+    func endArray(_ elements: [JSONValue]) -> JSONValue { .array(elements) }
 }
 
 private struct Cursor {
@@ -207,12 +197,12 @@ private struct Cursor {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
             let nameOffset = index
-            try string { name throws(JSONParseError) in try builder.name(name, at: nameOffset) }
+            let name = try string { name throws(JSONParseError) in try builder.name(name, at: nameOffset) }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            builder.member(try value(depth: depth + 1, into: &builder))
+            builder.member(name, try value(depth: depth + 1, into: &builder))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -229,15 +219,15 @@ private struct Cursor {
         -> Builder.Value
     {
         index += 1
-        let begin = builder.beginArray()
+        var elements = builder.beginArray()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
-            return builder.endArray(begin)
+            return builder.endArray(elements)
         }
         while true {
             skipWhitespace()
-            builder.element(try value(depth: depth + 1, into: &builder))
+            builder.element(try value(depth: depth + 1, into: &builder), to: &elements)
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -246,7 +236,7 @@ private struct Cursor {
             }
             guard bytes[index] == UInt8(ascii: "]") else { throw error("expected ',' or ']'") }
             index += 1
-            return builder.endArray(begin)
+            return builder.endArray(elements)
         }
     }
 

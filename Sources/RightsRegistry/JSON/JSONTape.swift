@@ -165,7 +165,7 @@ private struct TapeBuilder: JSONBuilder {
         names.append((start, end, offset))
     }
 
-    mutating func member(_ value: Void) {}
+    mutating func member(_ name: Void, _ value: Void) {}
 
     mutating func endObject(_ begin: Int) throws(JSONParseError) {
         let first = Int(nodes[begin].start)
@@ -203,7 +203,7 @@ private struct TapeBuilder: JSONBuilder {
         return nodes.count - 1
     }
 
-    mutating func element(_ value: Void) {}
+    mutating func element(_ value: Void, to elements: inout Int) {}
 
     mutating func endArray(_ begin: Int) {
         var count: Int32 = 0
