@@ -45,7 +45,9 @@ extension Projector {
         var pending = [EntityKey: Int](minimumCapacity: earlier.count)
         for position in earlier.indices { pending[earlier[position].key] = position }
         let keys = touchedKeys(batch)
-        var state = ProjectionState(capacity: keys.count)
+        // Room too for a row an entry adds that its event could not name before it was applied
+        // (a right's certificate, numbered as it is issued): the table is never grown.
+        var state = ProjectionState(capacity: keys.count + batch.count)
         var unread: [EntityKey] = []
         var absent: Set<EntityKey> = []
         for key in keys {
