@@ -86,6 +86,11 @@ struct IdentifierTests {
             #expect(
                 InputText.problem(string, maximumLength: maximum) == expected(string, maximum),
                 "\(string.debugDescription) max \(maximum)")
+            // A field reader checks the same on the bytes of the body it parsed.
+            var reader = FieldReader(["t": .string(string)])
+            let read = reader.string("t", required: false, maximumLength: maximum)
+            #expect(reader.allProblems.map(\.reason) == [expected(string, maximum)].compactMap { $0 })
+            #expect(read == (expected(string, maximum) == nil ? string : nil))
         }
         #expect(InputText.problem("张三", maximumLength: 2) == nil)
         #expect(InputText.problem("\u{85}", maximumLength: 5) == "must not contain control characters")

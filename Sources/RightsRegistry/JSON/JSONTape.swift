@@ -93,11 +93,12 @@ final class JSONTape: Sendable {
     /// Members or elements of the container at `node`.
     func count(_ node: Int) -> Int { Int(nodes[node].start) }
 
-    func string(_ node: Int) -> String {
+    func string(_ node: Int) -> String { withUTF8(node) { String(decoding: $0, as: UTF8.self) } }
+
+    /// Calls `body` with the UTF-8 of the string (or name) at `node`.
+    func withUTF8<T>(_ node: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         let range = Int(nodes[node].start)..<Int(nodes[node].end)
-        return text.withUnsafeBufferPointer {
-            String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self)
-        }
+        return text.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     private func textEquals(_ node: Int, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {

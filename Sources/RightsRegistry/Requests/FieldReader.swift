@@ -95,16 +95,16 @@ public struct FieldReader {
             problem(name, "expected a string, found \(tape.typeName(node))")
             return nil
         }
-        let text = tape.string(node)
-        if required, text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
-            problem(name, "must not be empty")
-            return nil
+        // Checked on the tape's bytes, before a `String` is made of them.
+        let reason = tape.withUTF8(node) { text -> String? in
+            if required, text.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return "must not be empty" }
+            return InputText.problem(utf8: text, maximumLength: maximumLength)
         }
-        if let reason = InputText.problem(text, maximumLength: maximumLength) {
+        if let reason {
             problem(name, reason)
             return nil
         }
-        return text
+        return tape.string(node)
     }
 
     /// A string field made into a validating value (an identifier, a date, an area).
