@@ -39,14 +39,17 @@ extension Request {
         }
     }
 
-    /// The body as a JSON value; malformed JSON is a 400.
-    public func json(context: RegistryRequestContext) async throws -> JSONValue {
+    /// The body's JSON object, to be read field by field; malformed JSON is a 400.
+    public func fields(context: RegistryRequestContext) async throws -> FieldReader {
         let bytes = try await bytes(context: context)
         guard !bytes.isEmpty else {
             throw Problem(status: .badRequest, code: "validation.body", detail: "the body is empty")
         }
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONParseError) in try FieldReader(json: buffer) }
+        }
         do {
-            return try JSONParser.parse(bytes)
+            return try result.get()
         } catch {
             throw Problem(status: .badRequest, code: "validation.body", detail: "\(error)")
         }

@@ -28,7 +28,7 @@ public struct CollateralController: Sendable {
                     ])
             ) { request, context in
                 let bank = try context.caller()
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let right = reader.string("right_id", required: false)
                 let certificate = reader.string("certificate_no", required: false)
                 let borrower = reader.string("holder_id_number")

@@ -96,7 +96,7 @@ public struct ExchangeController: Sendable {
                     tags: ["exchange"], parameters: [Self.idempotency], body: .json(Schemas.ref("ListingApplication")),
                     responses: Self.created("the submitted listing", "Listing"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedApplication = ExchangeParser.listing(&reader)
                 let application = try reader.finish(parsedApplication)
                 let listing = try await exchange.submit(
@@ -111,7 +111,7 @@ public struct ExchangeController: Sendable {
                     tags: ["exchange"], parameters: [Self.idParameter("listing"), Self.idempotency],
                     body: .json(Schemas.ref("Review")), responses: Self.answer("the listing", "Listing"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedReview = ExchangeParser.review(&reader)
                 let review = try reader.finish(parsedReview)
                 let listing = try await exchange.review(
@@ -127,7 +127,7 @@ public struct ExchangeController: Sendable {
                     tags: ["exchange"], parameters: [Self.idParameter("listing"), Self.idempotency],
                     body: .json(Schemas.ref("IntentApplication")), responses: Self.created("the intent", "Intent"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedApplication = ExchangeParser.intent(&reader)
                 let application = try reader.finish(parsedApplication)
                 let intent = try await exchange.registerIntent(
@@ -144,7 +144,7 @@ public struct ExchangeController: Sendable {
                     tags: ["exchange"], parameters: [Self.idParameter("listing"), Self.idempotency],
                     body: .json(Schemas.ref("BidRequest")), responses: Self.created("the listing", "Listing"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedBid = ExchangeParser.bid(&reader)
                 let bid = try reader.finish(parsedBid)
                 let listing = try await exchange.bid(
@@ -175,7 +175,7 @@ public struct ExchangeController: Sendable {
                     tags: ["exchange"], parameters: [Self.idParameter("listing"), Self.idempotency],
                     body: .json(Schemas.ref("IntentReference")), responses: Self.created("the listing", "Listing"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedIntent = ExchangeParser.intentReference(&reader)
                 let intent = try reader.finish(parsedIntent)
                 let listing = try await exchange.claimPriority(
@@ -203,7 +203,7 @@ public struct ExchangeController: Sendable {
                     tags: ["exchange"], parameters: [Self.idParameter("deal"), Self.idempotency],
                     body: .json(Schemas.ref("PaymentReference")), responses: Self.answer("the settled deal", "Deal"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedReference = ExchangeParser.single(&reader, "reference")
                 let reference = try reader.finish(parsedReference)
                 let deal = try await exchange.confirmPayment(
@@ -220,7 +220,7 @@ public struct ExchangeController: Sendable {
                     body: .json(Schemas.ref("ForfeitRequest")),
                     responses: Self.answer("the forfeited deal and the next one", "Forfeit"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedReason = ExchangeParser.forfeit(&reader)
                 let reason = try reader.finish(parsedReason)
                 let (forfeited, next) = try await exchange.forfeit(
@@ -262,7 +262,7 @@ public struct ExchangeController: Sendable {
                     tags: ["exchange"], parameters: [Self.idParameter("deal"), Self.idempotency],
                     body: .json(Schemas.ref("SignatureRequest")), responses: Self.created("the deal", "Deal"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedParty = ExchangeParser.signature(&reader)
                 let party = try reader.finish(parsedParty)
                 let deal = try await exchange.sign(
@@ -325,7 +325,7 @@ public struct ExchangeController: Sendable {
                     parameters: [Self.idParameter("intent"), Self.idempotency],
                     body: .json(Schemas.ref("PaymentReference")), responses: Self.answer("the refund", "Refund"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedReference = ExchangeParser.single(&reader, "reference")
                 let reference = try reader.finish(parsedReference)
                 let refund = try await exchange.refund(
@@ -351,7 +351,7 @@ public struct ExchangeController: Sendable {
                     tags: ["exchange"], parameters: [Self.idempotency], body: .json(Schemas.ref("ExchangeRules")),
                     responses: Self.answer("the rules now in force", "ExchangeRules"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedRules = ExchangeParser.rules(&reader)
                 let rules = try reader.finish(parsedRules)
                 return .json(
@@ -368,7 +368,7 @@ public struct ExchangeController: Sendable {
                     body: .json(Schemas.ref("WithdrawalApplication")),
                     responses: Self.created("the application", "Withdrawal"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedApplication = ExchangeParser.withdrawal(&reader)
                 let application = try reader.finish(parsedApplication)
                 let withdrawal = try await exchange.applyWithdrawal(
@@ -394,7 +394,7 @@ public struct ExchangeController: Sendable {
                     tags: ["exchange"], parameters: [Self.idParameter("withdrawal"), Self.idempotency],
                     body: .json(Schemas.ref("Approval")), responses: Self.answer("the withdrawal", "Withdrawal"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedApproval = ExchangeParser.single(&reader, "approval")
                 let approval = try reader.finish(parsedApproval)
                 let applied = try await exchange.withdrawal(try id(context))
@@ -414,7 +414,7 @@ public struct ExchangeController: Sendable {
                     body: .json(Schemas.ref("PaymentReference")), responses: Self.answer("the withdrawal", "Withdrawal")
                 )
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedReference = ExchangeParser.single(&reader, "reference")
                 let reference = try reader.finish(parsedReference)
                 let applied = try await exchange.withdrawal(try id(context))
@@ -446,7 +446,7 @@ public struct ExchangeController: Sendable {
                 parameters: [Self.idParameter("listing"), Self.idempotency], body: .json(Schemas.ref("Reason")),
                 responses: Self.answer("the listing", "Listing"))
         ) { request, context in
-            var reader = FieldReader(try await request.json(context: context))
+            var reader = try await request.fields(context: context)
             let parsedReason = ExchangeParser.single(&reader, "reason")
             let reason = try reader.finish(parsedReason)
             return .json(try view(try await act(try id(context), reason, try context.caller().actor), context))

@@ -28,7 +28,7 @@ public struct MortgageController: Sendable {
                     ])
             ) { request, context in
                 let bank = try context.caller()
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedParsed = ApplicationParser.mortgage(&reader, mortgagee: bank.party ?? bank.name)
                 let parsed = try reader.finish(parsedParsed)
                 let (right, application) = parsed
@@ -58,7 +58,7 @@ public struct MortgageController: Sendable {
                 } else {
                     try context.requireScope(right.region)
                 }
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedMortgagor = ApplicationParser.mortgagor(&reader)
                 let mortgagor = try reader.finish(parsedMortgagor)
                 let entry = try await services.registry.perform(
@@ -93,7 +93,7 @@ public struct MortgageController: Sendable {
                 let bank = try context.caller()
                 let id = try services.parse("id") { try EncumbranceID(try context.parameter("id")) }
                 let current = try await encumbrance(id, heldBy: bank)
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedApplication = ExchangeParser.listing(&reader, foreclosing: current.right)
                 let application = try reader.finish(parsedApplication)
                 let listing = try await services.exchange.foreclose(

@@ -23,7 +23,7 @@ public struct PartiesController: Sendable {
                     tags: ["clerk"],
                     body: .json(Schemas.ref("Collective")), responses: Self.created("the collective"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedApplication = ApplicationParser.collective(&reader, origin: .application)
                 reader.rejectUnknownFields()
                 let application = try reader.finish(parsedApplication)
@@ -36,7 +36,7 @@ public struct PartiesController: Sendable {
                     id: "registerHousehold", summary: "Register a household (承包方) with its members.", tags: ["clerk"],
                     body: .json(Schemas.ref("Household")), responses: Self.created("the household"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedApplication = ApplicationParser.household(&reader, origin: .application)
                 reader.rejectUnknownFields()
                 let application = try reader.finish(parsedApplication)
@@ -53,7 +53,7 @@ public struct PartiesController: Sendable {
             ) { request, context in
                 let code = try services.parse("code") { try HouseholdCode(try context.parameter("code")) }
                 try context.requireScope(code.collective.region)
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedMember = ApplicationParser.member(&reader)
                 let member = try reader.finish(parsedMember)
                 return try await services.record(.addMember(code, member), context: context)
@@ -69,7 +69,7 @@ public struct PartiesController: Sendable {
             ) { request, context in
                 let code = try services.parse("code") { try HouseholdCode(try context.parameter("code")) }
                 try context.requireScope(code.collective.region)
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedRemoval = ApplicationParser.memberRemoval(&reader)
                 let removal = try reader.finish(parsedRemoval)
                 return try await services.record(.removeMember(code, removal), context: context)
@@ -85,7 +85,7 @@ public struct PartiesController: Sendable {
             ) { request, context in
                 let code = try services.parse("code") { try HouseholdCode(try context.parameter("code")) }
                 try context.requireScope(code.collective.region)
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedSplit = ApplicationParser.householdSplit(&reader, of: code)
                 let split = try reader.finish(parsedSplit)
                 return try await services.record(.splitHousehold(split), context: context)
@@ -99,7 +99,7 @@ public struct PartiesController: Sendable {
                     tags: ["clerk", "exchange"], body: .json(Schemas.ref("Person")),
                     responses: Self.created("the person"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedPerson = ApplicationParser.person(&reader)
                 let person = try reader.finish(parsedPerson)
                 return try await services.record(.registerPerson(person), context: context)
@@ -112,7 +112,7 @@ public struct PartiesController: Sendable {
                     tags: ["clerk"], body: .json(Schemas.ref("Organisation")),
                     responses: Self.created("the organisation"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let code = reader.value("uscc", CreditCode.init)
                 let name = reader.string("name")
                 reader.rejectUnknownFields()
@@ -129,7 +129,7 @@ public struct PartiesController: Sendable {
                     tags: ["clerk"], body: .json(Schemas.ref("Mandate")),
                     responses: Self.created("the mandate"))
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedApplication = ApplicationParser.mandate(&reader)
                 reader.rejectUnknownFields()
                 let application = try reader.finish(parsedApplication)

@@ -41,7 +41,7 @@ public struct RightsController: Sendable {
                             Schemas.ref("Recorded"))
                     ])
             ) { request, context in
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedKind = reader.value("kind") { text throws(InvalidValue) in
                     guard let kind = RightKind(rawValue: text) else {
                         throw InvalidValue("one of \(RightKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -161,7 +161,7 @@ public struct RightsController: Sendable {
             ) { request, context in
                 let report = try await services.report(context)
                 try context.requireScope(report.right.region)
-                var reader = FieldReader(try await request.json(context: context))
+                var reader = try await request.fields(context: context)
                 let parsedAct = ApplicationParser.rightAct(&reader)
                 let act = try reader.finish(parsedAct)
                 let id = report.right.id

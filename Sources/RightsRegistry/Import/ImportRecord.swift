@@ -14,13 +14,12 @@ public enum ImportRecord: Sendable {
 
     /// Parses one line; all field problems of the line are reported together.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Parsed {
-        let tape: JSONTape
+        var reader: FieldReader
         do {
-            tape = try JSONTape.parse(bytes)
+            reader = try FieldReader(json: bytes)
         } catch {
             return .problems([FieldProblem(field: "(line)", reason: "\(error)")])
         }
-        var reader = FieldReader(tape, node: 0, path: "", problems: FieldReader.Problems())
         guard let type = reader.string("type") else { return .problems(reader.allProblems) }
         var record: ImportRecord?
         switch type {

@@ -20,6 +20,11 @@ public struct FieldReader {
         self.init(JSONTape(value), node: 0, path: "", problems: Problems())
     }
 
+    /// Reads a JSON text (an HTTP body, an import line) without making a tree of it.
+    public init(json bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) {
+        self.init(try JSONTape.parse(bytes), node: 0, path: "", problems: Problems())
+    }
+
     init(_ tape: JSONTape, node: Int, path: String, problems: Problems) {
         self.tape = tape
         self.path = path
