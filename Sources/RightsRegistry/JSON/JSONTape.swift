@@ -46,7 +46,10 @@ final class JSONTape: Sendable {
     }
 
     /// The index of the node after the value at `node`.
-    func after(_ node: Int) -> Int {
+    func after(_ node: Int) -> Int { Self.after(node, in: nodes) }
+
+    /// The index of the node after the value at `node` of `nodes` (a tape's, or one being built).
+    static func after(_ node: Int, in nodes: [Node]) -> Int {
         switch nodes[node].kind {
         case .array, .object: Int(nodes[node].end)
         case .null, .bool, .number, .string: node + 1
@@ -211,10 +214,7 @@ private struct TapeBuilder: JSONBuilder {
         var node = begin + 1
         while node < nodes.count {
             count += 1
-            switch nodes[node].kind {
-            case .array, .object: node = Int(nodes[node].end)
-            case .null, .bool, .number, .string: node += 1
-            }
+            node = JSONTape.after(node, in: nodes)
         }
         nodes[begin].start = count
         nodes[begin].end = Int32(nodes.count)
