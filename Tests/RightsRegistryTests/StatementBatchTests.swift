@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 
 @testable import RightsRegistry
@@ -20,6 +21,25 @@ struct StatementBatchTests {
                 + "w2 AS (DELETE FROM rights WHERE key = ANY($7)) SELECT size FROM w0")
         #expect(statements.first?.binds.count == 7)
         #expect(batch.finish().isEmpty)
+    }
+
+    @Test(
+        "rows copied in COPY's text format: tabs between fields, a line a row, \\N for NULL, escapes only where needed")
+    func copyText() {
+        var rows = TableRows(table: "t", columns: ["key", "a", "doc"])
+        rows.append(["k1", nil, #"{"名":"浙江"}"#])
+        rows.append(["k2", "tab\there", "back\\slash\nline\rreturn"])
+        rows.append(["", "\u{1}", "😀"])
+        let text = rows.encoded(chunk: 1 << 20).map { String(buffer: $0) }.joined()
+        #expect(
+            text
+                == "k1\t\\N\t{\"名\":\"浙江\"}\n"
+                + "k2\ttab\\there\tback\\\\slash\\nline\\rreturn\n"
+                + "\t\u{1}\t😀\n")
+        // Rows are split between buffers only at the end of a row.
+        let chunks = rows.encoded(chunk: 8)
+        #expect(chunks.count == 3)
+        #expect(chunks.allSatisfy { String(buffer: $0).hasSuffix("\n") })
     }
 
     @Test("a lone write is sent as it is; writes past the parameter limit start a new statement")
