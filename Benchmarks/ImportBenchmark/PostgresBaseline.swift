@@ -20,7 +20,7 @@ func postgresBaseline(url: String, file: String) async throws -> (Int, Double) {
     try await connection.query("DROP TABLE IF EXISTS import_baseline", logger: logger)
     try await connection.query(
         "CREATE TABLE import_baseline (id BIGSERIAL PRIMARY KEY, line TEXT NOT NULL)", logger: logger)
-    let reader = try LineReader(path: file)
+    let reader = try LineReader(path: file, maximumLineLength: ImportRecord.maximumLineLength)
     let start = DispatchTime.now()
     var count = 0
     var done = false

@@ -73,7 +73,7 @@ if let postgres {
     // syncs no commit (so `prepareDatabase` cannot set FULL; the registry's store does it the same way).
     try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     try pool.write { db in try db.execute(sql: "CREATE TABLE records (id INTEGER PRIMARY KEY, line TEXT NOT NULL)") }
-    let reader = try LineReader(path: file)
+    let reader = try LineReader(path: file, maximumLineLength: ImportRecord.maximumLineLength)
     let start = DispatchTime.now()
     var done = false
     var count = 0

@@ -150,6 +150,16 @@ struct JSONTapeTests {
         #expect(Self.tape(chinese) == .value(["名": "浙江省😀"]))
     }
 
+    @Test("a text longer than the tape's offsets reach is refused before a byte of it is read")
+    func tooLong() {
+        // Address space only: the bytes are never touched, so none of it becomes memory.
+        let bytes = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: JSONTape.maximumLength + 1)
+        defer { bytes.deallocate() }
+        #expect(throws: JSONParseError(offset: JSONTape.maximumLength, reason: "longer than 2147483647 bytes")) {
+            try JSONTape.parse(UnsafeBufferPointer(bytes))
+        }
+    }
+
     @Test("a field reader reads a text and the tree parsed from it alike: values, kinds, problems")
     func readerOverTextAndTree() throws {
         let text = #"{"code":"A1","n":3,"f":1.5,"flag":true,"none":null,"list":["x","y"],"inner":{"k":"v"},"extra":[]}"#

@@ -92,4 +92,45 @@ struct ParallelLinesTests {
             #expect(summary.lines == total, "batches of \(batchSize)")
         }
     }
+
+    @Test(
+        "a line longer than the format takes is cut as it is read and refused by its length; the lines around it are read as they are"
+    )
+    func longLines() async throws {
+        var county: [String] = []
+        SyntheticCounty(householdsPerVillage: 1).lines { county.append($0) }
+        let maximum = ImportRecord.maximumLineLength
+        let long = #"{"type":"household","code":""# + String(repeating: "9", count: 3 * maximum) + #""}"#
+        let lines = [
+            county[0], long, county[1], String(repeating: "x", count: maximum),
+            String(repeating: "y", count: maximum + 5),
+        ]
+        // The last line has no line break after it.
+        let file = try TemporaryFile(contents: lines.joined(separator: "\n"))
+
+        let reader = try LineReader(path: file.path, maximumLineLength: maximum)
+        var lengths: [Int] = []
+        var firstBytes: [UInt8] = []
+        while let length = try reader.nextLine({ bytes in
+            firstBytes.append(bytes.first ?? 0)
+            return bytes.count
+        }) {
+            lengths.append(length)
+        }
+        #expect(lengths == [county[0].utf8.count, maximum + 1, county[1].utf8.count, maximum, maximum + 1])
+        #expect(firstBytes == lines.map { $0.utf8.first! })
+        #expect(reader.lineNumber == 5)
+        let size = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int
+        #expect(size.map(UInt64.init) == reader.bytesRead, "every byte counted, the skipped ones too")
+
+        let t = try await TestRegistry(county: nil)
+        let summary = try await Importer(registry: t.registry, actor: "import:test").check(file.path)
+        let tooLong = summary.problems.filter { $0.reason == "longer than \(maximum) bytes" }
+        #expect(tooLong.map(\.line) == [2, 5])
+        #expect(tooLong.allSatisfy { $0.field == "(line)" })
+        // The line of exactly the most bytes is read whole (and is not JSON).
+        #expect(summary.problems.filter { $0.line == 4 }.map(\.reason) != ["longer than \(maximum) bytes"])
+        #expect(summary.problems.filter { $0.line == 1 || $0.line == 3 }.isEmpty)
+        #expect(summary.lines == 5)
+    }
 }

@@ -12,8 +12,15 @@ public enum ImportRecord: Sendable {
         case problems([FieldProblem])
     }
 
+    /// The longest line the import format takes: a contract with a thousand parcels (the most
+    /// an array takes) is about 300 KB.
+    public static let maximumLineLength = 1 << 20
+
     /// Parses one line; all field problems of the line are reported together.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Parsed {
+        guard bytes.count <= maximumLineLength else {
+            return .problems([FieldProblem(field: "(line)", reason: "longer than \(maximumLineLength) bytes")])
+        }
         var reader: FieldReader
         do {
             reader = try FieldReader(json: bytes)

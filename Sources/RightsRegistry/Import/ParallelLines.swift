@@ -31,7 +31,7 @@ struct ParallelLines {
 
     /// Slices of up to `size` lines of the file at `path`, each parsed in `workers` parts.
     init(path: String, size: Int, workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
-        let reader = try LineReader(path: path)
+        let reader = try LineReader(path: path, maximumLineLength: ImportRecord.maximumLineLength)
         totalBytes = reader.totalBytes
         source = Source(reader, workers: max(1, workers))
         self.size = max(1, size)
@@ -65,12 +65,22 @@ struct ParallelLines {
             self.workers = workers
         }
 
+        /// The most bytes of lines a slice holds, whatever their number: a slice of long lines
+        /// (each at most `ImportRecord.maximumLineLength`) stays a few dozen megabytes.
+        static let maximumBytes = 32 << 20
+
         func read(_ count: Int) async throws -> Slice? {
             let start = reader.lineNumber
             var raw: [(number: Int, bytes: [UInt8])] = []
             raw.reserveCapacity(count)
-            while raw.count < count, let bytes = try reader.nextLine({ Importer.isBlank($0) ? nil : Array($0) }) {
-                if let bytes { raw.append((reader.lineNumber, bytes)) }
+            var bytesHeld = 0
+            while raw.count < count, bytesHeld < Self.maximumBytes,
+                let bytes = try reader.nextLine({ Importer.isBlank($0) ? nil : Array($0) })
+            {
+                if let bytes {
+                    raw.append((reader.lineNumber, bytes))
+                    bytesHeld += bytes.count
+                }
             }
             let (lineNumber, bytesRead) = (reader.lineNumber, reader.bytesRead)
             guard lineNumber > start else { return nil }

@@ -31,8 +31,14 @@ final class JSONTape: Sendable {
         self.text = text
     }
 
+    /// The longest text a tape holds: its nodes address the text with 32-bit offsets.
+    static let maximumLength = Int(Int32.max)
+
     /// Parses a JSON text, with the same checks as `JSONParser` (which builds the tree).
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONTape {
+        guard bytes.count <= maximumLength else {
+            throw JSONParseError(offset: maximumLength, reason: "longer than \(maximumLength) bytes")
+        }
         var builder = TapeBuilder(capacity: bytes.count)
         try JSONParser.read(bytes, into: &builder)
         return JSONTape(nodes: builder.nodes, text: builder.text)
