@@ -160,6 +160,24 @@ struct JSONTapeTests {
         }
     }
 
+    @Test("a field of the wrong kind is named by its JSON kind, read from a text or from a tree")
+    func kindNames() throws {
+        let text = #"{"b":true,"n":1.5,"a":[],"o":{}}"#
+        let tree = try JSONParser.parse(text)
+        var fromTree = FieldReader(tree)
+        var fromText = try Array(text.utf8).withUnsafeBufferPointer { buffer in try FieldReader(json: buffer) }
+        for name in ["b", "n", "a", "o"] {
+            _ = fromTree.string(name)
+            _ = fromText.string(name)
+        }
+        _ = fromText.bool("missing", required: false)
+        let expected = ["boolean", "number", "array", "object"].map { "expected a string, found \($0)" }
+        #expect(fromTree.allProblems.map(\.reason) == expected)
+        #expect(fromText.allProblems.map(\.reason) == expected)
+        #expect(JSONValue.null.typeName == "null" && tree["b"]?.typeName == "boolean")
+        #expect(FieldReader(.null).allProblems.map(\.reason) == ["expected an object, found null"])
+    }
+
     @Test("a field reader reads a text and the tree parsed from it alike: values, kinds, problems")
     func readerOverTextAndTree() throws {
         let text = #"{"code":"A1","n":3,"f":1.5,"flag":true,"none":null,"list":["x","y"],"inner":{"k":"v"},"extra":[]}"#

@@ -8,12 +8,8 @@
 /// members or elements it has and where the nodes after it begin, so a reader steps over a
 /// value without reading it.
 final class JSONTape: Sendable {
-    enum Kind: UInt8 {
-        case null, bool, number, string, array, object
-    }
-
     struct Node {
-        var kind: Kind
+        var kind: JSONKind
         /// A string's text is `text[start..<end]`; a container's members or elements are
         /// `start` in number, and `end` is the index of the node after its last.
         var start: Int32
@@ -116,17 +112,8 @@ final class JSONTape: Sendable {
         return text[start..<end].elementsEqual(wanted)
     }
 
-    /// A short name of the node's JSON type, for error messages (as `JSONValue.typeName`).
-    func typeName(_ node: Int) -> String {
-        switch nodes[node].kind {
-        case .null: "null"
-        case .bool: "boolean"
-        case .number: "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        }
-    }
+    /// A short name of the node's JSON type, for error messages.
+    func typeName(_ node: Int) -> String { nodes[node].kind.rawValue }
 }
 
 /// Builds a tape as the cursor reads: nodes appended as values begin, a container's count and

@@ -1,3 +1,11 @@
+/// The six kinds of JSON value, named as error messages name them ("expected a string, found
+/// number"): a tree's values and a tape's nodes alike.
+enum JSONKind: String, Sendable {
+    case null
+    case bool = "boolean"
+    case number, string, array, object
+}
+
 /// A JSON document as plain data.
 ///
 /// The register's entries, its projection documents and the import format are all JSON, and the
@@ -48,14 +56,16 @@ extension JSONValue {
     }
 
     /// A short name of the JSON type, for error messages ("expected a string, found number").
-    public var typeName: String {
+    public var typeName: String { kind.rawValue }
+
+    var kind: JSONKind {
         switch self {
-        case .null: "null"
-        case .bool: "boolean"
-        case .number: "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
+        case .null: .null
+        case .bool: .bool
+        case .number: .number
+        case .string: .string
+        case .array: .array
+        case .object: .object
         }
     }
 }
