@@ -265,3 +265,103 @@ extension ImportTests {
         #expect(again.registeredCount == 0 && again.skippedCount == lines.count)
     }
 }
+
+/// Pass 1 keeps a file that fits in its budget parsed for pass 2, which otherwise reads it again
+/// (issue 16); what pass 2 registers must be what pass 1 checked, whatever happens to the file in
+/// between.
+extension ImportTests {
+    /// The log's entries, byte for byte.
+    func entries(_ t: TestRegistry) async throws -> [[UInt8]] {
+        try await t.store.entries(0..<t.store.size()).map(\.bytes)
+    }
+
+    @Test(
+        "an import keeping its file parsed between the passes writes the log one reading it again writes, byte for byte"
+    )
+    func keptFile() async throws {
+        let county = SyntheticCounty(townships: 1, villagesPerTownship: 3, householdsPerVillage: 9)
+        let lines = countyLines(county)
+        // Blank lines and CR LF line ends between the records.
+        let file = try TemporaryFile(
+            contents: lines.enumerated().map { $0 % 10 == 3 ? "\n \($1)\r" : $1 }.joined(separator: "\n"))
+        let fileBytes = try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int)
+        var logs: [[[UInt8]]] = []
+        // Read again; kept until its last slice; kept whole.
+        for kept in [0, fileBytes - 1, fileBytes] {
+            let t = try await TestRegistry(county: nil)
+            let summary = try await Importer(
+                registry: t.registry, actor: "import:test", batchSize: 7, keptBytes: UInt64(kept)
+            ).run(file.path)
+            #expect(summary.problems.isEmpty)
+            #expect(summary.registeredCount == lines.count, "kept \(kept)")
+            logs.append(try await entries(t))
+            #expect(try await t.violations().isEmpty)
+        }
+        #expect(logs[0].count == lines.count)
+        #expect(logs.allSatisfy { $0 == logs[0] })
+    }
+
+    @Test(
+        "a file changed between the passes is refused at the first changed slice read again; a file kept parsed is registered as checked"
+    )
+    func changedBetweenPasses() async throws {
+        let county = SyntheticCounty(townships: 1, villagesPerTownship: 2, householdsPerVillage: 8)
+        let lines = countyLines(county)
+        let original = lines.joined(separator: "\n")
+        let target = try #require(lines.lastIndex { $0.contains(#""type":"household""#) })
+        #expect(target > lines.count / 2)
+        // A household's head renamed (a valid line the check never saw), the file cut short, a
+        // line added at its end.
+        let renamed = lines.enumerated().map {
+            $0 == target ? $1.replacingOccurrences(of: #""name":""#, with: #""name":"改"#) : $1
+        }
+        let changes = [
+            renamed.joined(separator: "\n"), lines.dropLast(3).joined(separator: "\n"),
+            original + "\n" + #"{"type":"collective"}"#,
+        ]
+        for (number, changed) in changes.enumerated() {
+            for kept in [0, original.utf8.count] {
+                let t = try await TestRegistry(county: nil)
+                let file = try TemporaryFile(contents: original)
+                var rewritten = false
+                let importer = Importer(
+                    registry: t.registry, actor: "import:test", batchSize: 5, keptBytes: UInt64(kept))
+                let run = {
+                    try await importer.run(file.path) { progress in
+                        // Once the check has read the whole file.
+                        if progress.phase == .checking, progress.bytes == progress.totalBytes, !rewritten {
+                            try? changed.write(toFile: file.path, atomically: false, encoding: .utf8)
+                            rewritten = true
+                        }
+                    }
+                }
+                if kept == 0 {
+                    await #expect(throws: RegistryError.self, "change \(number)") { try await run() }
+                    #expect(try await t.store.size() < UInt64(lines.count), "change \(number)")
+                } else {
+                    // Pass 2 takes the lines pass 1 checked, not the file as it now is.
+                    let summary = try await run()
+                    #expect(summary.registeredCount == lines.count, "change \(number)")
+                    #expect(try await t.store.size() == UInt64(lines.count), "change \(number)")
+                }
+                #expect(rewritten)
+                let size = try await t.store.size()
+                #expect(try await !t.reads.query(Household.self, []).contains { $0.head.name.hasPrefix("改") })
+                #expect(try await t.violations().isEmpty)
+                // Run again on the file as it now is: checked whole, then completed.
+                if number == 0 {
+                    let again = try await Importer(registry: t.registry, actor: "import:test", batchSize: 5).run(
+                        file.path)
+                    #expect(again.problems.isEmpty)
+                    #expect(try await t.store.size() == UInt64(lines.count))
+                    // The renamed household is registered now, or was registered as checked
+                    // (and the line is skipped: its code is on the register).
+                    #expect(again.registeredCount == (kept == 0 ? lines.count - Int(size) : 0))
+                    #expect(
+                        try await t.reads.query(Household.self, []).contains { $0.head.name.hasPrefix("改") }
+                            == (kept == 0))
+                }
+            }
+        }
+    }
+}

@@ -133,4 +133,36 @@ struct ParallelLinesTests {
         #expect(summary.problems.filter { $0.line == 1 || $0.line == 3 }.isEmpty)
         #expect(summary.lines == 5)
     }
+
+    @Test("a slice read again has the digest it had; a change to any of its lines, a blank one too, changes it")
+    func digests() async throws {
+        let (file, _, _, _) = try file()
+        let text = try String(contentsOfFile: file.path, encoding: .utf8)
+        func digests(_ text: String, size: Int) async throws -> [Int] {
+            try text.write(toFile: file.path, atomically: false, encoding: .utf8)
+            var lines = try ParallelLines(path: file.path, size: size, workers: 2)
+            var digests: [Int] = []
+            while let slice = try await lines.next() { digests.append(slice.digest) }
+            return digests
+        }
+        let lines = text.components(separatedBy: "\n")
+        let blank = try #require(lines.firstIndex(of: ""))
+        for size in [1, 7] {
+            let original = try await digests(text, size: size)
+            #expect(try await digests(text, size: size) == original)
+            #expect(Set(original).count == original.count)
+            // One byte of a record, a blank line given a space.
+            var changed = lines
+            changed[3] = changed[3].replacingOccurrences(of: "1", with: "2")
+            #expect(try await digests(changed.joined(separator: "\n"), size: size) != original)
+            changed = lines
+            changed[blank] = " "
+            let spaced = try await digests(changed.joined(separator: "\n"), size: size)
+            #expect(spaced.count == original.count && spaced != original)
+            // The same bytes in the same slices, the break between two lines one byte earlier.
+            changed = lines
+            changed[3] = String(changed[2].removeLast()) + changed[3]
+            #expect(try await digests(changed.joined(separator: "\n"), size: size) != original)
+        }
+    }
 }

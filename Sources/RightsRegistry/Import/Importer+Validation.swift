@@ -1,28 +1,30 @@
 extension Importer {
     /// Pass 1: every line parsed and checked — against the rules of its record, the lines before
-    /// it, and the register. Returns the summary (with all problems) and the log size it checked
-    /// against; pass 2 appends only if the log still has that size.
-    func validate(_ path: String, progress: (ImportProgress) -> Void) async throws -> (
-        summary: ImportSummary, size: UInt64
-    ) {
+    /// it, and the register. Returns the summary (with all problems), the log size it checked
+    /// against (pass 2 appends only if the log still has that size), and the file's slices:
+    /// parsed, if the file takes at most `keptBytes`, else their digests.
+    func validate(_ path: String, keeping keptBytes: UInt64, progress: (ImportProgress) -> Void) async throws
+        -> CheckedFile
+    {
         let store = registry.store
         let startSize = try await store.size()
         let policy = try await registry.reads.policy()
-        var summary = ImportSummary()
         var index = ImportIndex()
         var lines = try ParallelLines(path: path, size: batchSize)
+        var checked = CheckedFile(path: path, size: startSize, totalBytes: lines.totalBytes)
         while let slice = try await lines.next() {
+            checked.keep(slice, within: keptBytes)
             var chunk: [(Int, ImportRecord)] = []
             for line in slice.lines {
                 switch line.parsed {
                 case .record(let record): chunk.append((line.number, record))
                 case .problems(let problems):
-                    summary.problems += problems.map {
+                    checked.summary.problems += problems.map {
                         ImportProblem(line: line.number, field: $0.field, reason: $0.reason)
                     }
                 }
             }
-            summary.lines = slice.lineNumber
+            checked.summary.lines = slice.lineNumber
             if chunk.isEmpty { continue }
             let facts =
                 startSize == 0
@@ -30,12 +32,12 @@ extension Importer {
             for (line, record) in chunk {
                 var check = LineCheck(line: line, facts: facts, policy: policy, today: registry.today)
                 let registers = check.run(record, index: &index)
-                summary.problems += check.problems
+                checked.summary.problems += check.problems
                 if check.problems.isEmpty {
                     if registers {
-                        summary.registered[record.typeName, default: 0] += 1
+                        checked.summary.registered[record.typeName, default: 0] += 1
                     } else {
-                        summary.skipped[record.typeName, default: 0] += 1
+                        checked.summary.skipped[record.typeName, default: 0] += 1
                     }
                 }
             }
@@ -43,7 +45,72 @@ extension Importer {
                 ImportProgress(
                     phase: .checking, lines: slice.lineNumber, bytes: slice.bytesRead, totalBytes: lines.totalBytes))
         }
-        return (summary, startSize)
+        return checked
+    }
+}
+
+/// What pass 1 leaves pass 2: its summary, and the file as it checked it — every slice parsed,
+/// when the file fits in the budget (pass 2 takes them as they are: the file is parsed once,
+/// issue 16); else the slices' digests (pass 2 reads the file again and refuses a slice that
+/// changed in between: lines no check saw would be registered).
+struct CheckedFile: Sendable {
+    let path: String
+    /// The log's size the file was checked against.
+    let size: UInt64
+    let totalBytes: UInt64
+    var summary = ImportSummary()
+    /// Every slice, when the file fits in the budget: a larger file is read again, not kept in
+    /// part (a part would cost a county's import memory and save it little time).
+    private(set) var kept: [ParallelLines.Slice] = []
+    private(set) var digests: [Int] = []
+
+    init(path: String, size: UInt64, totalBytes: UInt64) {
+        (self.path, self.size, self.totalBytes) = (path, size, totalBytes)
+    }
+
+    /// Keeps `slice` parsed if the file fits in `budget` bytes.
+    mutating func keep(_ slice: ParallelLines.Slice, within budget: UInt64) {
+        digests.append(slice.digest)
+        if totalBytes <= budget, slice.bytesRead <= budget {
+            kept.append(slice)
+        } else if !kept.isEmpty {
+            // The file grew past the budget while it was read.
+            kept = []
+        }
+    }
+
+    /// Pass 2's slices, of up to `size` lines when the file is read again (the size pass 1 read).
+    func lines(size: Int) throws -> CheckedLines { try CheckedLines(self, size: size) }
+}
+
+/// Pass 2's slices: the ones pass 1 kept, or the file read again, each slice refused unless its
+/// bytes are the ones pass 1 checked.
+struct CheckedLines {
+    /// In reverse, so that each is let go once handed out.
+    private var kept: [ParallelLines.Slice]
+    private var reread: ParallelLines?
+    private var digests: IndexingIterator<[Int]>
+    private let path: String
+
+    fileprivate init(_ file: CheckedFile, size: Int) throws {
+        kept = file.kept.reversed()
+        reread = file.kept.isEmpty ? try ParallelLines(path: file.path, size: size) : nil
+        digests = file.digests.makeIterator()
+        path = file.path
+    }
+
+    mutating func next() async throws -> ParallelLines.Slice? {
+        guard reread != nil else { return kept.popLast() }
+        let (slice, expected) = (try await reread?.next(), digests.next())
+        guard slice?.digest == expected else { throw Self.changed(path) }
+        return slice
+    }
+
+    static func changed(_ path: String) -> RegistryError {
+        .conflict(
+            "file",
+            "\(path) changed after it was checked; the lines before the change are registered, check the file and run the import again"
+        )
     }
 }
 

@@ -21,6 +21,9 @@ struct ParallelLines {
         let lines: [Line]
         let lineNumber: Int
         let bytesRead: UInt64
+        /// A digest of the slice's bytes, blank lines included (keyed per process): a pass reading
+        /// the file again tells by it whether a slice is the one an earlier pass read.
+        let digest: Int
     }
 
     /// The file's size, for progress.
@@ -74,8 +77,14 @@ struct ParallelLines {
             var raw: [(number: Int, bytes: [UInt8])] = []
             raw.reserveCapacity(count)
             var bytesHeld = 0
+            // Blank lines too: a blank line made a record is a change.
+            var digest = Hasher()
             while raw.count < count, bytesHeld < Self.maximumBytes,
-                let bytes = try reader.nextLine({ Importer.isBlank($0) ? nil : Array($0) })
+                let bytes = try reader.nextLine({ line -> [UInt8]? in
+                    digest.combine(bytes: UnsafeRawBufferPointer(line))
+                    digest.combine(line.count)
+                    return Importer.isBlank(line) ? nil : Array(line)
+                })
             {
                 if let bytes {
                     raw.append((reader.lineNumber, bytes))
@@ -85,7 +94,7 @@ struct ParallelLines {
             let (lineNumber, bytesRead) = (reader.lineNumber, reader.bytesRead)
             guard lineNumber > start else { return nil }
             let lines = raw.isEmpty ? [] : await Self.parse(raw, workers: workers)
-            return Slice(lines: lines, lineNumber: lineNumber, bytesRead: bytesRead)
+            return Slice(lines: lines, lineNumber: lineNumber, bytesRead: bytesRead, digest: digest.finalize())
         }
 
         static func parse(_ raw: [(number: Int, bytes: [UInt8])], workers: Int) async -> [Line] {
