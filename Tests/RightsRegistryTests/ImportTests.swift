@@ -365,3 +365,43 @@ extension ImportTests {
         }
     }
 }
+
+extension ImportTests {
+    @Test("an import stopped by an error reports it only once the append under way has ended")
+    func stoppedAfterItsAppend() async throws {
+        let county = SyntheticCounty(townships: 1, villagesPerTownship: 2, householdsPerVillage: 8)
+        var lines = countyLines(county)
+        let original = lines.joined(separator: "\n")
+        // A change in the second slice: found while the first slice's append is under way.
+        lines[6] = lines[6].replacingOccurrences(of: "1", with: "2")
+        let changed = lines.joined(separator: "\n")
+        #expect(changed != original)
+        let t = try await TestRegistry(county: nil)
+        let file = try TemporaryFile(contents: original)
+        // The first append waits for the write lock, held here until a while after the check.
+        let registry = t.registry
+        let (holding, checked) = (StopFlag(), StopFlag())
+        let holder = Task {
+            try await registry.writeLock.withLock {
+                holding.set()
+                while !checked.isSet { try await Task.sleep(for: .milliseconds(5)) }
+                try await Task.sleep(for: .milliseconds(300))
+            }
+        }
+        while !holding.isSet { try await Task.sleep(for: .milliseconds(5)) }
+        let importer = Importer(registry: registry, actor: "import:test", batchSize: 5, keptBytes: 0)
+        await #expect(throws: RegistryError.self) {
+            try await importer.run(file.path) { progress in
+                if progress.phase == .checking, progress.bytes == progress.totalBytes, !checked.isSet {
+                    try? changed.write(toFile: file.path, atomically: false, encoding: .utf8)
+                    checked.set()
+                }
+            }
+        }
+        let reported = try await t.store.size()
+        try await holder.value
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(reported == 5)
+        #expect(try await t.store.size() == reported)
+    }
+}

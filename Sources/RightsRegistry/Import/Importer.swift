@@ -53,41 +53,48 @@ public struct Importer: Sendable {
         // The lines pass 1 kept parsed, then the rest parsed on both cores, a slice ahead: with
         // the rows projected here, this loop has more to do than the write transaction.
         var lines = try checked.lines(size: batchSize)
-        while let (chunk, slice) = try await readChunk(&lines) {
-            var batch = try await prepare(chunk, at: nextIndex, lookUp: shared, context)
-            // Nobody else writing: the batch's rows are worked out now, over the rows the batch
-            // being written writes and the register, and its append only writes them. Should
-            // another writer append after all, the append is refused for its size and the batch
-            // is decided again.
-            if !shared, writing == nil || writing?.projection != nil {
-                try await project(&batch, after: writing, over: written)
-                if let writes = writing?.projection?.writes {
-                    for position in writes.indices { written.insert(writes[position].key) }
-                }
-            }
-            if let previous = writing {
-                let end = try await settle(previous, into: &summary, shared: &shared, context)
-                if end != batch.start || shared && !batch.lookedUp {
-                    batch = try await prepare(chunk, at: end, lookUp: shared, context)
-                }
-            }
-            let (drafts, expected, projection) = (batch.drafts, batch.start, batch.projection)
-            batch.task =
-                drafts.isEmpty
-                ? nil
-                : Task {
-                    // In turn with this process's other writers; another process's append in
-                    // between is caught by the expected size.
-                    try await registry.writeLock.withLock {
-                        try await registry.commit(drafts, expectedSize: expected, projection: projection)
+        do {
+            while let (chunk, slice) = try await readChunk(&lines) {
+                var batch = try await prepare(chunk, at: nextIndex, lookUp: shared, context)
+                // Nobody else writing: the batch's rows are worked out now, over the rows the batch
+                // being written writes and the register, and its append only writes them. Should
+                // another writer append after all, the append is refused for its size and the batch
+                // is decided again.
+                if !shared, writing == nil || writing?.projection != nil {
+                    try await project(&batch, after: writing, over: written)
+                    if let writes = writing?.projection?.writes {
+                        for position in writes.indices { written.insert(writes[position].key) }
                     }
                 }
-            nextIndex = batch.start + UInt64(drafts.count)
-            writing = batch
-            MemoryBudget.importer.keep()
-            progress(
-                ImportProgress(
-                    phase: .writing, lines: slice.lineNumber, bytes: slice.bytesRead, totalBytes: totalBytes))
+                if let previous = writing {
+                    let end = try await settle(previous, into: &summary, shared: &shared, context)
+                    if end != batch.start || shared && !batch.lookedUp {
+                        batch = try await prepare(chunk, at: end, lookUp: shared, context)
+                    }
+                }
+                let (drafts, expected, projection) = (batch.drafts, batch.start, batch.projection)
+                batch.task =
+                    drafts.isEmpty
+                    ? nil
+                    : Task {
+                        // In turn with this process's other writers; another process's append in
+                        // between is caught by the expected size.
+                        try await registry.writeLock.withLock {
+                            try await registry.commit(drafts, expectedSize: expected, projection: projection)
+                        }
+                    }
+                nextIndex = batch.start + UInt64(drafts.count)
+                writing = batch
+                MemoryBudget.importer.keep()
+                progress(
+                    ImportProgress(
+                        phase: .writing, lines: slice.lineNumber, bytes: slice.bytesRead, totalBytes: totalBytes))
+            }
+        } catch {
+            // The append under way ends (or fails) before the error is reported: what the caller
+            // is told was registered is all that will be.
+            _ = try? await writing?.task?.value
+            throw error
         }
         if let last = writing { _ = try await settle(last, into: &summary, shared: &shared, context) }
         return summary
