@@ -286,7 +286,7 @@ extension ImportTests {
             contents: lines.enumerated().map { $0 % 10 == 3 ? "\n \($1)\r" : $1 }.joined(separator: "\n"))
         let fileBytes = try #require(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int)
         var logs: [[[UInt8]]] = []
-        // Read again; kept until its last slice; kept whole.
+        // Read again; one byte over the budget (read again); kept whole.
         for kept in [0, fileBytes - 1, fileBytes] {
             let t = try await TestRegistry(county: nil)
             let summary = try await Importer(

@@ -50,8 +50,9 @@ public struct Importer: Sendable {
         var written = WrittenKeys(capacity: min(summary.lines * Self.rowsPerLine, Self.writtenKeysLimit))
         var writing: Batch?
         var nextIndex = startSize
-        // The lines pass 1 kept parsed, then the rest parsed on both cores, a slice ahead: with
-        // the rows projected here, this loop has more to do than the write transaction.
+        // The lines pass 1 kept parsed, or the file read again and parsed on both cores, a slice
+        // ahead: with the rows projected here, this loop has more to do than the write
+        // transaction.
         var lines = try checked.lines(size: batchSize)
         do {
             while let (chunk, slice) = try await readChunk(&lines) {
