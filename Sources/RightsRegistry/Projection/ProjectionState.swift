@@ -5,6 +5,7 @@ import Foundation
 /// what changed — so applying an event is a pure function that both stores and the audit share.
 public struct ProjectionState: Sendable {
     private struct Slot: Sendable {
+        let key: EntityKey
         var document: JSONValue?
         var entity: (any Entity)?
         var dirty = false
@@ -14,35 +15,41 @@ public struct ProjectionState: Sendable {
         var stored: [String?]?
     }
 
-    private var slots: [EntityKey: Slot]
+    /// The rows, in the order they were loaded or first changed: read and changed where they lie
+    /// (issue 16: slots held as a dictionary's values were copied whole — key, document, entity
+    /// and columns retained — to be looked at, as an import's batch went through tens of
+    /// thousands of them).
+    private var slots: [Slot] = []
+    /// Where each key's row is in `slots`.
+    private var positions: [EntityKey: Int]
 
     /// State for about `capacity` rows: an import's batch loads tens of thousands, and growing
     /// the table as they came rehashed every key several times (issue 16).
     public init(capacity: Int = 0) {
-        slots = Dictionary(minimumCapacity: capacity)
+        positions = Dictionary(minimumCapacity: capacity)
+        slots.reserveCapacity(capacity)
     }
 
     /// Adds a document read from the store (nil: the row does not exist), with the row's index
     /// columns as stored if the store read them.
     public mutating func load(_ key: EntityKey, document: JSONValue?, columns: [String?]? = nil) {
-        guard slots[key] == nil else { return }
-        slots[key] = Slot(document: document, stored: document == nil ? nil : columns)
+        guard Self.place(&positions[key, default: -1], next: slots.count) == slots.count else { return }
+        slots.append(Slot(key: key, document: document, stored: document == nil ? nil : columns))
     }
 
-    public func isLoaded(_ key: EntityKey) -> Bool { slots[key] != nil }
+    public func isLoaded(_ key: EntityKey) -> Bool { positions[key] != nil }
 
     public mutating func get<E: Entity>(_ type: E.Type, _ key: String) throws -> E? {
         let entityKey = E.key(key)
-        guard var slot = slots[entityKey] else {
+        guard let position = positions[entityKey] else {
             // An event must name every entity it touches; one that does not is a defect, refused
             // as an integrity error rather than a crash.
             throw RegistryError(code: "integrity.projection", message: "\(entityKey) was not loaded")
         }
-        if let entity = slot.entity { return (entity as! E) }
-        guard let document = slot.document else { return nil }
+        if let entity = slots[position].entity { return (entity as! E) }
+        guard let document = slots[position].document else { return nil }
         let entity = try Documents.decode(E.self, key: key, from: document)
-        slot.entity = entity
-        slots[entityKey] = slot
+        slots[position].entity = entity
         return entity
     }
 
@@ -61,50 +68,47 @@ public struct ProjectionState: Sendable {
     /// Marks the row changed to `entity` (nil: deleted), keeping what the store holds for it; in
     /// place, with one look-up of the key (an import puts hundreds of thousands of rows).
     private mutating func change(_ key: EntityKey, to entity: (any Entity)?) {
-        Self.mark(&slots[key, default: Slot()], changedTo: entity)
+        let position = Self.place(&positions[key, default: -1], next: slots.count)
+        if position == slots.count { slots.append(Slot(key: key)) }
+        slots[position].document = nil
+        slots[position].entity = entity
+        slots[position].dirty = true
     }
 
-    private static func mark(_ slot: inout Slot, changedTo entity: (any Entity)?) {
-        slot.document = nil
-        slot.entity = entity
-        slot.dirty = true
+    /// A key's position in `slots`: the one it has, or `next` if it had none (`-1`, the
+    /// look-up's default) — one look-up of the key finds it or adds it.
+    private static func place(_ position: inout Int, next: Int) -> Int {
+        if position < 0 { position = next }
+        return position
     }
-
-    private typealias Change = (key: EntityKey, entity: (any Entity)?, stored: [String?]?)
 
     /// Every changed row, encoded canonically; clears the dirty marks.
     public mutating func takeWrites() throws -> [EntityWrite] {
-        var changed: [Change] = []
-        var positions: [Dictionary<EntityKey, Slot>.Index] = []
-        for position in slots.indices where slots.values[position].dirty {
-            let (key, slot) = slots[position]
-            changed.append((key, slot.entity, slot.stored))
-            positions.append(position)
-        }
-        let writes = try Self.encode(changed)
-        // Slots changed where they are, by position: setting them by key hashed every key of
-        // the batch again (issue 16).
-        for (position, write) in zip(positions, writes) {
-            // Once written, the row holds the written columns (or is gone).
-            slots.values[position].document = nil
-            slots.values[position].dirty = false
-            slots.values[position].stored = write.document == nil ? nil : write.columns
+        var changed: [Int] = []
+        changed.reserveCapacity(slots.count)
+        for position in slots.indices where slots[position].dirty { changed.append(position) }
+        let writes = try Self.encode(changed, of: slots)
+        // Once written, the row holds the written columns (or is gone).
+        for (offset, position) in changed.enumerated() {
+            slots[position].document = nil
+            slots[position].dirty = false
+            slots[position].stored = writes[offset].document == nil ? nil : writes[offset].columns
         }
         return writes
     }
 
     /// An import's batch changes tens of thousands of rows: their documents are encoded on every
     /// core (issue 16).
-    private static func encode(_ changed: [Change]) throws -> [EntityWrite] {
-        try changed.mapOnEveryCore(write)
+    private static func encode(_ changed: [Int], of slots: [Slot]) throws -> [EntityWrite] {
+        try changed.mapOnEveryCore { position in try write(slots[position]) }
     }
 
-    private static func write(_ change: Change) throws -> EntityWrite {
-        guard let entity = change.entity else {
-            return EntityWrite(key: change.key, document: nil, columns: [], storedColumns: change.stored)
+    private static func write(_ slot: Slot) throws -> EntityWrite {
+        guard let entity = slot.entity else {
+            return EntityWrite(key: slot.key, document: nil, columns: [], storedColumns: slot.stored)
         }
         return EntityWrite(
-            key: change.key, document: try JSONValueEncoder().canonicalBytes(entity), columns: entity.columnValues,
-            storedColumns: change.stored)
+            key: slot.key, document: try JSONValueEncoder().canonicalBytes(entity), columns: entity.columnValues,
+            storedColumns: slot.stored)
     }
 }
