@@ -32,39 +32,52 @@ struct ProjectionStateTests {
     }
 
     /// An import works a batch out while the batch before it is written (issue 16): a row that
-    /// batch writes is taken as its write leaves it — document and index columns — and only the
-    /// rows no write names are asked of the store.
-    @Test("a batch worked out over the writes of the batch before takes each row as its write left it")
-    func projectedOverEarlierWrites() async throws {
-        let organisations = try Self.organisations(4)
-        func write(_ organisation: Organisation, columns: [String?]) throws -> EntityWrite {
-            EntityWrite(
-                key: organisation.entityKey, document: try JSONValueEncoder().canonicalBytes(organisation),
-                columns: columns, storedColumns: nil)
-        }
-        let earlier = [
-            try write(organisations[0], columns: ["first"]), try write(organisations[1], columns: ["second"]),
-            EntityWrite(key: organisations[2].entityKey, document: nil, columns: [], storedColumns: nil),
-        ]
-        // Renames the second (written before), the third (deleted before) and the fourth (new).
+    /// batch touched is taken as it left it — its entity and index columns, or its absence — and
+    /// only the rows it did not touch are asked of the store.
+    @Test("a batch worked out over the batch before takes each row that batch touched as it left it")
+    func projectedOverEarlierBatch() async throws {
+        let organisations = try Self.organisations(6)
+        let keys = organisations.map(\.entityKey)
+        let stored: [String?] = ["as stored"]
+        // The batch before: wrote the first two, deleted the third, read the fifth and left it
+        // as it was, and found no sixth.
+        var before = ProjectionState()
+        before.load(keys[2], document: .object(["name": .string("旧名")]), columns: stored)
+        before.load(keys[4], document: try JSONValueEncoder().encode(organisations[4]), columns: stored)
+        before.load(keys[5], document: nil)
+        before.put(organisations[0])
+        before.put(organisations[1])
+        before.delete(Organisation.self, organisations[2].key)
+        let earlier = Projection(size: 7, writes: try before.takeWrites(), absent: [keys[5]], rows: before)
+
+        // Renames the second to the sixth: written, deleted, never seen, read, found missing.
         let entries = try organisations[1...].enumerated().map { offset, organisation in
             let draft = try EntryDraft(
                 event: OrganisationRegistered(creditCode: organisation.creditCode, name: "改名 \(offset)"),
                 time: "2026-11-20T10:00:00+08:00", actor: "t")
-            return (draft.entry(at: 10 + UInt64(offset)), draft.event)
+            return (draft.context(at: 10 + UInt64(offset)), draft.event)
         }
         var asked: [EntityKey] = []
         let projection = try await Projector.project(entries, at: 10, over: earlier) { keys in
             asked = keys
             return [:]
         }
-        #expect(asked == [organisations[3].entityKey])
-        #expect(projection.absent == [organisations[2].entityKey, organisations[3].entityKey])
-        let stored = Dictionary(uniqueKeysWithValues: projection.writes.map { ($0.key, $0.storedColumns) })
-        #expect(stored[organisations[1].entityKey] == .some(["second"]))
-        #expect(stored[organisations[2].entityKey] == .some(nil))
-        #expect(stored[organisations[3].entityKey] == .some(nil))
-        #expect(stored[organisations[0].entityKey] == nil, "not touched: not written")
+        #expect(asked == [keys[3]])
+        #expect(projection.absent == [keys[2], keys[3], keys[5]])
+        let writes = Dictionary(uniqueKeysWithValues: projection.writes.map { ($0.key, $0) })
+        #expect(writes[keys[1]]?.storedColumns == .some(organisations[1].columnValues), "as the write left it")
+        #expect(writes[keys[2]]?.storedColumns == .some(nil), "deleted before: no row")
+        #expect(writes[keys[3]]?.storedColumns == .some(nil))
+        #expect(writes[keys[4]]?.storedColumns == .some(stored), "read before and left as it was")
+        #expect(writes[keys[5]]?.storedColumns == .some(nil))
+        #expect(writes[keys[0]] == nil, "not touched: not written")
+        var renamed = organisations[1]
+        renamed.name = "改名 0"
+        #expect(writes[keys[1]]?.document == (try JSONValueEncoder().canonicalBytes(renamed)))
+        // The rows as this batch leaves them are what the next one is worked out over.
+        var next = projection.rows
+        #expect(try next.get(Organisation.self, organisations[2].key)?.name == "改名 1")
+        #expect(!next.isLoaded(keys[0]), "not touched here")
     }
 
     @Test(

@@ -80,7 +80,8 @@ struct StoreConformanceTests {
             var policy = RegistryPolicy.default
             policy.objectionDays = objectionDays
             let draft = try EntryDraft(event: PolicySet(policy: policy), time: "2026-11-20T10:00:00+08:00", actor: "t")
-            let projection = try await Projector.project([(draft.entry(at: size), draft.event)], at: size, over: []) {
+            let projection = try await Projector.project([(draft.context(at: size), draft.event)], at: size, over: nil)
+            {
                 try await store.projectionRows($0)
             }
             return (draft, projection)

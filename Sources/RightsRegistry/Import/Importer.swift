@@ -122,19 +122,19 @@ public struct Importer: Sendable {
     }
 
     /// Works out the rows `batch`'s entries write, over the rows the batch being written
-    /// (`earlier`, projected the same way) writes and, for the others, the register — asked only
-    /// for the rows `written` says the batches before `earlier` may have written: done while
-    /// that batch is written, so the thread holding the write transaction only writes (issue 16).
+    /// (`earlier`, projected the same way) touched, as it leaves them, and, for the others, the
+    /// register — asked only for the rows `written` says the batches before `earlier` may have
+    /// written: done while that batch is written, so the thread holding the write transaction
+    /// only writes (issue 16).
     func project(_ batch: inout Batch, after earlier: Batch?, over written: WrittenKeys) async throws {
         let start = batch.start
+        // The entries themselves are made by the store, as it appends them.
         let entries = batch.drafts.enumerated().map { offset, draft in
-            (draft.entry(at: start + UInt64(offset)), draft.event)
+            (draft.context(at: start + UInt64(offset)), draft.event)
         }
         let store = registry.store
         // Rows neither `earlier` nor the batches before it wrote are not in the register.
-        batch.projection = try await Projector.project(
-            entries, at: start, over: earlier?.projection?.writes ?? []
-        ) { keys in
+        batch.projection = try await Projector.project(entries, at: start, over: earlier?.projection) { keys in
             try await store.projectionRows(keys.filter(written.mayContain))
         }
     }

@@ -81,5 +81,8 @@ public struct LogEntry: Sendable, Equatable {
     public var leafHash: TreeHash { .leaf(bytes) }
 
     /// The local date of the entry (its time is written in the registry's zone).
-    public var day: Day { Day(String(time.prefix(10)))! }
+    public var day: Day { Self.day(of: time) }
+
+    /// The local date of an entry's time, as the registry's clock wrote it.
+    static func day(of time: String) -> Day { Day(String(time.prefix(10)))! }
 }

@@ -14,6 +14,9 @@ public struct Projection: Sendable {
     /// The touched keys that had no row: a store may insert theirs without looking for one
     /// (PostgreSQL copies them in).
     public let absent: Set<EntityKey>
+    /// Every row the batch touched, as the batch leaves it: the next batch of an import is
+    /// worked out over these, as they are, while this one is written.
+    let rows: ProjectionState
 }
 
 /// A projection row as stored: its document, and its index columns if the store reads them (see
@@ -29,46 +32,45 @@ public struct StoredRow: Sendable {
 }
 
 extension Projector {
-    /// Projects `batch` — entries `size…` — over the register as it is before them: the rows
-    /// `earlier` writes (the entries just before, which may not be committed yet), and the
-    /// others as `read` returns them from the store.
+    /// Projects `batch` — entries `size…`, each with what its event may know of it — over the
+    /// register as it is before them: the rows `earlier` (the projection of the entries just
+    /// before, which may not be committed yet) touched, as it leaves them, and the others as
+    /// `read` returns them from the store.
     ///
-    /// `earlier` must be the writes of the entries just before `size` if they may not be
+    /// `earlier` must be the projection of the entries just before `size` if they may not be
     /// committed, and every row the store returns must be as committed before them — which holds
     /// when nothing else appends in between, what the append's size check makes sure of.
     static func project(
-        _ batch: [(LogEntry, any RegistryEvent)], at size: UInt64, over earlier: [EntityWrite],
+        _ batch: [(EntryContext, any RegistryEvent)], at size: UInt64, over earlier: Projection?,
         read: ([EntityKey]) async throws -> [EntityKey: StoredRow]
     ) async throws -> Projection {
-        // Where each of `earlier`'s rows is: positions, not copies of the writes (each copy
-        // retained its key, document and columns; issue 16).
-        var pending = [EntityKey: Int](minimumCapacity: earlier.count)
-        for position in earlier.indices { pending[earlier[position].key] = position }
-        let keys = touchedKeys(batch)
-        // Room too for a row an entry adds that its event could not name before it was applied
-        // (a right's certificate, numbered as it is issued): the table is never grown.
-        var state = ProjectionState(capacity: keys.count + batch.count)
-        var unread: [EntityKey] = []
+        // A few rows an entry (an import's averages three to four); the table grows if not.
+        var state = ProjectionState(capacity: batch.count * 4)
+        // Each key is looked up once where it goes and once in `earlier` (issue 16: a set of the
+        // keys seen, and a table of `earlier`'s writes built for every batch, hashed and copied
+        // every key again); those neither holds are read, and filled in where they went.
+        var unread: [(key: EntityKey, position: Int)] = []
         var absent: Set<EntityKey> = []
-        for key in keys {
-            guard let position = pending[key] else {
-                unread.append(key)
-                continue
+        for entry in batch.indices {
+            for key in batch[entry].1.touches(batch[entry].0) {
+                guard let position = state.reserve(key) else { continue }
+                guard let earlier else {
+                    unread.append((key, position))
+                    continue
+                }
+                switch state.fill(position, from: earlier.rows) {
+                case .none: unread.append((key, position))
+                case .some(let exists): if !exists { absent.insert(key) }
+                }
             }
-            // The row as that write leaves it: few keys, so its bytes are parsed again.
-            guard let document = earlier[position].document else {
-                absent.insert(key)
-                state.load(key, document: nil)
-                continue
-            }
-            state.load(key, document: try JSONParser.parse(document), columns: earlier[position].columns)
         }
-        let stored = try await read(unread)
-        for key in unread {
+        let stored = try await read(unread.map(\.key))
+        for (key, position) in unread {
             let row = stored[key]
             if row == nil { absent.insert(key) }
-            state.load(key, document: row?.document, columns: row?.columns)
+            state.fill(position, document: row?.document, columns: row?.columns)
         }
-        return Projection(size: size, writes: try apply(batch, to: &state), absent: absent)
+        let writes = try apply(batch, to: &state)
+        return Projection(size: size, writes: writes, absent: absent, rows: state)
     }
 }

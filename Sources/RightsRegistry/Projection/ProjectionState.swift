@@ -39,6 +39,34 @@ public struct ProjectionState: Sendable {
 
     public func isLoaded(_ key: EntityKey) -> Bool { positions[key] != nil }
 
+    /// A slot for `key`, to be filled before any event reads it (`fill`): its position, or nil
+    /// if the key has one already. A projection reserves every key its batch touches first, then
+    /// reads those it has nowhere else in one go.
+    mutating func reserve(_ key: EntityKey) -> Int? {
+        let position = Self.place(&positions[key, default: -1], next: slots.count)
+        guard position == slots.count else { return nil }
+        slots.append(Slot(key: key))
+        return position
+    }
+
+    /// Fills the slot at `position` with a document read from the store (nil: no row), as `load`.
+    mutating func fill(_ position: Int, document: JSONValue?, columns: [String?]?) {
+        slots[position].document = document
+        slots[position].stored = document == nil ? nil : columns
+    }
+
+    /// Fills the slot at `position` with the row `other` holds under its key, as `other` leaves
+    /// it — its entity, not a document parsed again — if `other` has it: whether the row exists;
+    /// nil if `other` does not have the key. `other` must have no changes left to take.
+    mutating func fill(_ position: Int, from other: ProjectionState) -> Bool? {
+        guard let found = other.positions[slots[position].key] else { return nil }
+        let row = other.slots[found]
+        slots[position].document = row.document
+        slots[position].entity = row.entity
+        slots[position].stored = row.stored
+        return row.document != nil || row.entity != nil
+    }
+
     public mutating func get<E: Entity>(_ type: E.Type, _ key: String) throws -> E? {
         let entityKey = E.key(key)
         guard let position = positions[entityKey] else {

@@ -198,6 +198,12 @@ public struct EntryDraft: Sendable {
     func entry(at index: UInt64) -> LogEntry {
         LogEntry(index: index, kind: kind, version: version, time: time, actor: actor, payloadBytes: payload)
     }
+
+    /// What its event may know of the entry at `index` (`LogEntry.context`), without making the
+    /// entry: an import works out its rows from these, and only the store makes the entries.
+    func context(at index: UInt64) -> EntryContext {
+        EntryContext(index: index, day: LogEntry.day(of: time), actor: actor)
+    }
 }
 
 public struct AppendResult: Sendable {
@@ -318,7 +324,14 @@ public enum Projector {
     public static func apply(_ batch: [(LogEntry, any RegistryEvent)], to state: inout ProjectionState) throws
         -> [EntityWrite]
     {
-        for (entry, event) in batch { try event.apply(to: &state, entry: entry.context) }
+        try apply(batch.lazy.map { entry, event in (entry.context, event) }, to: &state)
+    }
+
+    /// Applies the events in order, each with what it may know of its entry; the changed rows.
+    static func apply(
+        _ batch: some Sequence<(EntryContext, any RegistryEvent)>, to state: inout ProjectionState
+    ) throws -> [EntityWrite] {
+        for (context, event) in batch { try event.apply(to: &state, entry: context) }
         return try state.takeWrites()
     }
 }
