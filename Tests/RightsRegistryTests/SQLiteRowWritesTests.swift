@@ -42,7 +42,8 @@ struct SQLiteRowWritesTests {
         try await store.writer.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
             try db.inTransaction {
-                try SQLiteRegistryStore.write(write, db)
+                var rows = RowWriter(db)
+                try rows.write(write)
                 return .commit
             }
             // (busy, frames in the log, frames checkpointed)

@@ -245,7 +245,8 @@ public final class SQLiteRegistryStore: RegistryStore {
         if let projection {
             // By position: a for-in copied every write (and retained its parts) first.
             let writes = projection.writes
-            for position in writes.indices { try Self.write(writes[position], db) }
+            var rows = RowWriter(db)
+            for position in writes.indices { try rows.write(writes[position]) }
         } else {
             try project(batch, db)
         }
@@ -275,7 +276,8 @@ public final class SQLiteRegistryStore: RegistryStore {
             let row = try Self.row(key, db)
             state.load(key, document: row?.document, columns: row?.columns)
         }
-        for write in try Projector.apply(batch, to: &state) { try Self.write(write, db) }
+        var rows = RowWriter(db)
+        for write in try Projector.apply(batch, to: &state) { try rows.write(write) }
     }
 
     public func applyLogged(_ entries: [(LogEntry, any RegistryEvent)]) async throws {
@@ -322,35 +324,6 @@ public final class SQLiteRegistryStore: RegistryStore {
                 read: { row in (row.text(0) ?? "", columns.indices.map { row.text(CInt($0 + 1)) }) })
         else { return nil }
         return (try Documents.parse(key, text), stored)
-    }
-
-    static func write(_ write: EntityWrite, _ db: Database) throws {
-        let table = write.key.table
-        guard let document = write.document else {
-            try db.cachedStatement(sql: "DELETE FROM \(table.name) WHERE key = ?").execute(arguments: [write.key.key])
-            return
-        }
-        if let stored = write.storedColumns, stored.count == write.columns.count {
-            // An UPDATE that sets only the columns whose values change: SQLite rewrites the index
-            // entries of every column it sets, even to the value it had.
-            let changed = write.columns.indices.filter { write.columns[$0] != stored[$0] }
-            let assignments = (changed.map { table.columns[$0] } + ["doc"]).map { "\($0) = ?" }
-            let statement = try db.cachedStatement(
-                sql: "UPDATE \(table.name) SET \(assignments.joined(separator: ", ")) WHERE key = ?")
-            try statement.run(db) { row in
-                for (offset, column) in changed.enumerated() { row.text(write.columns[column], at: CInt(offset + 1)) }
-                row.text(utf8: document, at: CInt(changed.count + 1))
-                row.text(write.key.key, at: CInt(changed.count + 2))
-            }
-            // The projection read the row in this transaction or at this log size, so it is
-            // there; were it not, the upsert below would write it whole.
-            if db.changesCount == 1 { return }
-        }
-        try db.cachedStatement(sql: statements(table).upsert).run(db) { row in
-            row.text(write.key.key, at: 1)
-            for (offset, column) in write.columns.enumerated() { row.text(column, at: CInt(offset + 2)) }
-            row.text(utf8: document, at: CInt(write.columns.count + 2))
-        }
     }
 
     /// Pages this store's writer has written to the write-ahead log since it opened: what its
@@ -608,5 +581,52 @@ public final class SQLiteRegistryStore: RegistryStore {
         let destination = try DatabaseQueue(path: path)
         try writer.backup(to: destination)
         try destination.close()
+    }
+}
+
+/// Writes projection rows in one append, finding each table's upsert once per append rather than
+/// once per row (issue 16: an import writes tens of thousands of rows of a handful of tables a
+/// batch, and every row looked its statements up by table, then its SQL up in GRDB's cache).
+struct RowWriter {
+    private let db: Database
+    /// The upserts found so far, by table name: a handful.
+    private var upserts: [(table: String, statement: Statement)] = []
+
+    init(_ db: Database) { self.db = db }
+
+    mutating func write(_ write: EntityWrite) throws {
+        let table = write.key.table
+        guard let document = write.document else {
+            try db.cachedStatement(sql: "DELETE FROM \(table.name) WHERE key = ?").execute(arguments: [write.key.key])
+            return
+        }
+        if let stored = write.storedColumns, stored.count == write.columns.count {
+            // An UPDATE that sets only the columns whose values change: SQLite rewrites the index
+            // entries of every column it sets, even to the value it had.
+            let changed = write.columns.indices.filter { write.columns[$0] != stored[$0] }
+            let assignments = (changed.map { table.columns[$0] } + ["doc"]).map { "\($0) = ?" }
+            let statement = try db.cachedStatement(
+                sql: "UPDATE \(table.name) SET \(assignments.joined(separator: ", ")) WHERE key = ?")
+            try statement.run(db) { row in
+                for (offset, column) in changed.enumerated() { row.text(write.columns[column], at: CInt(offset + 1)) }
+                row.text(utf8: document, at: CInt(changed.count + 1))
+                row.text(write.key.key, at: CInt(changed.count + 2))
+            }
+            // The projection read the row in this transaction or at this log size, so it is
+            // there; were it not, the upsert below would write it whole.
+            if db.changesCount == 1 { return }
+        }
+        try upsert(table).run(db) { row in
+            row.text(write.key.key, at: 1)
+            for (offset, column) in write.columns.enumerated() { row.text(column, at: CInt(offset + 2)) }
+            row.text(utf8: document, at: CInt(write.columns.count + 2))
+        }
+    }
+
+    private mutating func upsert(_ table: EntityTable) throws -> Statement {
+        if let found = upserts.first(where: { $0.table == table.name }) { return found.statement }
+        let statement = try db.cachedStatement(sql: SQLiteRegistryStore.statements(table).upsert)
+        upserts.append((table.name, statement))
+        return statement
     }
 }
