@@ -11,12 +11,15 @@ public struct Projection: Sendable {
     /// The log's size the batch was projected at: the index of its first entry.
     public let size: UInt64
     public let writes: [EntityWrite]
-    /// The touched keys that had no row: a store may insert theirs without looking for one
-    /// (PostgreSQL copies them in).
-    public let absent: Set<EntityKey>
     /// Every row the batch touched, as the batch leaves it: the next batch of an import is
     /// worked out over these, as they are, while this one is written.
     let rows: ProjectionState
+
+    /// Whether `key` is a touched key that had no row before the batch: a store may insert its
+    /// row without looking for one (PostgreSQL copies them in). Asked of the rows rather than
+    /// kept as a set of keys (issue 16: a set built for every batch of an import, grown key by
+    /// key, that only PostgreSQL reads).
+    public func hadNoRow(_ key: EntityKey) -> Bool { rows.hadNoRow(key) }
 }
 
 /// A projection row as stored: its document, and its index columns if the store reads them (see
@@ -50,7 +53,6 @@ extension Projector {
         // keys seen, and a table of `earlier`'s writes built for every batch, hashed and copied
         // every key again); those neither holds are read, and filled in where they went.
         var unread: [(key: EntityKey, position: Int)] = []
-        var absent: Set<EntityKey> = []
         for entry in batch.indices {
             for key in batch[entry].1.touches(batch[entry].0) {
                 guard let position = state.reserve(key) else { continue }
@@ -58,19 +60,15 @@ extension Projector {
                     unread.append((key, position))
                     continue
                 }
-                switch state.fill(position, from: earlier.rows) {
-                case .none: unread.append((key, position))
-                case .some(let exists): if !exists { absent.insert(key) }
-                }
+                if !state.fill(position, from: earlier.rows) { unread.append((key, position)) }
             }
         }
         let stored = try await read(unread.map(\.key))
         for (key, position) in unread {
             let row = stored[key]
-            if row == nil { absent.insert(key) }
             state.fill(position, document: row?.document, columns: row?.columns)
         }
         let writes = try apply(batch, to: &state)
-        return Projection(size: size, writes: writes, absent: absent, rows: state)
+        return Projection(size: size, writes: writes, rows: state)
     }
 }

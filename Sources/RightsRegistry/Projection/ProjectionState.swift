@@ -13,6 +13,9 @@ public struct ProjectionState: Sendable {
         /// known, or no row). Kept through `put` and `delete` until the row is written, so a
         /// store can rewrite only the columns that change (see `EntityWrite.storedColumns`).
         var stored: [String?]?
+        /// Whether the row existed when it was loaded; nil if it was changed without being
+        /// loaded, so not known.
+        var existed: Bool?
     }
 
     /// The rows, in the order they were loaded or first changed: read and changed where they lie
@@ -34,10 +37,17 @@ public struct ProjectionState: Sendable {
     /// columns as stored if the store read them.
     public mutating func load(_ key: EntityKey, document: JSONValue?, columns: [String?]? = nil) {
         guard Self.place(&positions[key, default: -1], next: slots.count) == slots.count else { return }
-        slots.append(Slot(key: key, document: document, stored: document == nil ? nil : columns))
+        slots.append(
+            Slot(key: key, document: document, stored: document == nil ? nil : columns, existed: document != nil))
     }
 
     public func isLoaded(_ key: EntityKey) -> Bool { positions[key] != nil }
+
+    /// Whether `key` was loaded and had no row then.
+    func hadNoRow(_ key: EntityKey) -> Bool {
+        guard let position = positions[key] else { return false }
+        return slots[position].existed == false
+    }
 
     /// A slot for `key`, to be filled before any event reads it (`fill`): its position, or nil
     /// if the key has one already. A projection reserves every key its batch touches first, then
@@ -53,18 +63,20 @@ public struct ProjectionState: Sendable {
     mutating func fill(_ position: Int, document: JSONValue?, columns: [String?]?) {
         slots[position].document = document
         slots[position].stored = document == nil ? nil : columns
+        slots[position].existed = document != nil
     }
 
     /// Fills the slot at `position` with the row `other` holds under its key, as `other` leaves
-    /// it — its entity, not a document parsed again — if `other` has it: whether the row exists;
-    /// nil if `other` does not have the key. `other` must have no changes left to take.
-    mutating func fill(_ position: Int, from other: ProjectionState) -> Bool? {
-        guard let found = other.positions[slots[position].key] else { return nil }
+    /// it — its entity, not a document parsed again — if `other` has the key: whether it did.
+    /// `other` must have no changes left to take.
+    mutating func fill(_ position: Int, from other: ProjectionState) -> Bool {
+        guard let found = other.positions[slots[position].key] else { return false }
         let row = other.slots[found]
         slots[position].document = row.document
         slots[position].entity = row.entity
         slots[position].stored = row.stored
-        return row.document != nil || row.entity != nil
+        slots[position].existed = row.document != nil || row.entity != nil
+        return true
     }
 
     public mutating func get<E: Entity>(_ type: E.Type, _ key: String) throws -> E? {

@@ -648,7 +648,7 @@ public final class PostgresRegistryStore: RegistryStore {
             var copies: [TableRows] = []
             let written =
                 if let projection {
-                    Self.queue(projection.writes, isNew: projection.absent.contains, into: &writes, copying: &copies)
+                    Self.queue(projection.writes, isNew: projection.hadNoRow, into: &writes, copying: &copies)
                 } else {
                     try Self.project(batch, keys: keys, found: locked.documents, into: &writes, copying: &copies)
                 }
