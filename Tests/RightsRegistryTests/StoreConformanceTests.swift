@@ -42,6 +42,33 @@ struct StoreConformanceTests {
         }
     }
 
+    /// An import makes its entries beforehand for where it expects them (issue 16); appended
+    /// elsewhere, each is made again for where it goes.
+    @Test(
+        "an entry made beforehand is stored as made at its index, and made again anywhere else",
+        arguments: TestStore.available)
+    func placedEntries(_ factory: TestStore) async throws {
+        let store = try await factory.make()
+        try await fill(store, count: 3)
+        let drafts = try [20, 25].map { days in
+            var policy = RegistryPolicy.default
+            policy.objectionDays = days
+            return try EntryDraft(event: PolicySet(policy: policy), time: "2026-11-20T10:00:00+08:00", actor: "t")
+        }
+        #expect(drafts[0].placing(at: 3).placed(at: 3).entry == drafts[0].entry(at: 3))
+        let result = try await store.append(
+            [drafts[0].placing(at: 3), drafts[1].placing(at: 9)], expectedSize: 3, checkpoint: nil, projection: nil)
+        #expect(result.entries.map(\.index) == [3, 4])
+        let entries = try await store.entries(0..<5)
+        #expect(entries.map(\.index) == Array(0..<5))
+        #expect(entries[3...] == [drafts[0].entry(at: 3), drafts[1].entry(at: 4)])
+        let reference = MemoryTree(leaves: entries.map(\.leafHash))
+        #expect(
+            try await MerkleTree.root(size: 5, reader: store) == (try await MerkleTree.root(size: 5, reader: reference))
+        )
+        #expect(result.root == (try await MerkleTree.root(size: 5, reader: reference)))
+    }
+
     @Test("an append expecting the wrong size writes nothing", arguments: TestStore.available)
     func sizeCheck(_ factory: TestStore) async throws {
         let store = try await factory.make()

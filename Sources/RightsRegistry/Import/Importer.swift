@@ -162,10 +162,10 @@ public struct Importer: Sendable {
             events.append(event)
         }
         let (time, actor) = (context.time, actor)
-        // Payloads encoded on every core: the loop projecting the batch has more to do than the
-        // write transaction.
-        let drafts = try events.mapOnEveryCore { event in
-            try EntryDraft(event: event, time: time, actor: actor)
+        // Payloads encoded, and entries made for where they go, on every core: the write
+        // transaction only stores them.
+        let drafts = try Array(events.enumerated()).mapOnEveryCore { offset, event in
+            try EntryDraft(event: event, time: time, actor: actor).placing(at: start + UInt64(offset))
         }
         return Batch(
             chunk: chunk, start: start, drafts: drafts, registered: registered, skipped: skipped, lookedUp: lookUp)

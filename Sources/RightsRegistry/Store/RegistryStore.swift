@@ -161,6 +161,8 @@ public struct EntryDraft: Sendable {
     /// records, in the entry's own transaction, that the request committed (`requestCommits`), so
     /// a retry after a crash can tell a write that happened from one that did not.
     public var requestMark: String?
+    /// The entry made beforehand for the index it was expected at (`placing(at:)`), if it was.
+    private var made: PlacedEntry?
 
     public init(event: any RegistryEvent, time: String, actor: String) throws {
         self.event = event
@@ -199,11 +201,34 @@ public struct EntryDraft: Sendable {
         LogEntry(index: index, kind: kind, version: version, time: time, actor: actor, payloadBytes: payload)
     }
 
+    /// This draft with its entry for `index`, and the entry's leaf hash, made now: an import
+    /// makes its batch's entries on every core while the batch before is written, so the
+    /// writing thread only stores them (issue 16). Appended anywhere else, the entry is made
+    /// again for where it goes.
+    func placing(at index: UInt64) -> EntryDraft {
+        var placed = self
+        placed.made = self.placed(at: index)
+        return placed
+    }
+
+    /// The entry at `index` and its leaf hash: as made beforehand, if made for `index`.
+    func placed(at index: UInt64) -> PlacedEntry {
+        if let made, made.entry.index == index { return made }
+        let entry = entry(at: index)
+        return PlacedEntry(entry: entry, leaf: entry.leafHash)
+    }
+
     /// What its event may know of the entry at `index` (`LogEntry.context`), without making the
     /// entry: an import works out its rows from these, and only the store makes the entries.
     func context(at index: UInt64) -> EntryContext {
         EntryContext(index: index, day: LogEntry.day(of: time), actor: actor)
     }
+}
+
+/// An entry made for its index in the log, with its leaf hash.
+struct PlacedEntry: Sendable {
+    let entry: LogEntry
+    let leaf: TreeHash
 }
 
 public struct AppendResult: Sendable {

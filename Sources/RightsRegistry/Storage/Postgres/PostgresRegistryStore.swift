@@ -563,9 +563,8 @@ public final class PostgresRegistryStore: RegistryStore {
         guard let checkpoint, checkpoint === own.checkpointer, let latest = own.end.latest,
             (expectedSize ?? size) == size
         else { return nil }
-        let batch = drafts.enumerated().map { offset, draft in
-            (draft.entry(at: size + UInt64(offset)), draft.event)
-        }
+        let placed = drafts.enumerated().map { offset, draft in draft.placed(at: size + UInt64(offset)) }
+        let batch = zip(placed, drafts).map { ($0.entry, $1.event) }
         let keys = Projector.touchedKeys(batch)
         guard keys.count <= DecisionDocuments.bulkWrites else { return nil }
         return try await connected { connection -> Appended? in
@@ -601,7 +600,7 @@ public final class PostgresRegistryStore: RegistryStore {
                 return nil
             }
             var range = own.end.range
-            let (signed, rows) = try Self.queue(drafts, batch, onto: &range, checkpoint: checkpoint, into: &writes)
+            let (signed, rows) = try Self.queue(drafts, placed, onto: &range, checkpoint: checkpoint, into: &writes)
             guard let statement = writes.guardedStatement(),
                 !(try await Self.prepared(
                     statement.sql, statement.binds, on: connection, logger: self.logger, rerun: false,
@@ -624,9 +623,8 @@ public final class PostgresRegistryStore: RegistryStore {
         // saw last, and read again (now under the lock) when the locked size is another.
         var guess = expectedSize ?? projection?.size ?? UInt64(knownSize.load(ordering: .relaxed))
         while true {
-            let batch = drafts.enumerated().map { offset, draft in
-                (draft.entry(at: guess + UInt64(offset)), draft.event)
-            }
+            let placed = drafts.enumerated().map { offset, draft in draft.placed(at: guess + UInt64(offset)) }
+            let batch = zip(placed, drafts).map { ($0.entry, $1.event) }
             // A projection worked out beforehand needs no documents read.
             let keys = projection == nil ? Projector.touchedKeys(batch) : []
             let locked = try await lockEnd(guess: guess, touching: keys, checkpointed: checkpoint != nil, connection)
@@ -653,7 +651,7 @@ public final class PostgresRegistryStore: RegistryStore {
                     try Self.project(batch, keys: keys, found: locked.documents, into: &writes, copying: &copies)
                 }
             var range = end.range
-            let (signed, rows) = try Self.queue(drafts, batch, onto: &range, checkpoint: checkpoint, into: &writes)
+            let (signed, rows) = try Self.queue(drafts, placed, onto: &range, checkpoint: checkpoint, into: &writes)
             for rows in copies { try await Self.copy(rows, on: connection, logger: self.logger) }
             guard try await self.run(&writes, on: connection).count == 1 else {
                 throw RegistryError(code: "integrity.log", message: "the log's head moved while its lock was held")
@@ -665,20 +663,21 @@ public final class PostgresRegistryStore: RegistryStore {
         }
     }
 
-    /// Queues an append's writes other than its documents: the entries of `batch` onto `range`
+    /// Queues an append's writes other than its documents: the `placed` entries onto `range`
     /// (left at the new end), the requests' marks, and the checkpoint `checkpoint` signs over
     /// the new end. Returns that checkpoint and each entry's `leaf_hash || subtree_hashes`.
     private static func queue(
-        _ drafts: [EntryDraft], _ batch: [(LogEntry, any RegistryEvent)], onto range: inout CompactRange,
+        _ drafts: [EntryDraft], _ placed: [PlacedEntry], onto range: inout CompactRange,
         checkpoint: Checkpointer?, into writes: inout StatementBatch
     ) throws -> (StoredCheckpoint?, hashes: [UInt64: [UInt8]]) {
         var rows: [[SQLValue]] = []
         var hashes: [UInt64: [UInt8]] = [:]
-        for (entry, _) in batch {
-            let completed = range.append(entry.leafHash).flatMap(\.bytes)
-            hashes[entry.index] = entry.leafHash.bytes + completed
+        // Each leaf hashed once (it was hashed again for each of its three uses).
+        for (entry, leaf) in placed.lazy.map({ ($0.entry, $0.leaf) }) {
+            let completed = range.append(leaf).flatMap(\.bytes)
+            hashes[entry.index] = leaf.bytes + completed
             rows.append([
-                .integer(Int64(entry.index)), .bytes(Data(entry.leafHash.bytes)), .bytes(Data(completed)),
+                .integer(Int64(entry.index)), .bytes(Data(leaf.bytes)), .bytes(Data(completed)),
                 .bytes(Data(entry.bytes)),
             ])
         }
@@ -687,7 +686,7 @@ public final class PostgresRegistryStore: RegistryStore {
         writes.insert(into: "log_entries", columns: ["idx", "leaf_hash", "subtree_hashes", "body"], rows)
         writes.insert(
             into: "side_records", columns: ["tbl", "key", "value"],
-            EntryDraft.commits(drafts, batch.map(\.0)).map {
+            EntryDraft.commits(drafts, placed.map(\.entry)).map {
                 [.text(EntryDraft.requestCommits), .text($0.mark), .bytes(Data($0.value))]
             },
             onConflict: " ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value")

@@ -231,8 +231,8 @@ public final class SQLiteRegistryStore: RegistryStore {
         let insert = try db.cachedStatement(
             sql: "INSERT INTO log_entries (idx, leaf_hash, subtree_hashes, body) VALUES (?, ?, ?, ?)")
         for (offset, draft) in drafts.enumerated() {
-            let entry = draft.entry(at: size + UInt64(offset))
-            let leaf = entry.leafHash
+            let placed = draft.placed(at: size + UInt64(offset))
+            let (entry, leaf) = (placed.entry, placed.leaf)
             let completed = range.append(leaf)
             try insert.run(db) { row in
                 row.integer(Int64(entry.index), at: 1)
