@@ -63,7 +63,7 @@ struct ProjectionStateTests {
             return [:]
         }
         #expect(asked == [keys[3]])
-        #expect(keys.filter(projection.hadNoRow) == [keys[2], keys[3], keys[5]])
+        #expect(projection.writes.filter(\.hadNoRow).map(\.key) == [keys[2], keys[3], keys[5]])
         let writes = Dictionary(uniqueKeysWithValues: projection.writes.map { ($0.key, $0) })
         #expect(writes[keys[1]]?.storedColumns == .some(organisations[1].columnValues), "as the write left it")
         #expect(writes[keys[2]]?.storedColumns == .some(nil), "deleted before: no row")
@@ -132,7 +132,10 @@ struct ProjectionStateTests {
         state.put(organisations[1])
         state.delete(Organisation.self, organisations[2].key)
         state.put(organisations[3])  // never read: not known
-        let byKey = Dictionary(uniqueKeysWithValues: try state.takeWrites().map { ($0.key, $0.storedColumns) })
+        let writes = try state.takeWrites()
+        // Looked for and not found: only the second.
+        #expect(writes.filter(\.hadNoRow).map(\.key) == [organisations[1].entityKey])
+        let byKey = Dictionary(uniqueKeysWithValues: writes.map { ($0.key, $0.storedColumns) })
         #expect(byKey[organisations[0].entityKey] == .some(stored))
         #expect(byKey[organisations[1].entityKey] == .some(nil))
         #expect(byKey[organisations[2].entityKey] == .some(stored))

@@ -54,7 +54,7 @@ struct SQLiteRowWritesTests {
     static func write(_ key: String, a: String, b: String, stored: [String?]?) -> EntityWrite {
         EntityWrite(
             key: EntityKey(table: things, key: key), document: Array(#"{"v":2}"#.utf8), columns: [a, b],
-            storedColumns: stored)
+            storedColumns: stored, hadNoRow: false)
     }
 
     @Test("a row whose index columns keep their values is rewritten on its table's page alone")

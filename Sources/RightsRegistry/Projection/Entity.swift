@@ -64,6 +64,10 @@ public struct EntityWrite: Sendable {
     /// deals and listings whose indexed values had not changed). PostgreSQL compares an updated
     /// row's indexed values itself, so its store does not need them.
     public let storedColumns: [String?]?
+    /// The row was looked for before the changes and not found: a store may insert it without
+    /// looking for it (PostgreSQL copies such rows in). False when it was found, or not looked
+    /// for.
+    public let hadNoRow: Bool
 }
 
 /// One projection read of several asked together (`RegistryStore.documents(_:)`).

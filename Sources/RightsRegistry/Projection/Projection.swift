@@ -14,12 +14,6 @@ public struct Projection: Sendable {
     /// Every row the batch touched, as the batch leaves it: the next batch of an import is
     /// worked out over these, as they are, while this one is written.
     let rows: ProjectionState
-
-    /// Whether `key` is a touched key that had no row before the batch: a store may insert its
-    /// row without looking for one (PostgreSQL copies them in). Asked of the rows rather than
-    /// kept as a set of keys (issue 16: a set built for every batch of an import, grown key by
-    /// key, that only PostgreSQL reads).
-    public func hadNoRow(_ key: EntityKey) -> Bool { rows.hadNoRow(key) }
 }
 
 /// A projection row as stored: its document, and its index columns if the store reads them (see

@@ -43,12 +43,6 @@ public struct ProjectionState: Sendable {
 
     public func isLoaded(_ key: EntityKey) -> Bool { positions[key] != nil }
 
-    /// Whether `key` was loaded and had no row then.
-    func hadNoRow(_ key: EntityKey) -> Bool {
-        guard let position = positions[key] else { return false }
-        return slots[position].existed == false
-    }
-
     /// A slot for `key`, to be filled before any event reads it (`fill`): its position, or nil
     /// if the key has one already. A projection reserves every key its batch touches first, then
     /// reads those it has nowhere else in one go.
@@ -145,10 +139,11 @@ public struct ProjectionState: Sendable {
 
     private static func write(_ slot: Slot) throws -> EntityWrite {
         guard let entity = slot.entity else {
-            return EntityWrite(key: slot.key, document: nil, columns: [], storedColumns: slot.stored)
+            return EntityWrite(
+                key: slot.key, document: nil, columns: [], storedColumns: slot.stored, hadNoRow: slot.existed == false)
         }
         return EntityWrite(
             key: slot.key, document: try JSONValueEncoder().canonicalBytes(entity), columns: entity.columnValues,
-            storedColumns: slot.stored)
+            storedColumns: slot.stored, hadNoRow: slot.existed == false)
     }
 }

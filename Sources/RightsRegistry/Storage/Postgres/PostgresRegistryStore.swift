@@ -596,7 +596,7 @@ public final class PostgresRegistryStore: RegistryStore {
                 head: .ifAt(size, checkpoint: latest, edge: own.edge, to: size + UInt64(drafts.count)))
             var copies: [TableRows] = []
             // Not bulk work (at most `bulkWrites` keys): nothing copied, every write remembered.
-            guard let written = Self.queue(changed, isNew: { _ in false }, into: &writes, copying: &copies) else {
+            guard let written = Self.queue(changed, into: &writes, copying: &copies) else {
                 return nil
             }
             var range = own.end.range
@@ -646,7 +646,7 @@ public final class PostgresRegistryStore: RegistryStore {
             var copies: [TableRows] = []
             let written =
                 if let projection {
-                    Self.queue(projection.writes, isNew: projection.hadNoRow, into: &writes, copying: &copies)
+                    Self.queue(projection.writes, into: &writes, copying: &copies)
                 } else {
                     try Self.project(batch, keys: keys, found: locked.documents, into: &writes, copying: &copies)
                 }
@@ -803,37 +803,53 @@ public final class PostgresRegistryStore: RegistryStore {
         var state = ProjectionState()
         for key in keys { state.load(key, document: found[key]) }
         let changed = try Projector.apply(batch, to: &state)
-        return queue(changed, isNew: { found[$0] == nil }, into: &writes, copying: &copies)
+        return queue(changed, into: &writes, copying: &copies)
     }
 
-    /// Adds the changed rows to `writes` — or, for bulk work, the rows whose keys had no row
-    /// (`isNew`) to `copies` — and returns them as stored text (nil: deleted), unless they are
-    /// bulk work.
+    /// Adds the changed rows to `writes` — or, for bulk work, the rows looked for and not found
+    /// (`EntityWrite.hadNoRow`) to `copies` — and returns them as stored text (nil: deleted),
+    /// unless they are bulk work.
     private static func queue(
-        _ changed: [EntityWrite], isNew: (EntityKey) -> Bool, into writes: inout StatementBatch,
+        _ changed: [EntityWrite], into writes: inout StatementBatch,
         copying copies: inout [TableRows]
     ) -> [(EntityKey, String?)]? {
         // Bulk work is not remembered for decisions (`DecisionDocuments.bulkWrites`).
         let bulk = changed.count > DecisionDocuments.bulkWrites
         var written: [(EntityKey, String?)]? = bulk ? nil : []
-        for (table, tableWrites) in Dictionary(grouping: changed, by: \.key.table) {
-            let deleted = tableWrites.filter { $0.document == nil }.map(\.key.key)
+        // Each table's writes, by position: grouping the writes themselves copied every one
+        // (issue 16: a tenth of the PostgreSQL append's own samples in an import).
+        var tables: [(table: EntityTable, positions: [Int])] = []
+        for position in changed.indices {
+            let table = changed[position].key.table
+            if let found = tables.firstIndex(where: { $0.table == table }) {
+                tables[found].positions.append(position)
+            } else {
+                tables.append((table, [position]))
+            }
+        }
+        for (table, positions) in tables {
+            let deleted = positions.filter { changed[$0].document == nil }.map { changed[$0].key.key }
             if !deleted.isEmpty {
                 writes.delete(from: table.name, keys: deleted)
             }
             let columns = ["key"] + table.columns + ["doc"]
             var upserts = TableRows(table: table.name, columns: columns)
             var inserts = TableRows(table: table.name, columns: columns)
-            for write in tableWrites {
+            for position in positions {
+                let write = changed[position]
                 let text = write.document.map { String(decoding: $0, as: UTF8.self) }
                 written?.append((write.key, text))
                 guard let text else { continue }
-                let row = [write.key.key] + write.columns + [text]
+                var row: [String?] = []
+                row.reserveCapacity(columns.count)
+                row.append(write.key.key)
+                row.append(contentsOf: write.columns)
+                row.append(text)
                 // A key the batch read and found absent has no row: nothing else writes
                 // projections while an append holds the log's lock, nor between a projection's
                 // reads and its append at the size it was read at (and a rebuild writes into
                 // emptied tables; a second one at once fails on the duplicate key).
-                if bulk && isNew(write.key) { inserts.append(row) } else { upserts.append(row) }
+                if bulk && write.hadNoRow { inserts.append(row) } else { upserts.append(row) }
             }
             let updates = (table.columns + ["doc"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
             writes.insert(upserts, onConflict: " ON CONFLICT (key) DO UPDATE SET \(updates)")
