@@ -673,12 +673,12 @@ public final class PostgresRegistryStore: RegistryStore {
         var rows: [[SQLValue]] = []
         var hashes: [UInt64: [UInt8]] = [:]
         // Each leaf hashed once (it was hashed again for each of its three uses).
-        for (entry, leaf) in placed.lazy.map({ ($0.entry, $0.leaf) }) {
-            let completed = range.append(leaf).flatMap(\.bytes)
-            hashes[entry.index] = leaf.bytes + completed
+        for placed in placed {
+            let completed = range.append(placed.leaf).flatMap(\.bytes)
+            hashes[placed.entry.index] = placed.leaf.bytes + completed
             rows.append([
-                .integer(Int64(entry.index)), .bytes(Data(leaf.bytes)), .bytes(Data(completed)),
-                .bytes(Data(entry.bytes)),
+                .integer(Int64(placed.entry.index)), .bytes(Data(placed.leaf.bytes)), .bytes(Data(completed)),
+                .bytes(Data(placed.entry.bytes)),
             ])
         }
         // Entries go in the statement even in bulk: their bytes bind as binary, where COPY's
