@@ -23,6 +23,34 @@ struct StatementBatchTests {
         #expect(batch.finish().isEmpty)
     }
 
+    /// PostgreSQL plans a text once it has a name for it (`PreparedText.appendNames`): an act of
+    /// one shape must send one text, whatever dictionary its writes passed through.
+    @Test(
+        "an append's writes to the same tables in the same order make one text, the tables in the order of their writes"
+    )
+    func oneTextForOneShape() throws {
+        let tables = [
+            Right.table, ParcelClaim.table, Household.table, Membership.table, Collective.table, Organisation.table,
+        ]
+        let writes = tables.enumerated().map { offset, table in
+            EntityWrite(
+                key: EntityKey(table: table, key: "k\(offset)"), document: Array(#"{"v":1}"#.utf8),
+                columns: table.columns.map { _ in "c" }, storedColumns: nil, hadNoRow: false)
+        }
+        let texts = (0..<20).map { _ in
+            var batch = StatementBatch(head: .locked(from: 7, to: 8))
+            var copies: [TableRows] = []
+            _ = PostgresRegistryStore.queue(writes, into: &batch, copying: &copies)
+            #expect(copies.isEmpty)
+            return batch.finish().map(\.sql).joined(separator: ";")
+        }
+        #expect(Set(texts).count == 1)
+        let text = try #require(texts.first)
+        let positions = tables.map { text.range(of: "INTO \($0.name) ")?.lowerBound }
+        #expect(positions.allSatisfy { $0 != nil })
+        #expect(positions.compactMap(\.self) == positions.compactMap(\.self).sorted(), "\(text)")
+    }
+
     @Test(
         "rows copied in COPY's text format: tabs between fields, a line a row, \\N for NULL, escapes only where needed")
     func copyText() {
