@@ -10,12 +10,15 @@ struct StoreConformanceTests {
     /// A registry with `count` policy entries: small, uniform entries to exercise the tree.
     func fill(_ store: any RegistryStore, count: Int) async throws {
         for round in 0..<count {
-            var policy = RegistryPolicy.default
-            policy.objectionDays = 15 + round
-            _ = try await store.append(
-                [try EntryDraft(event: PolicySet(policy: policy), time: "2026-11-20T10:00:00+08:00", actor: "test")],
-                expectedSize: UInt64(round))
+            _ = try await store.append([try policyDraft(objectionDays: 15 + round)], expectedSize: UInt64(round))
         }
+    }
+
+    /// A policy entry's draft, told apart by its objection period.
+    func policyDraft(objectionDays: Int) throws -> EntryDraft {
+        var policy = RegistryPolicy.default
+        policy.objectionDays = objectionDays
+        return try EntryDraft(event: PolicySet(policy: policy), time: "2026-11-20T10:00:00+08:00", actor: "test")
     }
 
     @Test(
@@ -50,11 +53,7 @@ struct StoreConformanceTests {
     func placedEntries(_ factory: TestStore) async throws {
         let store = try await factory.make()
         try await fill(store, count: 3)
-        let drafts = try [20, 25].map { days in
-            var policy = RegistryPolicy.default
-            policy.objectionDays = days
-            return try EntryDraft(event: PolicySet(policy: policy), time: "2026-11-20T10:00:00+08:00", actor: "t")
-        }
+        let drafts = try [20, 25].map(policyDraft)
         #expect(drafts[0].placing(at: 3).placed(at: 3).entry == drafts[0].entry(at: 3))
         let result = try await store.append(
             [drafts[0].placing(at: 3), drafts[1].placing(at: 9)], expectedSize: 3, checkpoint: nil, projection: nil)
@@ -104,9 +103,7 @@ struct StoreConformanceTests {
         let store = try await factory.make()
         try await fill(store, count: 3)
         func projected(objectionDays: Int, at size: UInt64) async throws -> (EntryDraft, Projection) {
-            var policy = RegistryPolicy.default
-            policy.objectionDays = objectionDays
-            let draft = try EntryDraft(event: PolicySet(policy: policy), time: "2026-11-20T10:00:00+08:00", actor: "t")
+            let draft = try policyDraft(objectionDays: objectionDays)
             let projection = try await Projector.project([(draft.context(at: size), draft.event)], at: size, over: nil)
             {
                 try await store.projectionRows($0)
