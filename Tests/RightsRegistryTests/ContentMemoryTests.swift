@@ -82,6 +82,42 @@ struct ContentMemoryTests {
         #expect(replacing.count == 1)
     }
 
+    /// "ǚ" written as one character and as "u" with two combining marks: Swift's `==` on
+    /// strings is canonical equivalence and finds them equal; their bytes differ.
+    static let composed = "L\u{01DA}"
+    static let decomposed = "Lu\u{0308}\u{030C}"
+
+    @Test("content differing only in how a character is composed is content changed")
+    func composition() throws {
+        #expect(Self.composed == Self.decomposed)
+        let texts = ContentMemory<String, String, String>(budget: 1 << 20) { $0.utf8.count }
+        _ = try texts.value("k", of: Self.decomposed) { $0 }
+        #expect(Array(try texts.value("k", of: Self.composed) { $0 }.utf8) == Array(Self.composed.utf8))
+        #expect(Array(try texts.value("k", of: Self.decomposed) { $0 }.utf8) == Array(Self.decomposed.utf8))
+        for (mine, theirs) in [("", ""), ("", "a"), ("a", ""), ("abc", "abd"), (Self.composed, Self.composed + "")] {
+            #expect(mine.isExactly(theirs) == (Array(mine.utf8) == Array(theirs.utf8)))
+        }
+
+        // A parsed document: in a value, in a member's name, in an array, deep inside.
+        func variants(_ name: String) -> [JSONValue] {
+            [
+                ["name": .string(name), "n": 1], .object([name: "x"]), ["list": ["a", .string(name)]],
+                ["a": ["b": [["c": .string(name)]]]],
+            ]
+        }
+        let documents = ContentMemory<Int, JSONValue, String>(budget: 1 << 20) { $0.estimatedBytes }
+        for (index, (before, after)) in zip(variants(Self.decomposed), variants(Self.composed)).enumerated() {
+            #expect(before == after)
+            _ = try documents.value(index, of: before) { CanonicalJSON.string($0) }
+            let read = try documents.value(index, of: after) { CanonicalJSON.string($0) }
+            #expect(read == CanonicalJSON.string(after) && Array(read.utf8) == Array(CanonicalJSON.string(after).utf8))
+            // The same document again, or an equal copy of it, is still remembered.
+            #expect(try documents.value(index, of: after) { _ in "worked out again" } == read)
+        }
+        let copy: JSONValue = ["name": .string(Self.composed), "n": 1]
+        #expect(try documents.value(0, of: copy) { _ in "worked out again" } != "worked out again")
+    }
+
     @Test("reads through the store answer the row as it is now, after every change")
     func throughTheStore() async throws {
         let t = try await TestRegistry(store: try await TestStore.sqliteFile.make())
