@@ -428,13 +428,21 @@ struct ServerTests {
     func metricsAndLogs() async throws {
         let fixture = try await ServerFixture()
         try await fixture.test { client in
-            _ = try await client.execute(
-                uri: "/v1/rights/\(ServerFixture.contract)", method: .get, headers: fixture.headers("clerk"))
+            // Each route, method and status counts apart, however often it comes again.
+            for _ in 0..<2 {
+                _ = try await client.execute(
+                    uri: "/v1/rights/\(ServerFixture.contract)", method: .get, headers: fixture.headers("clerk"))
+            }
+            let missing = try await client.execute(
+                uri: "/v1/rights/330424100200999999J", method: .get, headers: fixture.headers("clerk"))
+            #expect(missing.status == .notFound)
             _ = try await client.execute(
                 uri: "/v1/rights?holder=person:\(DemoCounty.county.citizenID(0))", method: .get,
                 headers: fixture.headers("clerk"))
             let metrics = try await client.execute(uri: "/metrics", method: .get).text
-            #expect(metrics.contains(#"http_requests_total{route="/v1/rights/{id}",method="GET",status="200"} 1"#))
+            #expect(metrics.contains(#"http_requests_total{route="/v1/rights/{id}",method="GET",status="200"} 2"#))
+            #expect(metrics.contains(#"http_requests_total{route="/v1/rights/{id}",method="GET",status="404"} 1"#))
+            #expect(metrics.contains(#"http_requests_total{route="/v1/rights",method="GET",status="200"} 1"#))
             #expect(metrics.contains("http_request_duration_seconds_bucket"))
             #expect(metrics.contains("rights_log_entries \(try await fixture.services.registry.store.size())"))
         }
