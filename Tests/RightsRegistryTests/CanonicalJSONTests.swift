@@ -61,6 +61,24 @@ struct CanonicalJSONTests {
         #expect(positions == positions.sorted(), "values must appear in UTF-16 name order")
     }
 
+    @Test("member names compare as their UTF-16 code units do, whatever their length and script")
+    func nameOrder() {
+        // Characters from each range where UTF-8 and UTF-16 orders meet or part: ASCII, two- and
+        // three-byte ones, U+E000–U+FFFF (after the surrogates in UTF-16), beyond U+FFFF.
+        let pieces = ["", "a", "b", "ab", "é", "中", "村", "\u{E000}", "\u{FFFD}", "😀", "𠀀", "\u{7F}", "\u{80}"]
+        var generator = SystemRandomNumberGenerator()
+        var names = pieces
+        for _ in 0..<400 {
+            names.append((0..<Int.random(in: 1...4, using: &generator)).map { _ in pieces.randomElement()! }.joined())
+        }
+        for a in names {
+            for b in names.prefix(60) {
+                let utf16 = a.utf16.lexicographicallyPrecedes(b.utf16)
+                #expect(CanonicalJSON.precedes(a, b) == utf16, "\(Array(a.unicodeScalars)) \(Array(b.unicodeScalars))")
+            }
+        }
+    }
+
     @Test("the parser refuses duplicate names, lone surrogates and trailing data")
     func strictParser() {
         #expect(throws: JSONParseError.self) { try JSONParser.parse(#"{"a":1,"a":2}"#) }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import RegistryTestSupport
 import Testing
@@ -22,6 +23,17 @@ struct SigningTests {
             #expect(!key.publicKey.isValidSignature(tampered, for: message))
             #expect(!key.publicKey.isValidSignature(expected, for: message + [0]))
         }
+    }
+
+    @Test("hexadecimal: two lower-case digits a byte, in order, for arrays and digests alike")
+    func hexadecimal() {
+        let bytes = (0...255).map(UInt8.init) + [0x00, 0xff, 0x10]
+        #expect(Hex.encode(bytes) == bytes.map { String(format: "%02x", $0) }.joined())
+        #expect(Hex.encode([UInt8]()) == "")
+        // FIPS 180-2 appendix B.1: SHA-256 of "abc".
+        #expect(
+            Hex.encode(SHA256.hash(data: Array("abc".utf8)))
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     @Test("Wycheproof: every Ed25519 case is accepted exactly when it is valid")

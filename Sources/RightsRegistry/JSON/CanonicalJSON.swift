@@ -51,16 +51,21 @@ public enum CanonicalJSON {
     /// except where a character beyond U+FFFF (lead byte F0–F4; a surrogate pair in UTF-16, D8xx)
     /// meets one in U+E000–U+FFFF (lead byte EE–EF): there UTF-16 puts the former first.
     static func precedes(_ a: String, _ b: String) -> Bool {
-        var left = a.utf8.makeIterator()
-        var right = b.utf8.makeIterator()
-        while true {
-            guard let x = left.next() else { return right.next() != nil }
-            guard let y = right.next() else { return false }
-            guard x != y else { continue }
+        // Over both names' bytes where they lie (stepping a string's UTF-8 view costs more than
+        // the comparison: ~1.3 % of a collateral search's CPU went to sorting members).
+        let ordered = a.utf8.withContiguousStorageIfAvailable { left in
+            b.utf8.withContiguousStorageIfAvailable { right in precedes(left, right) }
+        }
+        return (ordered ?? nil) ?? precedes(Array(a.utf8), Array(b.utf8))
+    }
+
+    private static func precedes(_ left: some Collection<UInt8>, _ right: some Collection<UInt8>) -> Bool {
+        for (x, y) in zip(left, right) where x != y {
             if x >= 0xF0, y == 0xEE || y == 0xEF { return true }
             if y >= 0xF0, x == 0xEE || x == 0xEF { return false }
             return x < y
         }
+        return left.count < right.count
     }
 
     static func writeString(_ text: String, into output: inout [UInt8]) {
