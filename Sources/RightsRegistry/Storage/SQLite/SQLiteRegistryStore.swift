@@ -138,7 +138,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         let rows = try Row.fetchAll(
             db.cachedStatement(
                 sql: "SELECT idx, leaf_hash, subtree_hashes FROM log_entries WHERE idx IN (\(placeholders))"),
-            arguments: StatementArguments(leaves))
+            arguments: StatementArguments(listing: leaves))
         let byIndex = Dictionary(uniqueKeysWithValues: rows.map { (UInt64($0["idx"] as Int64), $0) })
         for subtree in subtrees {
             let row = byIndex[subtree.lastLeaf]
@@ -427,7 +427,7 @@ public final class SQLiteRegistryStore: RegistryStore {
                 let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let statement = try db.cachedStatement(
                     sql: "SELECT key FROM \(table.name) WHERE key IN (\(placeholders))")
-                found.formUnion(try String.fetchAll(statement, arguments: StatementArguments(Array(chunk))))
+                found.formUnion(try String.fetchAll(statement, arguments: StatementArguments(listing: chunk)))
             }
             return found
         }
@@ -448,7 +448,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         -> (String, StatementArguments)
     {
         let clause = FilterClause(table, filters, after: key, placeholder: .question)
-        return (clause.sql, StatementArguments(clause.arguments))
+        return (clause.sql, StatementArguments(listing: clause.arguments))
     }
 
     // MARK: Checkpoints
