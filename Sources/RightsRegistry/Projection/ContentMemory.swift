@@ -34,7 +34,7 @@ public final class ContentMemory<Key: Hashable & Sendable, Content: ExactContent
         self.weigh = weigh
     }
 
-    /// `work(content)`, or the value it gave for the same key and equal content before.
+    /// `work(content)`, or the value it gave for the same key and the same content before.
     public func value(_ key: Key, of content: Content, _ work: (Content) throws -> Value) throws -> Value {
         if let hit = state.withLock({ $0.remembered[key] }), hit.content.isExactly(content) { return hit.value }
         let value = try work(content)
