@@ -9,41 +9,6 @@ import Testing
 /// is byte for byte what their `Codable` conformances give through both general encoders.
 @Suite("Canonical output")
 struct CanonicalOutputTests {
-    /// SplitMix64: the variations are the same for a seed, and a failure names its seed.
-    struct Variations: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// Text that needs escapes, or none: quotes, backslashes, control characters, CJK, an
-        /// emoji (beyond U+FFFF) and a character in U+E000–U+FFFF.
-        mutating func text() -> String {
-            let pieces = ["田", "\"", "\\", "\u{1}", "\n", "a", "é", "😀", "\u{FF5E}", " ", "东至", "9"]
-            return String(
-                (0..<Int.random(in: 0...6, using: &self)).map { _ in pieces.randomElement(using: &self)! }.joined())
-        }
-
-        /// Whether an optional member is present this time.
-        mutating func present() -> Bool { Bool.random(using: &self) }
-    }
-
-    func expectWrittenAsCodable<T: CanonicalOutputWritable>(_ value: T, seed: UInt64) throws {
-        var output = CanonicalOutput()
-        try value.write(to: &output)
-        let streamed = try #require(StreamingEncoder.bytes(of: value))
-        #expect(
-            output.bytes == streamed,
-            "seed \(seed): \(String(decoding: output.bytes, as: UTF8.self)) ≠ \(String(decoding: streamed, as: UTF8.self))"
-        )
-        #expect(output.bytes == (try JSONValueEncoder().treeBytes(value)), "seed \(seed)")
-        #expect(try JSONValueEncoder().canonicalBytes(value) == output.bytes)
-    }
-
     @Test(
         "rights, registrations and parcel claims of every kind, their optional members present or not, strings needing escapes"
     )

@@ -4,7 +4,7 @@
 // `CodingKeys`, sorted; nil optionals omitted); `CanonicalOutputTests` holds them to that.
 
 extension Household: CanonicalOutputWritable {
-    func write(to output: inout CanonicalOutput) throws {
+    package func write(to output: inout CanonicalOutput) throws {
         try output.object { output in
             output.member("code", code.rawValue)
             output.member("collective", collective.rawValue)
@@ -29,7 +29,7 @@ extension Household: CanonicalOutputWritable {
 }
 
 extension HouseholdRegistered: CanonicalOutputWritable {
-    func write(to output: inout CanonicalOutput) {
+    package func write(to output: inout CanonicalOutput) {
         output.object { output in
             output.member("code", code.rawValue)
             output.key("head")
@@ -42,7 +42,7 @@ extension HouseholdRegistered: CanonicalOutputWritable {
 }
 
 extension Membership: CanonicalOutputWritable {
-    func write(to output: inout CanonicalOutput) {
+    package func write(to output: inout CanonicalOutput) {
         output.object { output in
             output.member("collective", collective.rawValue)
             output.member("household", ifPresent: household?.rawValue)
@@ -54,7 +54,7 @@ extension Membership: CanonicalOutputWritable {
 }
 
 extension CertificateRecord: CanonicalOutputWritable {
-    func write(to output: inout CanonicalOutput) {
+    package func write(to output: inout CanonicalOutput) {
         output.object { output in
             output.member("entry", entry)
             output.member("issued_on", issuedOn.description)

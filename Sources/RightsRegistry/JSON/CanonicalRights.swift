@@ -4,7 +4,7 @@
 // omitted); `CanonicalOutputTests` holds them to that.
 
 extension Right: CanonicalOutputWritable {
-    func write(to output: inout CanonicalOutput) throws {
+    package func write(to output: inout CanonicalOutput) throws {
         try output.object { output in
             output.member("certificate", ifPresent: certificate)
             output.member("collective", collective.rawValue)
@@ -31,7 +31,7 @@ extension Right: CanonicalOutputWritable {
 }
 
 extension RightRegistered: CanonicalOutputWritable {
-    func write(to output: inout CanonicalOutput) throws {
+    package func write(to output: inout CanonicalOutput) throws {
         try output.object { output in
             output.member("collective", collective.rawValue)
             if let consents {
@@ -135,7 +135,7 @@ extension LandManagement {
 }
 
 extension Term {
-    func write(to output: inout CanonicalOutput) {
+    package func write(to output: inout CanonicalOutput) {
         output.object { output in
             output.member("end", end.description)
             output.member("start", start.description)
@@ -144,7 +144,7 @@ extension Term {
 }
 
 extension ParcelClaim: CanonicalOutputWritable {
-    func write(to output: inout CanonicalOutput) {
+    package func write(to output: inout CanonicalOutput) {
         output.object { output in
             output.member("parcel", parcel.rawValue)
             output.member("right", right.rawValue)

@@ -21,8 +21,13 @@ public struct JSONValueEncoder: Sendable {
         return try treeBytes(value)
     }
 
+    /// The canonical bytes of `value` as its `Codable` conformance writes them without the tree,
+    /// or nil where only the tree can (what `canonicalBytes` takes for a type without its own
+    /// writer; tests hold hand-written ones to it).
+    package func streamedBytes(_ value: some Encodable) -> [UInt8]? { StreamingEncoder.bytes(of: value) }
+
     /// The canonical bytes of `value` through the tree: the general way.
-    func treeBytes(_ value: some Encodable) throws -> [UInt8] {
+    package func treeBytes(_ value: some Encodable) throws -> [UInt8] {
         let node = try ValueEncoder.node(for: value, parent: nil, key: nil)
         var output: [UInt8] = []
         output.reserveCapacity(512)
