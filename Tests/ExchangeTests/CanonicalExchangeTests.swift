@@ -52,7 +52,10 @@ struct CanonicalExchangeTests {
                 consents: (0..<Int.random(in: 0...2, using: &random)).map { _ in
                     Consent(party: .contractHolder, by: random.text(), document: random.text(), on: day)
                 },
-                filing: some(Filing(matter: random.text(), filedWith: "发包方", document: "备案", on: day)),
+                filing: some(
+                    Filing(
+                        matter: random.text(), filedWith: "发包方", document: random.text(), on: day, entry: some(index()))
+                ),
                 collectiveDecision: some(
                     CollectiveDecision(votesFor: 7, votesCast: 9, townshipApproval: random.text())),
                 default: some(DefaultStatement(since: day, amount: fen(), notice: random.text())))

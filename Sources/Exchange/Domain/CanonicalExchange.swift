@@ -4,8 +4,8 @@ package import RightsRegistry
 // documents and the settlement entry (issue 16: through `Codable` they were the largest item of
 // a settlement's own CPU). Each writes what its `Codable` conformance gives — member names from
 // its `CodingKeys`, in RFC 8785 order; nil optionals omitted — and `CanonicalExchangeTests`
-// holds them to that. Parts few listings have (an auction, a lot, a suspension, consents …) are
-// written through `Codable`.
+// holds them to that. Parts few listings have (an auction, a lot, a suspension …) are written
+// through `Codable`.
 
 extension Listing: CanonicalOutputWritable {
     /// The terms' members and the listing's own in one object, as `encode(to:)` has them.
@@ -27,7 +27,7 @@ extension Listing: CanonicalOutputWritable {
                 try output.encodable(decision)
             }
             output.key("consents")
-            try output.array(terms.consents) { output, consent in try output.encodable(consent) }
+            output.array(terms.consents) { output, consent in consent.write(to: &output) }
             output.member("deal", ifPresent: deal?.rawValue)
             if let statement = terms.default {
                 output.key("default")
@@ -36,7 +36,7 @@ extension Listing: CanonicalOutputWritable {
             output.member("deposit_fen", terms.deposit.value)
             if let filing = terms.filing {
                 output.key("filing")
-                try output.encodable(filing)
+                filing.write(to: &output)
             }
             output.member("id", id.rawValue)
             output.member("increment_fen", terms.increment.value)

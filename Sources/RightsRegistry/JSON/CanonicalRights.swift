@@ -11,7 +11,7 @@ extension Right: CanonicalOutputWritable {
             output.key("detail")
             try detail.write(to: &output)
             output.key("filings")
-            try output.array(filings) { output, filing in try output.encodable(filing) }
+            output.array(filings) { output, filing in filing.write(to: &output) }
             output.key("history")
             output.array(history) { output, index in output.number(index) }
             output.member("holder", holder.rawValue)
@@ -36,13 +36,13 @@ extension RightRegistered: CanonicalOutputWritable {
             output.member("collective", collective.rawValue)
             if let consents {
                 output.key("consents")
-                try output.encodable(consents)
+                output.array(consents) { output, consent in consent.write(to: &output) }
             }
             output.key("detail")
             try detail.write(to: &output)
             if let filing {
                 output.key("filing")
-                try output.encodable(filing)
+                filing.write(to: &output)
             }
             output.member("holder", holder.rawValue)
             output.member("id", id.rawValue)
@@ -139,6 +139,31 @@ extension Term {
         output.object { output in
             output.member("end", end.description)
             output.member("start", start.description)
+        }
+    }
+}
+
+/// What a settled lease's right, its registration and its listing each carry (through `Codable`
+/// a filing was a hundredth of a settlement's samples).
+extension Filing {
+    package func write(to output: inout CanonicalOutput) {
+        output.object { output in
+            output.member("document", document)
+            output.member("entry", ifPresent: entry)
+            output.member("filed_with", filedWith)
+            output.member("matter", matter)
+            output.member("on", on.description)
+        }
+    }
+}
+
+extension Consent {
+    package func write(to output: inout CanonicalOutput) {
+        output.object { output in
+            output.member("by", by)
+            output.member("document", document)
+            output.member("on", on.description)
+            output.member("party", party.rawValue)
         }
     }
 }
