@@ -176,6 +176,28 @@ struct IdentifierTests {
         #expect(try Term(start: Day("2028-01-01")!, end: Day("2057-12-31")!).years == 30)
     }
 
+    @Test("days print as zero-padded YYYY-MM-DD across years 1…9999 and read back as themselves")
+    func daysPrint() throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = Variations(state: seed)
+        let years =
+            [1, 9, 10, 99, 100, 999, 1000, 1900, 2026, 9999]
+            + (0..<200).map { _ in Int.random(in: 1...9999, using: &random) }
+        for year in years {
+            for month in [1, 9, 10, 12, Int.random(in: 1...12, using: &random)] {
+                for dayOfMonth in [1, 9, 10, 28, Int.random(in: 1...28, using: &random)] {
+                    let day = try #require(Day(year: year, month: month, day: dayOfMonth))
+                    let padded = [(year, 4), (month, 2), (dayOfMonth, 2)].map { value, width in
+                        String(repeating: "0", count: width - String(value).count) + String(value)
+                    }
+                    #expect(day.description == padded.joined(separator: "-"), "seed \(seed)")
+                    #expect(Day(day.description) == day, "seed \(seed)")
+                }
+            }
+        }
+        #expect(Day(year: 9999, month: 12, day: 31)!.adding(days: 1).description == "9999-12-31")
+    }
+
     @Test("areas are exact hundredths of a square metre; 亩 derived at 666.67 m²")
     func areas() throws {
         #expect(try SquareMetres("900.5").description == "900.50")
