@@ -130,6 +130,51 @@ struct CanonicalJSONTests {
         #expect(error?.reason.contains("two decimals") == true)
     }
 
+    @Test("a decoding error names its field's whole path, inside objects and arrays at any depth")
+    func decodingErrorPaths() async throws {
+        let t = try await TestRegistry()
+        let right = try #require(try await t.reads.right(t.contract(0, 1)))
+        let document = try JSONValueEncoder().encode(right)
+        #expect(try JSONValueDecoder().decode(Right.self, from: document) == right)
+        /// `document` with the member at `path` (names and array indexes) set to `value`, or
+        /// removed when `value` is nil.
+        func changing(_ document: JSONValue, _ path: ArraySlice<String>, to value: JSONValue?) -> JSONValue {
+            guard let step = path.first else { return value ?? .null }
+            switch document {
+            case .object(var members):
+                if path.count == 1, value == nil {
+                    members[step] = nil
+                } else {
+                    members[step] = changing(members[step] ?? .null, path.dropFirst(), to: value)
+                }
+                return .object(members)
+            case .array(var elements):
+                let index = Int(step)!
+                elements[index] = changing(elements[index], path.dropFirst(), to: value)
+                return .array(elements)
+            case .null, .bool, .number, .string: return document
+            }
+        }
+        let parcels = ["detail", "contract_land", "parcels"]
+        let cases: [(path: [String], value: JSONValue?, named: String, reason: String)] = [
+            (parcels + ["1", "area_m2"], "9.999", "detail.contract_land.parcels[1].area_m2", "two decimals"),
+            (parcels + ["0", "bounds", "east"], .number(7), "detail.contract_land.parcels[0].bounds.east", "string"),
+            (parcels + ["1", "code"], nil, "detail.contract_land.parcels[1].code", "missing"),
+            (["term", "end"], "2026-02-30", "term.end", "real date"),
+            (["history", "0"], "first", "history[0]", "integer"),
+            (["holder"], "village:1", "holder", "holder"),
+            (["detail"], .array([]), "detail", "object"),
+        ]
+        for broken in cases {
+            let error = #expect(throws: JSONDecodingError.self, "\(broken.named)") {
+                try JSONValueDecoder().decode(
+                    Right.self, from: changing(document, broken.path[...], to: broken.value))
+            }
+            #expect(error?.path == broken.named)
+            #expect(error?.reason.contains(broken.reason) == true, "\(error?.reason ?? "")")
+        }
+    }
+
     // MARK: The streaming encoder (issue 16) against the tree encoder
 
     @Test(

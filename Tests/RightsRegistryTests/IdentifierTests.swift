@@ -198,6 +198,39 @@ struct IdentifierTests {
         #expect(Day(year: 9999, month: 12, day: 31)!.adding(days: 1).description == "9999-12-31")
     }
 
+    @Test("days read as the digits and dashes say: YYYY-MM-DD or YYYYMMDD, real dates only, anything else refused")
+    func daysRead() {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = Variations(state: seed)
+        /// What the text says, read the plain way: the digits without the dashes, in their places.
+        func reference(_ text: String) -> Day? {
+            let bytes = Array(text.utf8)
+            let digits = bytes.filter { $0 != UInt8(ascii: "-") }
+            let shape =
+                bytes.count == 10 ? bytes[4] == UInt8(ascii: "-") && bytes[7] == UInt8(ascii: "-") : bytes.count == 8
+            guard shape, digits.count == 8, digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+            func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(digits[$1] - 0x30) } }
+            return Day(year: number(0..<4), month: number(4..<6), day: number(6..<8))
+        }
+        let pieces = ["0", "1", "2", "3", "9", "-", "x", "٣", "田", " "]
+        var texts = ["2026-12-01", "20261201", "1949-02-30", "2024-02-29", "2023-02-29", "0000-01-01", "9999-12-31"]
+        for _ in 0..<20_000 {
+            var bytes = Array((random.present() ? "2026-12-01" : "20240229").utf8)
+            for _ in 0..<Int.random(in: 0...2, using: &random) {
+                let position = Int.random(in: 0..<bytes.count, using: &random)
+                bytes.replaceSubrange(
+                    position...position, with: Array(pieces.randomElement(using: &random)!.utf8))
+            }
+            if random.present() { bytes.removeLast(Int.random(in: 0...2, using: &random)) }
+            texts.append(String(decoding: bytes, as: UTF8.self))
+        }
+        for text in texts {
+            #expect(Day(text) == reference(text), "seed \(seed): \(text)")
+            #expect(Day(Substring(text)) == reference(text), "seed \(seed): \(text)")
+        }
+        #expect(texts.compactMap(reference).count > 1_000, "seed \(seed)")
+    }
+
     @Test("areas are exact hundredths of a square metre; 亩 derived at 666.67 m²")
     func areas() throws {
         #expect(try SquareMetres("900.5").description == "900.50")

@@ -47,28 +47,35 @@ private final class PathNode {
     }
 }
 
+/// Decodes one value. Its place is its parent's node and its own key, joined into a node of
+/// its own only when it opens a container: most values are primitives or single values (a
+/// day, an ID, an amount), and a node each was an allocation for every member of every
+/// document read (issue 16).
 private struct TreeDecoder: Decoder {
     let value: JSONValue
-    let node: PathNode?
-    var codingPath: [any CodingKey] { PathNode.path(node) }
+    let parent: PathNode?
+    let key: (any CodingKey)?
+    var codingPath: [any CodingKey] { PathNode.path(parent) + (key.map { [$0] } ?? []) }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    /// This value's place, as a node its children can point to.
+    var node: PathNode? {
+        guard let key else { return parent }
+        return PathNode(parent: parent, key: key)
+    }
 
     func fail(_ reason: String) -> JSONDecodingError {
         JSONDecodingError(path: pathString(codingPath), reason: reason)
     }
 
-    func child(_ value: JSONValue, _ key: any CodingKey) -> TreeDecoder {
-        TreeDecoder(value: value, node: PathNode(parent: node, key: key))
-    }
-
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let members) = value else { throw fail("expected an object, found \(value.typeName)") }
-        return KeyedDecodingContainer(KeyedContainer<Key>(decoder: self, members: members))
+        return KeyedDecodingContainer(KeyedContainer<Key>(node: node, members: members))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard case .array(let elements) = value else { throw fail("expected an array, found \(value.typeName)") }
-        return UnkeyedContainer(decoder: self, elements: elements)
+        return UnkeyedContainer(node: node, elements: elements)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleContainer(decoder: self) }
@@ -77,7 +84,7 @@ private struct TreeDecoder: Decoder {
     static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue, parent: PathNode?, key: (any CodingKey)?)
         throws -> T
     {
-        let decoder = TreeDecoder(value: value, node: key.map { PathNode(parent: parent, key: $0) } ?? parent)
+        let decoder = TreeDecoder(value: value, parent: parent, key: key)
         if let primitive = try decoder.primitive(type) { return primitive }
         do {
             return try T(from: decoder)
@@ -128,9 +135,10 @@ private struct TreeDecoder: Decoder {
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let decoder: TreeDecoder
+    /// The object's place.
+    let node: PathNode?
     let members: [String: JSONValue]
-    var codingPath: [any CodingKey] { decoder.codingPath }
+    var codingPath: [any CodingKey] { PathNode.path(node) }
     var allKeys: [Key] { members.keys.compactMap { Key(stringValue: $0) } }
 
     func contains(_ key: Key) -> Bool { members[key.stringValue] != nil }
@@ -145,49 +153,53 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decodeNil(forKey key: Key) throws -> Bool { members[key.stringValue].map { $0 == .null } ?? true }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        try TreeDecoder.decode(type, from: try member(key), parent: decoder.node, key: key)
+        try TreeDecoder.decode(type, from: try member(key), parent: node, key: key)
     }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let value = members[key.stringValue], value != .null else { return nil }
-        return try TreeDecoder.decode(type, from: value, parent: decoder.node, key: key)
+        return try TreeDecoder.decode(type, from: value, parent: node, key: key)
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
         -> KeyedDecodingContainer<NestedKey>
     {
-        try decoder.child(try member(key), key).container(keyedBy: type)
+        try child(try member(key), key).container(keyedBy: type)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        try decoder.child(try member(key), key).unkeyedContainer()
+        try child(try member(key), key).unkeyedContainer()
     }
 
-    func superDecoder() throws -> any Decoder { decoder }
-    func superDecoder(forKey key: Key) throws -> any Decoder { decoder.child(members[key.stringValue] ?? .null, key) }
+    func superDecoder() throws -> any Decoder { TreeDecoder(value: .object(members), parent: node, key: nil) }
+    func superDecoder(forKey key: Key) throws -> any Decoder { child(members[key.stringValue] ?? .null, key) }
+
+    private func child(_ value: JSONValue, _ key: Key) -> TreeDecoder {
+        TreeDecoder(value: value, parent: node, key: key)
+    }
 }
 
+/// An array element's place; its text only made when a path is written.
 private struct ElementKey: CodingKey {
-    let intValue: Int?
-    let stringValue: String
-    init(_ index: Int) {
-        intValue = index
-        stringValue = String(index)
-    }
+    let index: Int
+    var intValue: Int? { index }
+    var stringValue: String { String(index) }
+    init(_ index: Int) { self.index = index }
     init?(stringValue: String) { nil }
     init?(intValue: Int) { self.init(intValue) }
 }
 
 private struct UnkeyedContainer: UnkeyedDecodingContainer {
-    let decoder: TreeDecoder
+    /// The array's place.
+    let node: PathNode?
     let elements: [JSONValue]
     var currentIndex = 0
-    var codingPath: [any CodingKey] { decoder.codingPath }
+    var codingPath: [any CodingKey] { PathNode.path(node) }
     var count: Int? { elements.count }
     var isAtEnd: Bool { currentIndex >= elements.count }
 
-    init(decoder: TreeDecoder, elements: [JSONValue]) {
-        self.decoder = decoder
+    init(node: PathNode?, elements: [JSONValue]) {
+        self.node = node
         self.elements = elements
     }
 
@@ -206,24 +218,24 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
         let (value, key) = try next()
-        return try TreeDecoder.decode(type, from: value, parent: decoder.node, key: key)
+        return try TreeDecoder.decode(type, from: value, parent: node, key: key)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
         -> KeyedDecodingContainer<NestedKey>
     {
         let (value, key) = try next()
-        return try decoder.child(value, key).container(keyedBy: type)
+        return try TreeDecoder(value: value, parent: node, key: key).container(keyedBy: type)
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
         let (value, key) = try next()
-        return try decoder.child(value, key).unkeyedContainer()
+        return try TreeDecoder(value: value, parent: node, key: key).unkeyedContainer()
     }
 
     mutating func superDecoder() throws -> any Decoder {
         let (value, key) = try next()
-        return decoder.child(value, key)
+        return TreeDecoder(value: value, parent: node, key: key)
     }
 }
 

@@ -47,18 +47,42 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DD` (or the compact `YYYYMMDD` used inside identifiers) and rejects
     /// dates that do not exist, such as 1949-02-30.
+    ///
+    /// Read in one pass over the bytes, in place where the text is contiguous (issue 16: every
+    /// document read parses its days, and two copies each were most of the cost).
     public init?(_ text: some StringProtocol) {
-        let digits = text.utf8.filter { $0 != UInt8(ascii: "-") }
-        let dashed = text.utf8.count == 10
-        guard digits.count == 8, dashed || text.utf8.count == 8,
-            digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
-        else { return nil }
-        if dashed {
-            let bytes = Array(text.utf8)
-            guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        let fields =
+            text.utf8.withContiguousStorageIfAvailable(Self.fields)
+            ?? Array(text.utf8).withUnsafeBufferPointer(Self.fields)
+        guard let fields else { return nil }
+        self.init(year: fields.year, month: fields.month, day: fields.day)
+    }
+
+    /// The numbers in `YYYY-MM-DD` or `YYYYMMDD`; nil for any other shape.
+    private static func fields(_ bytes: UnsafeBufferPointer<UInt8>) -> (year: Int, month: Int, day: Int)? {
+        let dashed: Bool
+        switch bytes.count {
+        case 10: dashed = true
+        case 8: dashed = false
+        default: return nil
         }
-        func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(digits[$1] - 0x30) } }
-        self.init(year: number(0..<4), month: number(4..<6), day: number(6..<8))
+        var fields = (year: 0, month: 0, day: 0)
+        var digitsRead = 0
+        for (position, byte) in bytes.enumerated() {
+            if dashed, position == 4 || position == 7 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = Int(byte - UInt8(ascii: "0"))
+            switch digitsRead {
+            case 0..<4: fields.year = fields.year * 10 + digit
+            case 4..<6: fields.month = fields.month * 10 + digit
+            default: fields.day = fields.day * 10 + digit
+            }
+            digitsRead += 1
+        }
+        return fields
     }
 
     /// Days since 1970-01-01 (proleptic Gregorian), after Howard Hinnant's `days_from_civil`.
