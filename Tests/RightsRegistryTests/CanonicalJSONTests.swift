@@ -88,6 +88,24 @@ struct CanonicalJSONTests {
         #expect(throws: JSONParseError.self) { try JSONParser.parse("[1e999]") }
     }
 
+    @Test("strings: escapes read between runs of text; a control character refused before or after an escape")
+    func stringEscapes() throws {
+        let text = #"第1条 甲方\n第2条 \"乙方\"\\\u00e9\t😀 end"#
+        #expect(try JSONParser.parse("[\"\(text)\"]") == .array([.string("第1条 甲方\n第2条 \"乙方\"\\é\t😀 end")]))
+        #expect(try JSONParser.parse(#"["\n"]"#) == .array([.string("\n")]))
+        #expect(try JSONParser.parse(#"["a\nb\"c"]"#) == .array([.string("a\nb\"c")]))
+        for control in [0x00, 0x01, 0x0A, 0x1F] as [UInt8] {
+            for before in ["", #"a\n"#, #"\\"#] {
+                let document = Array("[\"\(before)x".utf8) + [control] + Array("y\"]".utf8)
+                let error = #expect(throws: JSONParseError.self, "\(control) after \(before)") {
+                    try JSONParser.parse(document)
+                }
+                #expect(error?.reason == "control character in string")
+                #expect(error?.offset == 2 + before.utf8.count + 1)
+            }
+        }
+    }
+
     @Test("objects inside objects and arrays keep their own members; a name twice is found at any depth")
     func nestedMembers() throws {
         // The parser holds the members of every open object on one stack until each ends.
