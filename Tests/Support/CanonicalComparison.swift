@@ -1,9 +1,10 @@
 package import RightsRegistry
 package import Testing
 
-/// Random variations of test values, for holding two encoders to the same bytes
-/// (`CanonicalOutputTests`, `CanonicalExchangeTests`). SplitMix64: the variations are the same
-/// for a seed, and a failure names its seed.
+/// Random variations of test values: documents for holding two encoders to the same bytes
+/// (`CanonicalOutputTests`, `CanonicalExchangeTests`), texts and days for their readers and
+/// writers (`IdentifierTests`). SplitMix64: the variations are the same for a seed, and a failure
+/// names its seed.
 public struct Variations: RandomNumberGenerator {
     public var state: UInt64
 
