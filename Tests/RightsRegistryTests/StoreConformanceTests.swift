@@ -342,6 +342,25 @@ struct StoreConformanceTests {
         #expect(appended.root == (try await MerkleTree.root(size: 4, reader: reference)))
     }
 
+    @Test(
+        "side records: absent, empty and every byte value read back as written; only-if-absent keeps the first; a replace needs the value it expects",
+        arguments: TestStore.available)
+    func sideRecords(_ factory: TestStore) async throws {
+        let store = try await factory.make()
+        #expect(try await store.sideRecord("tokens", key: "none") == nil)
+        let values: [String: [UInt8]] = ["empty": [], "bytes": Array(0...255), "text": Array("令牌".utf8)]
+        for (key, value) in values {
+            #expect(try await store.putSideRecord("tokens", key: key, value: value, onlyIfAbsent: true))
+            #expect(try await store.sideRecord("tokens", key: key) == value, "\(key)")
+            #expect(try await store.sideRecord("other", key: key) == nil, "\(key)")
+        }
+        #expect(!(try await store.putSideRecord("tokens", key: "text", value: [1], onlyIfAbsent: true)))
+        #expect(try await store.sideRecord("tokens", key: "text") == Array("令牌".utf8))
+        #expect(!(try await store.replaceSideRecord("tokens", key: "empty", expected: [9], with: [1])))
+        #expect(try await store.replaceSideRecord("tokens", key: "empty", expected: [], with: [1]))
+        #expect(try await store.sideRecord("tokens", key: "empty") == [1])
+    }
+
     @Test("a copy to every other store has the same root, rows and checkpoints", arguments: TestStore.available)
     func copy(_ factory: TestStore) async throws {
         let t = try await TestRegistry(store: try await factory.make())

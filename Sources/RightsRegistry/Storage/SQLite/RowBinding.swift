@@ -56,6 +56,15 @@ struct RowColumns {
         let count = Int(sqlite3_column_bytes(statement, index))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
+
+    /// Column `index` as bytes; nil for NULL. An empty blob is empty bytes (SQLite answers it
+    /// with no pointer at all).
+    func blob(_ index: CInt) -> [UInt8]? {
+        guard sqlite3_column_type(statement, index) != SQLITE_NULL else { return nil }
+        guard let bytes = sqlite3_column_blob(statement, index) else { return [] }
+        let count = Int(sqlite3_column_bytes(statement, index))
+        return Array(UnsafeRawBufferPointer(start: bytes, count: count))
+    }
 }
 
 extension Statement {

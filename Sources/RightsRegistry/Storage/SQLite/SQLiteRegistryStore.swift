@@ -498,12 +498,15 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     public func sideRecord(_ table: String, key: String) async throws -> [UInt8]? {
         try await quickRead { db in
-            // Every request reads its token here: a prepared statement kept per connection.
-            try Data.fetchOne(
-                db.cachedStatement(sql: "SELECT value FROM side_records WHERE tbl = ? AND key = ?"),
-                arguments: [table, key]
-            )
-            .map(Array.init)
+            // Every request reads its token here: a prepared statement kept per connection, read
+            // with SQLite's own calls (through GRDB's arguments and `Data` it was ~1.4 % of a
+            // collateral search's CPU, issue 16).
+            try db.cachedStatement(sql: "SELECT value FROM side_records WHERE tbl = ? AND key = ?").first(
+                db,
+                { arguments in
+                    arguments.text(table, at: 1)
+                    arguments.text(key, at: 2)
+                }, read: { $0.blob(0) ?? [] })  // `value` is NOT NULL
         }
     }
 
