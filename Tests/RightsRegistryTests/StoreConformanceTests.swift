@@ -130,6 +130,39 @@ struct StoreConformanceTests {
         #expect(try await store.document(policy)?["policy"]?["objection_days"] == 45)
     }
 
+    /// An import has the store put each projection in the form it sends while the append before
+    /// is written (`RegistryStore.preparing`; issue 16).
+    @Test(
+        "a projection the store prepared beforehand is written as one it did not, and one prepared for another count of entries is made again",
+        arguments: TestStore.available)
+    func preparedProjection(_ factory: TestStore) async throws {
+        let store = try await factory.make()
+        try await fill(store, count: 3)
+        let policy = PolicyRecord.key(PolicyRecord.singletonKey)
+        for (objectionDays, preparedFor) in [(40, 1), (45, 2), (50, 0)] {
+            let size = try await store.size()
+            let draft = try policyDraft(objectionDays: objectionDays)
+            let projection = try await Projector.project([(draft.context(at: size), draft.event)], at: size, over: nil)
+            {
+                try await store.projectionRows($0)
+            }
+            let result = try await store.append(
+                [draft], expectedSize: size, checkpoint: nil,
+                projection: store.preparing(projection, entries: preparedFor))
+            #expect(result.size == size + 1)
+            #expect(try await store.size() == size + 1)
+            #expect(try await store.document(policy)?["set_at"] == .number(Double(size)))
+            #expect(try await store.document(policy)?["policy"]?["objection_days"] == .number(Double(objectionDays)))
+        }
+        // The log's head moved by one entry each time: the next append finds it where it is.
+        _ = try await store.append([try policyDraft(objectionDays: 55)], expectedSize: 6)
+        let entries = try await store.entries(0..<7)
+        #expect(entries.map(\.index) == Array(0..<7))
+        #expect(
+            try await MerkleTree.root(size: 7, reader: store)
+                == (try await MerkleTree.root(size: 7, reader: MemoryTree(leaves: entries.map(\.leafHash)))))
+    }
+
     @Test("projections rebuilt from the log equal the live ones", arguments: TestStore.available)
     func rebuild(_ factory: TestStore) async throws {
         let t = try await TestRegistry(store: try await factory.make())

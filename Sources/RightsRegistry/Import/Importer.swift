@@ -134,9 +134,11 @@ public struct Importer: Sendable {
         }
         let store = registry.store
         // Rows neither `earlier` nor the batches before it wrote are not in the register.
-        batch.projection = try await Projector.project(entries, at: start, over: earlier?.projection) { keys in
+        let projection = try await Projector.project(entries, at: start, over: earlier?.projection) { keys in
             try await store.projectionRows(keys.filter(written.mayContain))
         }
+        // And put in the form the store sends, while `earlier` is still being written.
+        batch.projection = store.preparing(projection, entries: entries.count)
     }
 
     /// Decides `chunk` into entries for the log at `start`: against the register (`lookUp`), or,

@@ -14,6 +14,9 @@ public struct Projection: Sendable {
     /// Every row the batch touched, as the batch leaves it: the next batch of an import is
     /// worked out over these, as they are, while this one is written.
     let rows: ProjectionState
+    /// The writes in the form the store sends them, if it made them beforehand
+    /// (`RegistryStore.preparing`); the store that made them alone reads them.
+    var prepared: (any Sendable)?
 }
 
 /// A projection row as stored: its document, and its index columns if the store reads them (see

@@ -188,11 +188,10 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     /// `rows` written with COPY on `connection`, sent the way `statement` sends a statement.
-    static func copy(_ rows: TableRows, on connection: PostgresConnection, logger: Logger) async throws {
-        let buffers = rows.encoded()
+    static func copy(_ rows: CopyRows, on connection: PostgresConnection, logger: Logger) async throws {
         try await onOpenChannel(connection) {
             try await connection.copyFrom(table: rows.table, columns: rows.columns, logger: logger) { writer in
-                for buffer in buffers { try await writer.write(buffer) }
+                for buffer in rows.buffers { try await writer.write(buffer) }
             }
         }
     }
@@ -563,8 +562,7 @@ public final class PostgresRegistryStore: RegistryStore {
         guard let checkpoint, checkpoint === own.checkpointer, let latest = own.end.latest,
             (expectedSize ?? size) == size
         else { return nil }
-        let placed = drafts.enumerated().map { offset, draft in draft.placed(at: size + UInt64(offset)) }
-        let batch = zip(placed, drafts).map { ($0.entry, $1.event) }
+        let (placed, batch) = drafts.placed(from: size)
         let keys = Projector.touchedKeys(batch)
         guard keys.count <= DecisionDocuments.bulkWrites else { return nil }
         return try await connected { connection -> Appended? in
@@ -623,8 +621,7 @@ public final class PostgresRegistryStore: RegistryStore {
         // saw last, and read again (now under the lock) when the locked size is another.
         var guess = expectedSize ?? projection?.size ?? UInt64(knownSize.load(ordering: .relaxed))
         while true {
-            let placed = drafts.enumerated().map { offset, draft in draft.placed(at: guess + UInt64(offset)) }
-            let batch = zip(placed, drafts).map { ($0.entry, $1.event) }
+            let (placed, batch) = drafts.placed(from: guess)
             // A projection worked out beforehand needs no documents read.
             let keys = projection == nil ? Projector.touchedKeys(batch) : []
             let locked = try await lockEnd(guess: guess, touching: keys, checkpointed: checkpoint != nil, connection)
@@ -642,14 +639,23 @@ public final class PostgresRegistryStore: RegistryStore {
             if !needed.isEmpty { hashes.merge(try await self.hashes(of: needed, connection)) { $1 } }
             let end = try LogEnd(size: locked.size, latest: locked.latest, hashes: hashes)
             try checkpoint?.verify(end)
-            var writes = StatementBatch(head: .locked(from: locked.size, to: locked.size + UInt64(drafts.count)))
-            var copies: [TableRows] = []
-            let written =
-                if let projection {
-                    Self.queue(projection.writes, into: &writes, copying: &copies)
-                } else {
-                    try Self.project(batch, keys: keys, found: locked.documents, into: &writes, copying: &copies)
-                }
+            let newSize = locked.size + UInt64(drafts.count)
+            var (writes, copies, written): (StatementBatch, [CopyRows], [(EntityKey, String?)]?)
+            if let prepared = projection?.prepared as? PreparedWrites, prepared.from == locked.size,
+                prepared.to == newSize
+            {
+                (writes, copies, written) = (prepared.writes, prepared.copies, prepared.written)
+            } else {
+                writes = StatementBatch(head: .locked(from: locked.size, to: newSize))
+                var rows: [TableRows] = []
+                written =
+                    if let projection {
+                        Self.queue(projection.writes, into: &writes, copying: &rows)
+                    } else {
+                        try Self.project(batch, keys: keys, found: locked.documents, into: &writes, copying: &rows)
+                    }
+                copies = rows.map { $0.copyRows() }
+            }
             var range = end.range
             let (signed, rows) = try Self.queue(drafts, placed, onto: &range, checkpoint: checkpoint, into: &writes)
             for rows in copies { try await Self.copy(rows, on: connection, logger: self.logger) }
@@ -663,36 +669,81 @@ public final class PostgresRegistryStore: RegistryStore {
         }
     }
 
+    /// What an import's append sends for its projection, made while the append before is
+    /// written (`preparing`; issue 16: made under the log's lock, on the thread that sends, the
+    /// COPY text and the statement's parameters were a fifth of an import's time on PostgreSQL,
+    /// and PostgreSQL waited for them).
+    private struct PreparedWrites: Sendable {
+        /// The head's move the writes were made for: from the projection's size, by its entries.
+        let from: UInt64
+        let to: UInt64
+        /// The head's move, the deletions and the updates; the entries and the checkpoint are
+        /// added under the lock, where the log's end is known.
+        let writes: StatementBatch
+        let copies: [CopyRows]
+        let written: [(EntityKey, String?)]?
+    }
+
+    public func preparing(_ projection: Projection, entries: Int) -> Projection {
+        let to = projection.size + UInt64(entries)
+        var writes = StatementBatch(head: .locked(from: projection.size, to: to))
+        var rows: [TableRows] = []
+        let written = Self.queue(projection.writes, into: &writes, copying: &rows)
+        var prepared = projection
+        prepared.prepared = PreparedWrites(
+            from: projection.size, to: to, writes: writes, copies: rows.map { $0.copyRows() }, written: written)
+        return prepared
+    }
+
     /// Queues an append's writes other than its documents: the `placed` entries onto `range`
     /// (left at the new end), the requests' marks, and the checkpoint `checkpoint` signs over
-    /// the new end. Returns that checkpoint and each entry's `leaf_hash || subtree_hashes`.
+    /// the new end. Returns that checkpoint and, for the entries on the new end's right edge
+    /// (`EdgeRows`), each one's `leaf_hash || subtree_hashes`.
     private static func queue(
         _ drafts: [EntryDraft], _ placed: [PlacedEntry], onto range: inout CompactRange,
         checkpoint: Checkpointer?, into writes: inout StatementBatch
-    ) throws -> (StoredCheckpoint?, hashes: [UInt64: [UInt8]]) {
-        var rows: [[SQLValue]] = []
-        var hashes: [UInt64: [UInt8]] = [:]
-        // Each leaf hashed once (it was hashed again for each of its three uses).
-        for placed in placed {
-            let completed = range.append(placed.leaf).flatMap(\.bytes)
-            hashes[placed.entry.index] = placed.leaf.bytes + completed
-            rows.append([
-                .integer(Int64(placed.entry.index)), .bytes(Data(placed.leaf.bytes)), .bytes(Data(completed)),
-                .bytes(Data(placed.entry.bytes)),
-            ])
+    ) throws -> (StoredCheckpoint?, edge: [UInt64: [UInt8]]) {
+        let first = range.size
+        let edge = Set(CompactRange.subtrees(size: first + UInt64(placed.count)).map(\.lastLeaf))
+        var indices: [Int64] = []
+        var leaves: [[UInt8]] = []
+        var completedHashes: [[UInt8]] = []
+        var bodies: [[UInt8]] = []
+        indices.reserveCapacity(placed.count)
+        leaves.reserveCapacity(placed.count)
+        completedHashes.reserveCapacity(placed.count)
+        bodies.reserveCapacity(placed.count)
+        var edgeRows: [UInt64: [UInt8]] = [:]
+        // Each leaf hashed once (it was hashed again for each of its three uses); by position,
+        // as a `for` over them copied every entry (and retained its parts) first.
+        for position in placed.indices {
+            let (entry, leaf) = (placed[position].entry, placed[position].leaf)
+            let completed = range.append(leaf).flatMap(\.bytes)
+            if edge.contains(entry.index) { edgeRows[entry.index] = leaf.bytes + completed }
+            indices.append(Int64(entry.index))
+            leaves.append(leaf.bytes)
+            completedHashes.append(completed)
+            bodies.append(entry.bytes)
         }
         // Entries go in the statement even in bulk: their bytes bind as binary, where COPY's
         // text would carry them as hex, twice the size (tried: the import was 20 % slower).
-        writes.insert(into: "log_entries", columns: ["idx", "leaf_hash", "subtree_hashes", "body"], rows)
+        if !placed.isEmpty {
+            writes.insert(
+                into: "log_entries",
+                columns: [
+                    ("idx", .integers(indices)), ("leaf_hash", .blobs(leaves)),
+                    ("subtree_hashes", .blobs(completedHashes)), ("body", .blobs(bodies)),
+                ])
+        }
         writes.insert(
             into: "side_records", columns: ["tbl", "key", "value"],
-            EntryDraft.commits(drafts, placed.map(\.entry)).map {
+            EntryDraft.commits(drafts, from: first).map {
                 [.text(EntryDraft.requestCommits), .text($0.mark), .bytes(Data($0.value))]
             },
             onConflict: " ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value")
         let signed = try checkpoint?.sign(size: range.size, root: range.root)
         if let signed { save(signed, into: &writes) }
-        return (signed, hashes)
+        return (signed, edgeRows)
     }
 
     /// What an append reads, read with the lock every writer takes first (one round trip).
@@ -876,7 +927,7 @@ public final class PostgresRegistryStore: RegistryStore {
             try Self.project(
                 entries, keys: keys, found: try await self.documents(keys, connection), into: &writes,
                 copying: &copies)
-            for rows in copies { try await Self.copy(rows, on: connection, logger: self.logger) }
+            for rows in copies { try await Self.copy(rows.copyRows(), on: connection, logger: self.logger) }
             try await self.run(&writes, on: connection)
         }
     }

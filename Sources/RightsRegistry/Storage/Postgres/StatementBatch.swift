@@ -9,12 +9,12 @@ import PostgresNIO
 ///
 /// The clauses of one statement run against the same snapshot, so a batch must not write one
 /// row twice; an append never does (a projection writes each key once, deleted or upserted).
-struct StatementBatch {
+struct StatementBatch: Sendable {
     /// Parameters per statement: under the protocol's 65,535, with room to spare.
     static let parameterLimit = 30_000
 
     /// How the batch's first clause moves the log's head (`w0`, returning the new size).
-    enum Head {
+    enum Head: Sendable {
         /// The writer holds the log's lock: the head is at `from`, and the writes need no condition.
         case locked(from: UInt64, to: UInt64)
         /// No lock is held: the batch is one statement that writes only if, when its first
@@ -85,6 +85,21 @@ struct StatementBatch {
                     condition.isEmpty ? "VALUES \(tuples)" : "SELECT * FROM (VALUES \(tuples)) AS v WHERE \(condition)"
                 return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) \(values)\(onConflict)"
             }
+        }
+    }
+
+    /// Rows given column by column, each column one array parameter that `unnest` turns back
+    /// into rows: a clause of one parameter a column however many rows it writes, and one text
+    /// for any number of rows (issue 16: an import's 4,096 log entries a batch were 16,384
+    /// parameters, each bound, numbered and named in the text on the thread that holds the log's
+    /// lock). Every array must have as many elements as there are rows.
+    mutating func insert(into table: String, columns: [(name: String, values: SQLValue)], onConflict: String = "") {
+        let condition = condition
+        add(columns.map(\.values)) { placeholders in
+            let rows =
+                "SELECT * FROM unnest(\(placeholders.joined(separator: ", "))) AS v"
+                + (condition.isEmpty ? "" : " WHERE \(condition)")
+            return "INSERT INTO \(table) (\(columns.map(\.name).joined(separator: ", "))) \(rows)\(onConflict)"
         }
     }
 
@@ -163,6 +178,8 @@ enum SQLValue {
     case integer(Int64)
     case integers([Int64])
     case bytes(Data)
+    /// A `bytea[]`, each element written straight from its bytes.
+    case blobs([[UInt8]])
 
     func bind(to binds: inout PostgresBindings) {
         switch self {
@@ -171,6 +188,23 @@ enum SQLValue {
         case .integer(let value): binds.append(value)
         case .integers(let values): binds.append(values)
         case .bytes(let value): binds.append(ByteBuffer(bytes: value))
+        case .blobs(let values): binds.append(values.map(Blob.init))
         }
+    }
+}
+
+/// Bytes bound as `bytea` as they are: an array of them is a `bytea[]` written in one pass, not
+/// copied into a `Data` and a `ByteBuffer` first.
+private struct Blob: PostgresNonThrowingEncodable, PostgresArrayEncodable {
+    let bytes: [UInt8]
+
+    static var psqlType: PostgresDataType { .bytea }
+    static var psqlFormat: PostgresFormat { .binary }
+    static var psqlArrayType: PostgresDataType { .byteaArray }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(
+        into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>
+    ) {
+        buffer.writeBytes(bytes)
     }
 }

@@ -44,6 +44,9 @@ struct TableRows {
         return buffers
     }
 
+    /// The rows as COPY sends them, with the table and columns they go to.
+    func copyRows() -> CopyRows { CopyRows(table: table, columns: columns, buffers: encoded()) }
+
     private static func write(_ field: String?, into buffer: inout ByteBuffer) {
         guard var text = field else {
             buffer.writeStaticString("\\N")
@@ -69,4 +72,11 @@ struct TableRows {
             }
         }
     }
+}
+
+/// Rows of one table encoded for `COPY … FROM STDIN` (`TableRows.copyRows`), ready to send.
+struct CopyRows: Sendable {
+    let table: String
+    let columns: [String]
+    let buffers: [ByteBuffer]
 }

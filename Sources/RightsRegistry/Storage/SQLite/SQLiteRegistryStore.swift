@@ -230,8 +230,9 @@ public final class SQLiteRegistryStore: RegistryStore {
         var batch: [(LogEntry, any RegistryEvent)] = []
         let insert = try db.cachedStatement(
             sql: "INSERT INTO log_entries (idx, leaf_hash, subtree_hashes, body) VALUES (?, ?, ?, ?)")
-        for (offset, draft) in drafts.enumerated() {
-            let placed = draft.placed(at: size + UInt64(offset))
+        // By position: `enumerated` copied every draft (and retained its parts) first.
+        for position in drafts.indices {
+            let placed = drafts[position].placed(at: size + UInt64(position))
             let (entry, leaf) = (placed.entry, placed.leaf)
             let completed = range.append(leaf)
             try insert.run(db) { row in
@@ -240,7 +241,7 @@ public final class SQLiteRegistryStore: RegistryStore {
                 row.blob(completed.flatMap(\.bytes), at: 3)
                 row.blob(entry.bytes, at: 4)
             }
-            batch.append((entry, draft.event))
+            batch.append((entry, drafts[position].event))
         }
         if let projection {
             // By position: a for-in copied every write (and retained its parts) first.
@@ -250,7 +251,7 @@ public final class SQLiteRegistryStore: RegistryStore {
         } else {
             try project(batch, db)
         }
-        for (mark, value) in EntryDraft.commits(drafts, batch.map(\.0)) {
+        for (mark, value) in EntryDraft.commits(drafts, from: size) {
             try db.cachedStatement(
                 sql:
                     "INSERT INTO side_records (tbl, key, value) VALUES (?, ?, ?) ON CONFLICT(tbl, key) DO UPDATE SET value = excluded.value"
@@ -283,6 +284,9 @@ public final class SQLiteRegistryStore: RegistryStore {
     public func applyLogged(_ entries: [(LogEntry, any RegistryEvent)]) async throws {
         try await writer.write { db in try self.project(entries, db) }
     }
+
+    /// SQLite is given the documents' bytes as they are: nothing to make beforehand.
+    public func preparing(_ projection: Projection, entries: Int) -> Projection { projection }
 
     public func projectionRows(_ keys: [EntityKey]) async throws -> [EntityKey: StoredRow] {
         rowsAskedCount.add(keys.count, ordering: .relaxed)
