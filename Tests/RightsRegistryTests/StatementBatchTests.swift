@@ -39,7 +39,7 @@ struct StatementBatchTests {
         }
         let texts = (0..<20).map { _ in
             var batch = StatementBatch(head: .locked(from: 7, to: 8))
-            var copies: [TableRows] = []
+            var copies: [CopyRows] = []
             _ = PostgresRegistryStore.queue(writes, into: &batch, copying: &copies)
             #expect(copies.isEmpty)
             return batch.finish().map(\.sql).joined(separator: ";")
@@ -58,16 +58,40 @@ struct StatementBatchTests {
         rows.append(["k1", nil, #"{"名":"浙江"}"#])
         rows.append(["k2", "tab\there", "back\\slash\nline\rreturn"])
         rows.append(["", "\u{1}", "😀"])
-        let text = rows.encoded(chunk: 1 << 20).map { String(buffer: $0) }.joined()
+        let text = rows.copyRows().buffers.map { String(buffer: $0) }.joined()
         #expect(
             text
                 == "k1\t\\N\t{\"名\":\"浙江\"}\n"
                 + "k2\ttab\\there\tback\\\\slash\\nline\\rreturn\n"
                 + "\t\u{1}\t😀\n")
         // Rows are split between buffers only at the end of a row.
-        let chunks = rows.encoded(chunk: 8)
+        let chunks = rows.copyRows(chunk: 8).buffers
         #expect(chunks.count == 3)
         #expect(chunks.allSatisfy { String(buffer: $0).hasSuffix("\n") })
+    }
+
+    @Test("a row copied from its document's bytes is the row copied from its fields as text")
+    func copiedFromBytes() {
+        let rows: [(key: String, columns: [String?], document: String)] = [
+            ("k1", [nil, "a"], #"{"名":"浙江"}"#),
+            ("k\t2", ["tab\there", nil], #"{"n":"back\\slash\nline","r":"\r"}"#),
+            ("", ["\u{1}", "x\\y"], "😀\u{1F}"),
+        ]
+        var fromText = CopyRows(table: "t", columns: ["key", "a", "b", "doc"], chunk: 16)
+        var fromBytes = CopyRows(table: "t", columns: ["key", "a", "b", "doc"], chunk: 16)
+        for row in rows {
+            fromText.append([row.key] + row.columns + [row.document])
+            fromBytes.append(key: row.key, columns: row.columns, document: Array(row.document.utf8))
+        }
+        #expect(fromBytes.buffers == fromText.buffers)
+        #expect(fromBytes.buffers.count == 3)
+        let lines: [String] = [
+            "k1\t\\N\ta\t{\"名\":\"浙江\"}",
+            "k\\t2\ttab\\there\t\\N\t" + #"{"n":"back\\\\slash\\nline","r":"\\r"}"#,
+            "\t\u{1}\tx\\\\y\t😀\u{1F}",
+        ]
+        let copied = fromBytes.buffers.map { String(buffer: $0) }.joined()
+        #expect(copied == lines.map { $0 + "\n" }.joined())
     }
 
     @Test("a lone write is sent as it is; writes past the parameter limit start a new statement")

@@ -592,7 +592,7 @@ public final class PostgresRegistryStore: RegistryStore {
             }
             var writes = StatementBatch(
                 head: .ifAt(size, checkpoint: latest, edge: own.edge, to: size + UInt64(drafts.count)))
-            var copies: [TableRows] = []
+            var copies: [CopyRows] = []
             // Not bulk work (at most `bulkWrites` keys): nothing copied, every write remembered.
             guard let written = Self.queue(changed, into: &writes, copying: &copies) else {
                 return nil
@@ -647,14 +647,13 @@ public final class PostgresRegistryStore: RegistryStore {
                 (writes, copies, written) = (prepared.writes, prepared.copies, prepared.written)
             } else {
                 writes = StatementBatch(head: .locked(from: locked.size, to: newSize))
-                var rows: [TableRows] = []
+                copies = []
                 written =
                     if let projection {
-                        Self.queue(projection.writes, into: &writes, copying: &rows)
+                        Self.queue(projection.writes, into: &writes, copying: &copies)
                     } else {
-                        try Self.project(batch, keys: keys, found: locked.documents, into: &writes, copying: &rows)
+                        try Self.project(batch, keys: keys, found: locked.documents, into: &writes, copying: &copies)
                     }
-                copies = rows.map { $0.copyRows() }
             }
             var range = end.range
             let (signed, rows) = try Self.queue(drafts, placed, onto: &range, checkpoint: checkpoint, into: &writes)
@@ -687,11 +686,11 @@ public final class PostgresRegistryStore: RegistryStore {
     public func preparing(_ projection: Projection, entries: Int) -> Projection {
         let to = projection.size + UInt64(entries)
         var writes = StatementBatch(head: .locked(from: projection.size, to: to))
-        var rows: [TableRows] = []
-        let written = Self.queue(projection.writes, into: &writes, copying: &rows)
+        var copies: [CopyRows] = []
+        let written = Self.queue(projection.writes, into: &writes, copying: &copies)
         var prepared = projection
         prepared.prepared = PreparedWrites(
-            from: projection.size, to: to, writes: writes, copies: rows.map { $0.copyRows() }, written: written)
+            from: projection.size, to: to, writes: writes, copies: copies, written: written)
         return prepared
     }
 
@@ -849,7 +848,7 @@ public final class PostgresRegistryStore: RegistryStore {
     @discardableResult
     private static func project(
         _ batch: [(LogEntry, any RegistryEvent)], keys: [EntityKey], found: [EntityKey: JSONValue],
-        into writes: inout StatementBatch, copying copies: inout [TableRows]
+        into writes: inout StatementBatch, copying copies: inout [CopyRows]
     ) throws -> [(EntityKey, String?)]? {
         var state = ProjectionState()
         for key in keys { state.load(key, document: found[key]) }
@@ -869,7 +868,7 @@ public final class PostgresRegistryStore: RegistryStore {
     /// the tables in the order of the writes).
     static func queue(
         _ changed: [EntityWrite], into writes: inout StatementBatch,
-        copying copies: inout [TableRows]
+        copying copies: inout [CopyRows]
     ) -> [(EntityKey, String?)]? {
         // Bulk work is not remembered for decisions (`DecisionDocuments.bulkWrites`).
         let bulk = changed.count > DecisionDocuments.bulkWrites
@@ -892,26 +891,34 @@ public final class PostgresRegistryStore: RegistryStore {
             }
             let columns = ["key"] + table.columns + ["doc"]
             var upserts = TableRows(table: table.name, columns: columns)
-            var inserts = TableRows(table: table.name, columns: columns)
+            var inserts = CopyRows(table: table.name, columns: columns)
             for position in positions {
                 let write = changed[position]
-                let text = write.document.map { String(decoding: $0, as: UTF8.self) }
+                guard let document = write.document else {
+                    written?.append((write.key, nil))
+                    continue
+                }
+                // A key the batch read and found absent has no row: nothing else writes
+                // projections while an append holds the log's lock, nor between a projection's
+                // reads and its append at the size it was read at (and a rebuild writes into
+                // emptied tables; a second one at once fails on the duplicate key). Bulk work
+                // is not remembered, so a copied row is never made a string.
+                if bulk && write.hadNoRow {
+                    inserts.append(key: write.key.key, columns: write.columns, document: document)
+                    continue
+                }
+                let text = String(decoding: document, as: UTF8.self)
                 written?.append((write.key, text))
-                guard let text else { continue }
                 var row: [String?] = []
                 row.reserveCapacity(columns.count)
                 row.append(write.key.key)
                 row.append(contentsOf: write.columns)
                 row.append(text)
-                // A key the batch read and found absent has no row: nothing else writes
-                // projections while an append holds the log's lock, nor between a projection's
-                // reads and its append at the size it was read at (and a rebuild writes into
-                // emptied tables; a second one at once fails on the duplicate key).
-                if bulk && write.hadNoRow { inserts.append(row) } else { upserts.append(row) }
+                upserts.append(row)
             }
             let updates = (table.columns + ["doc"]).map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
             writes.insert(upserts, onConflict: " ON CONFLICT (key) DO UPDATE SET \(updates)")
-            if !inserts.rows.isEmpty { copies.append(inserts) }
+            if !inserts.isEmpty { copies.append(inserts) }
         }
         return written
     }
@@ -923,11 +930,11 @@ public final class PostgresRegistryStore: RegistryStore {
         try await transaction { connection in
             let keys = Projector.touchedKeys(entries)
             var writes = StatementBatch()
-            var copies: [TableRows] = []
+            var copies: [CopyRows] = []
             try Self.project(
                 entries, keys: keys, found: try await self.documents(keys, connection), into: &writes,
                 copying: &copies)
-            for rows in copies { try await Self.copy(rows.copyRows(), on: connection, logger: self.logger) }
+            for rows in copies { try await Self.copy(rows, on: connection, logger: self.logger) }
             try await self.run(&writes, on: connection)
         }
     }

@@ -24,45 +24,90 @@ struct TableRows {
         rows.append(row)
     }
 
-    /// The rows in COPY's text format (fields separated by tabs, a row per line, `\N` for NULL,
-    /// backslash escapes), in buffers of about `chunk` bytes.
-    func encoded(chunk: Int = 1 << 20) -> [ByteBuffer] {
-        var buffers: [ByteBuffer] = []
-        var buffer = ByteBuffer()
-        for row in rows {
-            for (position, field) in row.enumerated() {
-                if position > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
-                Self.write(field, into: &buffer)
-            }
-            buffer.writeInteger(UInt8(ascii: "\n"))
-            if buffer.readableBytes >= chunk {
-                buffers.append(buffer)
-                buffer = ByteBuffer()
-            }
-        }
-        if buffer.readableBytes > 0 { buffers.append(buffer) }
-        return buffers
+    /// The rows in COPY's text format (`CopyRows`), in buffers of about `chunk` bytes.
+    func copyRows(chunk: Int = CopyRows.chunk) -> CopyRows {
+        var copy = CopyRows(table: table, columns: columns, chunk: chunk)
+        for row in rows { copy.append(row) }
+        return copy
+    }
+}
+
+/// Rows of one table in `COPY … FROM STDIN`'s text format — fields separated by tabs, a row per
+/// line, `\N` for NULL, backslash escapes — written as they are added, in buffers of about
+/// `chunk` bytes, split only between rows.
+///
+/// An import's new rows are written here straight from their documents' bytes (issue 16: made
+/// into strings first, validated, put in arrays and then written, they were the largest part of
+/// preparing a batch for PostgreSQL).
+struct CopyRows: Sendable {
+    static let chunk = 1 << 20
+
+    let table: String
+    let columns: [String]
+    private let chunk: Int
+    private var full: [ByteBuffer] = []
+    private var buffer = ByteBuffer()
+
+    init(table: String, columns: [String], chunk: Int = Self.chunk) {
+        self.table = table
+        self.columns = columns
+        self.chunk = chunk
     }
 
-    /// The rows as COPY sends them, with the table and columns they go to.
-    func copyRows() -> CopyRows { CopyRows(table: table, columns: columns, buffers: encoded()) }
+    var isEmpty: Bool { full.isEmpty && buffer.readableBytes == 0 }
 
-    private static func write(_ field: String?, into buffer: inout ByteBuffer) {
-        guard var text = field else {
-            buffer.writeStaticString("\\N")
-            return
+    /// The rows written, in order.
+    var buffers: [ByteBuffer] { buffer.readableBytes > 0 ? full + [buffer] : full }
+
+    mutating func append(_ row: [String?]) {
+        precondition(row.count == columns.count, "a row of \(table) with \(row.count) fields")
+        for position in row.indices {
+            if position > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+            if var text = row[position] {
+                text.withUTF8 { write($0) }
+            } else {
+                buffer.writeStaticString("\\N")
+            }
         }
-        // A backslash starts an escape, and a tab, newline or carriage return would end the field
-        // or the row: each is written as its escape; every other byte as it is (most fields have
-        // none of them and are copied at once). Looked for in the string's contiguous UTF-8:
-        // through its `utf8` view, byte by byte, it was a tenth of an import's COPY (issue 16).
-        let plain = text.withUTF8 { bytes in
-            guard !bytes.contains(where: { $0 == UInt8(ascii: "\\") || $0 < 0x20 }) else { return false }
-            buffer.writeBytes(bytes)
-            return true
+        endRow()
+    }
+
+    /// A projection row: its key, its index columns and its document's bytes.
+    mutating func append(key: String, columns values: [String?], document: [UInt8]) {
+        precondition(values.count + 2 == columns.count, "a row of \(table) with \(values.count + 2) fields")
+        var key = key
+        key.withUTF8 { write($0) }
+        for value in values {
+            buffer.writeInteger(UInt8(ascii: "\t"))
+            if var text = value {
+                text.withUTF8 { write($0) }
+            } else {
+                buffer.writeStaticString("\\N")
+            }
         }
-        if plain { return }
-        for byte in text.utf8 {
+        buffer.writeInteger(UInt8(ascii: "\t"))
+        document.withUnsafeBufferPointer { write($0) }
+        endRow()
+    }
+
+    private mutating func endRow() {
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        if buffer.readableBytes >= chunk {
+            full.append(buffer)
+            buffer = ByteBuffer()
+        }
+    }
+
+    /// A field's bytes: a backslash starts an escape, and a tab, newline or carriage return
+    /// would end the field or the row, so each is written as its escape; every other byte as it
+    /// is, runs between them at once (byte by byte through a string's `utf8` view, this was a
+    /// tenth of an import's COPY).
+    private mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var run = 0
+        for index in bytes.indices {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "\\") || byte < 0x20 else { continue }
+            buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[run..<index]))
             switch byte {
             case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
             case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
@@ -70,13 +115,8 @@ struct TableRows {
             case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
             default: buffer.writeInteger(byte)
             }
+            run = index + 1
         }
+        buffer.writeBytes(UnsafeBufferPointer(rebasing: bytes[run...]))
     }
-}
-
-/// Rows of one table encoded for `COPY … FROM STDIN` (`TableRows.copyRows`), ready to send.
-struct CopyRows: Sendable {
-    let table: String
-    let columns: [String]
-    let buffers: [ByteBuffer]
 }
