@@ -1,4 +1,5 @@
 import Foundation
+import RegistryTestSupport
 import Testing
 
 @testable import RightsRegistry
@@ -114,6 +115,37 @@ struct ProjectionStateTests {
         #expect(try state.takeWrites().isEmpty)
         #expect(try state.get(Organisation.self, written[0].key) == written[0])
         #expect(try state.get(Organisation.self, deleted[0].key) == nil)
+    }
+
+    /// A certificate's number comes from the year's sequence, so no row has it: PostgreSQL copies
+    /// an import's new certificates in rather than upserting them (issue 16). A row once written
+    /// is known to exist, or not, in the next writes taken.
+    @Test("a new certificate is handed over as a row no store holds; once written, a row is known to exist or not")
+    func newRows() async throws {
+        let t = try await TestRegistry()
+        let right = try #require(try await t.reads.right(t.contract(0, 1)))
+        let entry = EntryContext(index: 99, day: Day("2026-12-01")!, actor: "t")
+        var state = ProjectionState()
+        for key in ProjectionState.certificateKeys(entry) { state.load(key, document: try await t.store.document(key)) }
+        let organisations = try Self.organisations(2)
+        state.load(organisations[0].entityKey, document: nil)
+        state.put(organisations[0])
+        state.put(organisations[1])  // never read: not known
+        try state.save(right, entry: entry, restatesCertificate: true)
+        let writes = try state.takeWrites()
+        let certificates = writes.filter { $0.key.table == CertificateRecord.table }
+        #expect(certificates.count == 1)
+        #expect(certificates.allSatisfy { $0.hadNoRow })
+        #expect(writes.filter(\.hadNoRow).map(\.key) == [organisations[0].entityKey] + certificates.map(\.key))
+
+        // Written: the first organisation and the certificate exist now.
+        state.put(organisations[0])
+        state.put(organisations[1])
+        state.delete(Organisation.self, organisations[0].key)
+        #expect(try state.takeWrites().filter(\.hadNoRow).isEmpty)
+        // Deleted: no row again.
+        state.put(organisations[0])
+        #expect(try state.takeWrites().filter(\.hadNoRow).map(\.key) == [organisations[0].entityKey])
     }
 
     /// A store that said what a row's index columns hold gets them back with the row's write, so

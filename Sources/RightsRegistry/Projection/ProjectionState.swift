@@ -97,16 +97,28 @@ public struct ProjectionState: Sendable {
 
     public mutating func put<E: Entity>(_ entity: E) { change(entity.entityKey, to: entity) }
 
+    /// Like `put`, for a row under a key numbered afresh from a sequence the events keep (a
+    /// certificate's number): no row can have it yet, so a store may insert it without looking
+    /// (`EntityWrite.hadNoRow`) — and should one have it after all, the insert fails rather than
+    /// overwrite it (issue 16: put without being loaded, an import's certificates were
+    /// upserted, a parameter a field, as if they might exist).
+    public mutating func putNew<E: Entity>(_ entity: E) {
+        let position = change(entity.entityKey, to: entity)
+        if slots[position].existed == nil { slots[position].existed = false }
+    }
+
     public mutating func delete<E: Entity>(_ type: E.Type, _ key: String) { change(E.key(key), to: nil) }
 
     /// Marks the row changed to `entity` (nil: deleted), keeping what the store holds for it; in
     /// place, with one look-up of the key (an import puts hundreds of thousands of rows).
-    private mutating func change(_ key: EntityKey, to entity: (any Entity)?) {
+    @discardableResult
+    private mutating func change(_ key: EntityKey, to entity: (any Entity)?) -> Int {
         let position = Self.place(&positions[key, default: -1], next: slots.count)
         if position == slots.count { slots.append(Slot(key: key)) }
         slots[position].document = nil
         slots[position].entity = entity
         slots[position].dirty = true
+        return position
     }
 
     /// A key's position in `slots`: the one it has, or `next` if it had none (`-1`, the
@@ -127,6 +139,7 @@ public struct ProjectionState: Sendable {
             slots[position].document = nil
             slots[position].dirty = false
             slots[position].stored = writes[offset].document == nil ? nil : writes[offset].columns
+            slots[position].existed = writes[offset].document != nil
         }
         return writes
     }

@@ -35,7 +35,7 @@ extension ProjectionState {
         put(sequence)
         let number = CertificateNumber.make(
             kind: right.kind, region: right.region, place: policy.certificatePlace, year: year, sequence: sequence.last)
-        put(
+        putNew(
             CertificateRecord(
                 number: number, right: right.id, entry: entry.index, issuedOn: entry.day, issuer: policy.issuer,
                 supersedes: right.certificate))
