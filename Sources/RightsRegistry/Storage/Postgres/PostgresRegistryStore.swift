@@ -877,11 +877,10 @@ public final class PostgresRegistryStore: RegistryStore {
         // writes not copied to be grouped: a tenth of the append's own samples in an import).
         var tables: [(table: EntityTable, positions: [Int])] = []
         for position in changed.indices {
-            let table = changed[position].key.table
-            if let found = tables.firstIndex(where: { $0.table == table }) {
+            if let found = tables.firstIndex(where: { $0.table == changed[position].key.table }) {
                 tables[found].positions.append(position)
             } else {
-                tables.append((table, [position]))
+                tables.append((changed[position].key.table, [position]))
             }
         }
         for (table, positions) in tables {
@@ -892,10 +891,11 @@ public final class PostgresRegistryStore: RegistryStore {
             let columns = ["key"] + table.columns + ["doc"]
             var upserts = TableRows(table: table.name, columns: columns)
             var inserts = CopyRows(table: table.name, columns: columns)
+            // Each write read where it lies: bound whole (`let write = changed[position]`), it was
+            // copied, its parts retained and released, a sixth of preparing an import's batch.
             for position in positions {
-                let write = changed[position]
-                guard let document = write.document else {
-                    written?.append((write.key, nil))
+                guard let document = changed[position].document else {
+                    written?.append((changed[position].key, nil))
                     continue
                 }
                 // A key the batch read and found absent has no row: nothing else writes
@@ -903,16 +903,17 @@ public final class PostgresRegistryStore: RegistryStore {
                 // reads and its append at the size it was read at (and a rebuild writes into
                 // emptied tables; a second one at once fails on the duplicate key). Bulk work
                 // is not remembered, so a copied row is never made a string.
-                if bulk && write.hadNoRow {
-                    inserts.append(key: write.key.key, columns: write.columns, document: document)
+                if bulk && changed[position].hadNoRow {
+                    inserts.append(
+                        key: changed[position].key.key, columns: changed[position].columns, document: document)
                     continue
                 }
                 let text = String(decoding: document, as: UTF8.self)
-                written?.append((write.key, text))
+                written?.append((changed[position].key, text))
                 var row: [String?] = []
                 row.reserveCapacity(columns.count)
-                row.append(write.key.key)
-                row.append(contentsOf: write.columns)
+                row.append(changed[position].key.key)
+                row.append(contentsOf: changed[position].columns)
                 row.append(text)
                 upserts.append(row)
             }
