@@ -235,8 +235,9 @@ public struct EntryDraft: Sendable {
 
 extension [EntryDraft] {
     /// The drafts' entries for the log at `size…`, with their leaf hashes, and each entry with
-    /// its draft's event. Read in place: an `enumerated` or `zip` over the drafts copied each
-    /// (and retained its parts), a sixth of what a PostgreSQL import's sending thread did.
+    /// its draft's event. By position: an `enumerated` and a `zip` over the drafts copied each
+    /// draft twice more (retaining its parts), a tenth of what a PostgreSQL import's sending
+    /// thread did.
     func placed(from size: UInt64) -> (placed: [PlacedEntry], batch: [(LogEntry, any RegistryEvent)]) {
         let placed = indices.map { self[$0].placed(at: size + UInt64($0)) }
         return (placed, indices.map { (placed[$0].entry, self[$0].event) })
