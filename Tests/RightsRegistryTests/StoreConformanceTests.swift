@@ -21,6 +21,17 @@ struct StoreConformanceTests {
         return try EntryDraft(event: PolicySet(policy: policy), time: "2026-11-20T10:00:00+08:00", actor: "test")
     }
 
+    /// A policy entry's draft and its projection worked out for a log of `size` entries.
+    func projected(_ store: any RegistryStore, objectionDays: Int, at size: UInt64) async throws
+        -> (EntryDraft, Projection)
+    {
+        let draft = try policyDraft(objectionDays: objectionDays)
+        let projection = try await Projector.project([(draft.context(at: size), draft.event)], at: size, over: nil) {
+            try await store.projectionRows($0)
+        }
+        return (draft, projection)
+    }
+
     @Test(
         "roots and proofs from stored subtrees equal RFC 9162 over the stored entries", arguments: TestStore.available
     )
@@ -102,23 +113,15 @@ struct StoreConformanceTests {
     func projectionAtItsSize(_ factory: TestStore) async throws {
         let store = try await factory.make()
         try await fill(store, count: 3)
-        func projected(objectionDays: Int, at size: UInt64) async throws -> (EntryDraft, Projection) {
-            let draft = try policyDraft(objectionDays: objectionDays)
-            let projection = try await Projector.project([(draft.context(at: size), draft.event)], at: size, over: nil)
-            {
-                try await store.projectionRows($0)
-            }
-            return (draft, projection)
-        }
         let policy = PolicyRecord.key(PolicyRecord.singletonKey)
         // Worked out for a log of 2 entries: refused on a log of 3, even with no expected size.
-        let (early, stale) = try await projected(objectionDays: 20, at: 2)
+        let (early, stale) = try await projected(store, objectionDays: 20, at: 2)
         await #expect(throws: StoreError.sizeChanged(expected: 2, actual: 3)) {
             try await store.append([early], expectedSize: nil, checkpoint: nil, projection: stale)
         }
         #expect(try await store.size() == 3)
-        let (draft, projection) = try await projected(objectionDays: 45, at: 3)
-        let (other, overtaken) = try await projected(objectionDays: 50, at: 3)
+        let (draft, projection) = try await projected(store, objectionDays: 45, at: 3)
+        let (other, overtaken) = try await projected(store, objectionDays: 50, at: 3)
         _ = try await store.append([draft], expectedSize: nil, checkpoint: nil, projection: projection)
         #expect(try await store.document(policy)?["set_at"] == 3)
         #expect(try await store.document(policy)?["policy"]?["objection_days"] == 45)
@@ -141,11 +144,7 @@ struct StoreConformanceTests {
         let policy = PolicyRecord.key(PolicyRecord.singletonKey)
         for (objectionDays, preparedFor) in [(40, 1), (45, 2), (50, 0)] {
             let size = try await store.size()
-            let draft = try policyDraft(objectionDays: objectionDays)
-            let projection = try await Projector.project([(draft.context(at: size), draft.event)], at: size, over: nil)
-            {
-                try await store.projectionRows($0)
-            }
+            let (draft, projection) = try await projected(store, objectionDays: objectionDays, at: size)
             let result = try await store.append(
                 [draft], expectedSize: size, checkpoint: nil,
                 projection: store.preparing(projection, entries: preparedFor))
