@@ -49,6 +49,20 @@ struct CanonicalOutputTests {
                     right.detail = .contractLand(land)
                 } else if Int.random(in: 0..<2, using: &random) == 0 {
                     right.detail = try lease()
+                } else if case .homestead(var homestead) = right.detail {
+                    homestead.location = random.text()
+                    homestead.plotArea = SquareMetres(hundredths: Int64.random(in: 1...10_000_000, using: &random))
+                    homestead.floorArea =
+                        random.present()
+                        ? SquareMetres(hundredths: Int64.random(in: 1...10_000_000, using: &random)) : nil
+                    homestead.landCategory = HomesteadLandCategory.allCases.randomElement(using: &random)!
+                    homestead.eligibility = Bool.random(using: &random)
+                    homestead.exceedsAreaStandard = Bool.random(using: &random)
+                    right.detail = .homestead(homestead)
+                } else if case .collectiveShare(var holding) = right.detail {
+                    holding.shares = Int.random(in: 1...ShareHolding.maximumShares, using: &random)
+                    holding.shareClass = random.text()
+                    right.detail = .collectiveShare(holding)
                 }
                 right.certificate = random.present() ? random.text() : nil
                 right.noticeEnds = random.present() ? day : nil
