@@ -15,6 +15,38 @@ struct CanonicalJSONTests {
         #expect(CanonicalJSON.bytes(try JSONParser.parse(Array(input))) == Array(expected))
     }
 
+    @Test(
+        "a plain run ends where a byte-by-byte scan ends it — at a control character, a backslash or (in JSON) a quote — from every offset"
+    )
+    func plainRuns() {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = Variations(state: seed)
+        // The bytes at the edges of the word test's comparisons, among plain bytes of any value
+        // (runs long enough to span words).
+        let edges: [UInt8] = [
+            0x00, 0x01, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0x9F, 0xA0, 0xA2, 0xDC, 0xFF,
+        ]
+        func special(_ byte: UInt8, _ quotes: Bool) -> Bool { byte < 0x20 || byte == 0x5C || (quotes && byte == 0x22) }
+        for _ in 0..<2_000 {
+            let bytes = (0..<Int.random(in: 0...40, using: &random)).map { _ in
+                if Int.random(in: 0..<6, using: &random) == 0 { return edges.randomElement(using: &random)! }
+                var byte = UInt8.random(in: 0...255, using: &random)
+                while special(byte, true) { byte = UInt8.random(in: 0...255, using: &random) }
+                return byte
+            }
+            bytes.withUnsafeBufferPointer { buffer in
+                for start in 0...bytes.count {
+                    for quotes in [false, true] {
+                        let expected = (start..<bytes.count).first { special(bytes[$0], quotes) } ?? bytes.count
+                        #expect(
+                            PlainRun.end(in: buffer, from: start, quotes: quotes) == expected,
+                            "seed \(seed): \(bytes) from \(start), quotes \(quotes)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("serialises the Appendix B numbers as ES6 does")
     func appendixBNumbers() throws {
         let samples = try Vectors.json("jcs/rfc8785_appendix_b_numbers.json")["samples"]!.array

@@ -76,12 +76,13 @@ public enum CanonicalJSON {
         var text = text
         text.withUTF8 { bytes in
             var run = 0
-            for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
-                writeEscape(byte, into: &output)
-                run = index + 1
+            while true {
+                let end = PlainRun.end(in: bytes, from: run, quotes: true)
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<end]))
+                guard end < bytes.count else { break }
+                writeEscape(bytes[end], into: &output)
+                run = end + 1
             }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         }
         output.append(UInt8(ascii: "\""))
     }

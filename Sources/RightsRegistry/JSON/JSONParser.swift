@@ -248,18 +248,16 @@ private struct Cursor {
         index += 1
         let start = index
         // Fast path: no escapes, so the bytes between the quotes are the string.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                return try use(slice)
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw error("control character in string") }
-            index += 1
-        }
+        index = PlainRun.end(in: bytes, from: index, quotes: true)
         guard index < bytes.count else { throw error("unterminated string") }
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+            let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            index += 1
+            return try use(slice)
+        case UInt8(ascii: "\\"): break
+        default: throw error("control character in string")
+        }
         // The buffer is taken out while the string is decoded into it, and handed back after.
         var buffer: [UInt8] = []
         swap(&buffer, &decoded)
@@ -268,12 +266,7 @@ private struct Cursor {
         while index < bytes.count {
             // The run up to the next quote, escape or control character, copied whole (a
             // contract's text has a line break per clause; byte by byte it was most of its parse).
-            var end = index
-            while end < bytes.count, bytes[end] >= 0x20, bytes[end] != UInt8(ascii: "\""),
-                bytes[end] != UInt8(ascii: "\\")
-            {
-                end += 1
-            }
+            let end = PlainRun.end(in: bytes, from: index, quotes: true)
             buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
             index = end
             guard index < bytes.count else { break }

@@ -109,7 +109,11 @@ final class JSONTape: Sendable {
     private func textEquals(_ node: Int, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
         let (start, end) = (Int(nodes[node].start), Int(nodes[node].end))
         guard end - start == wanted.count else { return false }
-        return text[start..<end].elementsEqual(wanted)
+        // Compared in place: through a slice of `text`, each name compared retained and released
+        // the text, and compared byte by byte (issue 16).
+        return text.withUnsafeBufferPointer { text in
+            UnsafeBufferPointer(rebasing: text[start..<end]).elementsEqual(wanted)
+        }
     }
 
     /// A short name of the node's JSON type, for error messages.
