@@ -136,6 +136,8 @@ let rate = Double(deals) / seconds
 print(
     "deals settled on \(postgres == nil ? "SQLite" : "PostgreSQL"): \(deals) (each: 土地经营权 registration + settlement entry + projections + checkpoint, one transaction)"
 )
+// The registry runs in this process, on the allocator it runs on in `rights`.
+print("allocator: jemalloc \(Allocator.version ?? "not in use")")
 print(String(format: "baseline: fsync'd single-row commits  %8.0f /s", baselineRate))
 print(String(format: "settlements                           %8.0f /s   p50 %.2f ms  p99 %.2f ms", rate, p50, p99))
 print(String(format: "ratio settlement/baseline: %.2f (target ≥ 0.5)", rate / baselineRate))

@@ -9,7 +9,7 @@ struct MemoryBudgetTests {
         #if os(Linux)
             #expect(MemoryBudget(bytes: Int.max).keep() == false)
             // ~64 MB in small blocks, of which one in a thousand stays: the freed blocks lie
-            // between live ones, where glibc keeps them for the process.
+            // between live ones, where the allocator keeps them for the process.
             var blocks = (0..<250_000).map { [UInt8](repeating: UInt8($0 & 0xff), count: 256) }
             let before = try #require(MemoryBudget.residentBytes())
             blocks = blocks.enumerated().filter { $0.offset % 1_000 == 0 }.map(\.element)

@@ -89,6 +89,7 @@ struct Serve: AsyncParsableCommand {
                     "open_files": "\(files)", "max_connections": "\(limits.maxConnections)",
                     "idle_timeout_s": "\(idleTimeout)",
                 ])
+            logger.info("allocator", metadata: ["jemalloc": "\(Allocator.version ?? "not in use")"])
             let application = buildApplication(
                 configuration: ServerConfiguration(
                     host: host, port: port, services: services, logger: logger, limits: limits,

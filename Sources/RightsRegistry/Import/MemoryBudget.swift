@@ -1,11 +1,12 @@
 import Foundation
 
 /// Keeps a long import's resident memory near what it holds (issue 16: below 300 MB for a
-/// 200,000-household county). Each batch allocates on several threads and frees on others;
-/// glibc keeps what is freed in its per-thread arenas, fragmented, and an import of that county
-/// ended at 230–290 MB resident while holding ~200 MB. When the resident size passes the
-/// budget, the freed memory is handed back to the system (`malloc_trim`): after every batch
-/// it would cost a tenth of the import's time (the pages are faulted in again), so only then.
+/// 200,000-household county). Each batch allocates on several threads and frees on others; the
+/// allocator keeps what is freed for the process, fragmented (on glibc's, an import of that county
+/// ended at 230–290 MB resident while holding ~200 MB). When the resident size passes the budget,
+/// the freed memory is handed back to the system (`Allocator.returnFreedMemory`): after every
+/// batch it would cost a tenth of the import's time (the pages are faulted in again), so only
+/// then.
 struct MemoryBudget {
     let bytes: Int
 
@@ -13,12 +14,11 @@ struct MemoryBudget {
     static let importer = MemoryBudget(bytes: 240 << 20)
 
     /// Hands freed memory back to the system if the process's resident size exceeds the budget.
-    /// Returns whether it did. Without `/proc` or glibc's `malloc_trim`, does nothing.
+    /// Returns whether it did. Without `/proc`, does nothing.
     @discardableResult
     func keep() -> Bool {
-        guard let resident = Self.residentBytes(), resident > bytes, let trim = Self.trim else { return false }
-        _ = trim(0)
-        return true
+        guard let resident = Self.residentBytes(), resident > bytes else { return false }
+        return Allocator.returnFreedMemory()
     }
 
     /// The resident set size, from `/proc/self/statm` (pages).
@@ -28,10 +28,4 @@ struct MemoryBudget {
         guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
-
-    /// glibc's `malloc_trim`, looked up at run time: it is not in the C library's Swift module.
-    private static let trim: (@convention(c) (UInt) -> Int32)? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (UInt) -> Int32).self)
-    }()
 }
