@@ -88,6 +88,22 @@ struct CanonicalOutputTests {
         }
     }
 
+    @Test("collateral searches, with a certificate named or not, texts needing escapes")
+    func searchesAsCodable() async throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = Variations(state: seed)
+        let t = try await TestRegistry()
+        for right in try await t.reads.rights(RightQuery()) {
+            for _ in 0..<4 {
+                try expectWrittenAsCodable(
+                    CollateralSearched(
+                        right: right.id, party: random.text(), purpose: random.text(),
+                        holderMatch: random.present(), certificate: random.present() ? random.text() : nil),
+                    seed: seed)
+            }
+        }
+    }
+
     @Test(
         "households, their registrations, roster lines and certificates, their optional members present or not, strings needing escapes"
     )

@@ -31,19 +31,17 @@ public enum CanonicalJSON {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            for (position, name) in sortedNames(members.keys).enumerated() {
+            // Sorted with their values: sorting the names alone, each value was looked up again
+            // by its name, hashing every name once more (issue 16: a search's answer is written
+            // twice, signed and sent).
+            for (position, member) in members.sorted(by: { precedes($0.key, $1.key) }).enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
-                writeString(name, into: &output)
+                writeString(member.key, into: &output)
                 output.append(UInt8(ascii: ":"))
-                write(members[name]!, into: &output)
+                write(member.value, into: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
-    }
-
-    /// Names sorted by UTF-16 code units.
-    static func sortedNames(_ names: Dictionary<String, JSONValue>.Keys) -> [String] {
-        names.sorted(by: precedes)
     }
 
     /// Whether member name `a` comes before `b` in RFC 8785 order (UTF-16 code units), in one
