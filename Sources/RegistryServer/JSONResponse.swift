@@ -8,11 +8,16 @@ extension Response {
     public static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:])
         -> Response
     {
+        json(canonical: CanonicalJSON.bytes(value), status: status, headers: headers)
+    }
+
+    /// A JSON answer already written in canonical form.
+    public static func json(canonical bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:])
+        -> Response
+    {
         var fields = headers
         fields[.contentType] = "application/json"
-        return Response(
-            status: status, headers: fields,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: CanonicalJSON.bytes(value))))
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     public static func text(

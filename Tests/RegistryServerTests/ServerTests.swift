@@ -333,6 +333,31 @@ struct ServerTests {
     }
 
     @Test(
+        "a search's answer is canonical JSON whose result is the signed payload, ID numbers in it masked where it holds any"
+    )
+    func searchAnswerIsSignedPayload() async throws {
+        let fixture = try await ServerFixture()
+        try await fixture.test { client in
+            let holder = DemoCounty.county.citizenID(3)
+            for purpose in ["抵押贷款审查", "审查 \(holder.rawValue) 的贷款"] {
+                let search: JSONValue = [
+                    "right_id": .string(ServerFixture.contract), "holder_id_number": .string(holder.rawValue),
+                    "purpose": .string(purpose),
+                ]
+                let response = try await client.execute(
+                    uri: "/v1/collateral/searches", method: .post, headers: fixture.headers("bank"),
+                    body: jsonBody(search))
+                #expect(response.status == .created, "\(response.text)")
+                #expect(Array(response.body.readableBytesView) == CanonicalJSON.bytes(response.json))
+                let signed = try JWS.parse(try #require(response.json["jws"]?.stringValue)).payload
+                #expect(signed["purpose"] == .string(purpose))
+                #expect(response.json["result"] == Masking.mask(signed))
+                #expect(!response.text.contains(holder.rawValue))
+            }
+        }
+    }
+
+    @Test(
         "the bank's search is logged and signed; it matches the holder without echoing numbers; events follow the right"
     )
     func collateralSearch() async throws {

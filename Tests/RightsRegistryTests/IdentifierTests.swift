@@ -57,7 +57,9 @@ struct IdentifierTests {
             "330424100200JC00017F00010017",
         ] {
             #expect(Masking.mask(unchanged) == unchanged)
+            #expect(!Masking.changes(.object(["a": .array([.string(unchanged), 7])])))
         }
+        #expect(Masking.changes(.object(["a": .array([.number(1), .string("户主 \(id)")])])))
     }
 
     @Test(

@@ -16,6 +16,8 @@ public struct CollateralSearches: Sendable {
     public struct Result: Sendable {
         public let entry: LogEntry
         public let payload: JSONValue
+        /// The payload as signed: its canonical JSON.
+        public let payloadBytes: [UInt8]
         public let jws: String
     }
 
@@ -102,8 +104,9 @@ public struct CollateralSearches: Sendable {
         } else {
             payload["term_remaining"] = .null
         }
-        let jws = try JWS.sign(payload: .object(payload), type: Self.type, with: keys.currentCertificateKey)
-        return Result(entry: entry, payload: .object(payload), jws: jws)
+        let payloadBytes = CanonicalJSON.bytes(.object(payload))
+        let jws = try JWS.sign(canonicalPayload: payloadBytes, type: Self.type, with: keys.currentCertificateKey)
+        return Result(entry: entry, payload: .object(payload), payloadBytes: payloadBytes, jws: jws)
     }
 
     static func identifier(_ text: String) throws -> String {

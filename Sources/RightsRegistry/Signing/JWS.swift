@@ -3,8 +3,13 @@
 public enum JWS {
     /// `BASE64URL(header) . BASE64URL(payload) . BASE64URL(signature)`, header `{alg, kid, typ}`.
     public static func sign(payload: JSONValue, type: String, with key: SigningKey) throws -> String {
+        try sign(canonicalPayload: CanonicalJSON.bytes(payload), type: type, with: key)
+    }
+
+    /// The same, for a payload already written as canonical JSON (`CanonicalJSON.bytes`).
+    public static func sign(canonicalPayload payload: [UInt8], type: String, with key: SigningKey) throws -> String {
         let header: JSONValue = ["alg": .string(key.algorithm.jwsName), "kid": .string(key.kid), "typ": .string(type)]
-        return try sign(header: CanonicalJSON.bytes(header), payload: CanonicalJSON.bytes(payload), with: key)
+        return try sign(header: CanonicalJSON.bytes(header), payload: payload, with: key)
     }
 
     /// Signs given header and payload bytes as they are.

@@ -11,6 +11,17 @@ public enum Masking {
         }
     }
 
+    /// Whether masking would change anything in `value`: only a string can, and only one with a
+    /// run of 17 digits that is a valid ID number.
+    public static func changes(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text): hasDigitRun(text.utf8) && mask(text) != text
+        case .array(let elements): elements.contains(where: changes)
+        case .object(let members): members.values.contains(where: changes)
+        case .null, .bool, .number: false
+        }
+    }
+
     public static func mask(_ text: String) -> String {
         // Most strings have no run of 17 digits: returned as they are, without copying.
         guard hasDigitRun(text.utf8) else { return text }
