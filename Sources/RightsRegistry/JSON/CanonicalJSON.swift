@@ -14,12 +14,12 @@ public enum CanonicalJSON {
 
     /// An object of `members` and of members already written as canonical JSON (`canonical`),
     /// all in RFC 8785 order: what `bytes` writes for the object of them all, without writing
-    /// the latter again. A name must not be in both.
+    /// the latter again. A name in both is written once, with its canonical bytes.
     public static func bytes(_ members: [String: JSONValue], canonical: [String: [UInt8]]) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(256 + canonical.values.reduce(0) { $0 + $1.count })
         output.append(UInt8(ascii: "{"))
-        for (position, name) in (Array(members.keys) + Array(canonical.keys)).sorted(by: precedes).enumerated() {
+        for (position, name) in Set(members.keys).union(canonical.keys).sorted(by: precedes).enumerated() {
             if position > 0 { output.append(UInt8(ascii: ",")) }
             writeString(name, into: &output)
             output.append(UInt8(ascii: ":"))
